@@ -1,0 +1,35 @@
+//! The core of the toolkit: construct tree, typed values (tokens), template model, synth to a
+//! cloud assembly, validation and test assertions.
+//!
+//! ```
+//! use framework::{App, CfnResource, OutputNode, Pseudo, Value};
+//!
+//! let mut app = App::new();
+//! let stack = app.add_stack("Demo");
+//! let topic = CfnResource::new("AWS::SNS::Topic")
+//!     .property("TopicName", Value::sub("${AWS::StackName}-alerts"))
+//!     .add(&mut *stack, "Topic");
+//! stack.add_output("TopicArn", OutputNode::new(Value::Ref(topic)));
+//! let assembly = app.synth().expect("valid app");
+//! let template = &assembly.stack("Demo").unwrap().template;
+//! assert_eq!(template["Outputs"]["TopicArn"]["Value"]["Ref"], "Topic");
+//! # let _ = Pseudo::Region;
+//! ```
+
+pub mod logical_id;
+mod resource;
+mod rules;
+pub mod synth;
+mod template;
+pub mod tree;
+mod validation;
+mod value;
+
+pub use logical_id::logical_id;
+pub use resource::{CfnResource, RemovalPolicy, Resource, ResourceNode};
+pub use rules::{check_range, StringRule};
+pub use synth::{CloudAssembly, StackArtifact, SynthError};
+pub use template::{ConditionNode, ConditionRef, OutputNode, ParameterNode, ParameterRef};
+pub use tree::{App, AppId, AsNode, Environment, Node, NodeKind, NodeRef, Scope, Stack, StackProps};
+pub use validation::{Problem, Problems, Validator};
+pub use value::{Pseudo, Value};

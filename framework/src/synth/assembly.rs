@@ -1,0 +1,202 @@
+//! The cloud assembly: what synth produces, in the layout AWS CDK writes to `cdk.out/`.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::{json, Map, Value as Json};
+
+use crate::synth::render::LogicalIds;
+use crate::tree::{App, NodeIdx, NodeKind};
+
+/// The cloud-assembly schema version written to `manifest.json` (the one aws-cdk-lib 2.276
+/// writes; accepted by the current AWS CDK CLI).
+pub const CLOUD_ASSEMBLY_VERSION: &str = "55.0.0";
+
+/// One synthesized stack.
+#[derive(Debug, Clone)]
+pub struct StackArtifact {
+    /// Construct id (the artifact id in the manifest).
+    pub id: String,
+    /// CloudFormation stack name.
+    pub stack_name: String,
+    /// `aws://account/region`.
+    pub environment: String,
+    /// The template.
+    pub template: Json,
+    /// Artifact ids of the stacks this one deploys after.
+    pub dependencies: Vec<String>,
+    /// Construct path (`/Stack/Role/Resource`) to logical ID, for every template element.
+    pub logical_ids: BTreeMap<String, String>,
+    /// Stack tags.
+    pub tags: BTreeMap<String, String>,
+    /// Termination protection.
+    pub termination_protection: bool,
+}
+
+impl StackArtifact {
+    /// The template file name inside the assembly.
+    pub fn template_file(&self) -> String {
+        format!("{}.template.json", self.id)
+    }
+
+    /// The template as written to disk (1-space indented JSON, as AWS CDK writes it).
+    pub fn template_text(&self) -> String {
+        to_json_text(&self.template)
+    }
+
+    /// The construct path of a logical ID, if it belongs to this stack.
+    pub fn path_of_logical_id(&self, logical_id: &str) -> Option<&str> {
+        self.logical_ids.iter().find(|(_, id)| *id == logical_id).map(|(p, _)| p.as_str())
+    }
+}
+
+/// The synthesized app.
+#[derive(Debug, Clone)]
+pub struct CloudAssembly {
+    /// Stacks, in creation order.
+    pub stacks: Vec<StackArtifact>,
+    /// The construct tree (`tree.json`).
+    pub tree: Json,
+}
+
+impl CloudAssembly {
+    pub(crate) fn new(stacks: Vec<StackArtifact>, tree: Json) -> CloudAssembly {
+        CloudAssembly { stacks, tree }
+    }
+
+    /// The stack with artifact id `id`.
+    pub fn stack(&self, id: &str) -> Option<&StackArtifact> {
+        self.stacks.iter().find(|s| s.id == id)
+    }
+
+    /// Stacks ordered so that each comes after the stacks it depends on (stable otherwise).
+    pub fn stacks_in_dependency_order(&self) -> Vec<&StackArtifact> {
+        let mut done: Vec<&str> = Vec::new();
+        let mut out = Vec::new();
+        while out.len() < self.stacks.len() {
+            let before = out.len();
+            for s in &self.stacks {
+                if !done.contains(&s.id.as_str()) && s.dependencies.iter().all(|d| done.contains(&d.as_str())) {
+                    done.push(&s.id);
+                    out.push(s);
+                }
+            }
+            if out.len() == before {
+                break; // cycles are rejected by synth; never loop forever
+            }
+        }
+        out
+    }
+
+    /// `manifest.json` in the AWS CDK cloud-assembly schema.
+    pub fn manifest(&self) -> Json {
+        let mut artifacts = Map::new();
+        for s in &self.stacks {
+            let mut metadata = Map::new();
+            for (path, id) in &s.logical_ids {
+                metadata.insert(path.clone(), json!([{ "type": "aws:cdk:logicalId", "data": id }]));
+            }
+            let mut properties = Map::new();
+            properties.insert("templateFile".into(), json!(s.template_file()));
+            if !s.tags.is_empty() {
+                properties.insert("tags".into(), json!(s.tags));
+            }
+            properties.insert("terminationProtection".into(), json!(s.termination_protection));
+            properties.insert("validateOnSynth".into(), json!(false));
+            properties.insert("stackName".into(), json!(s.stack_name));
+            let mut artifact = Map::new();
+            artifact.insert("type".into(), json!("aws:cloudformation:stack"));
+            artifact.insert("environment".into(), json!(s.environment));
+            artifact.insert("properties".into(), Json::Object(properties));
+            if !s.dependencies.is_empty() {
+                artifact.insert("dependencies".into(), json!(s.dependencies));
+            }
+            artifact.insert("metadata".into(), Json::Object(metadata));
+            artifact.insert("displayName".into(), json!(s.id));
+            artifacts.insert(s.id.clone(), Json::Object(artifact));
+        }
+        artifacts.insert("Tree".into(), json!({ "type": "cdk:tree", "properties": { "file": "tree.json" } }));
+        json!({ "version": CLOUD_ASSEMBLY_VERSION, "artifacts": artifacts })
+    }
+
+    /// Writes the assembly to `dir`: `manifest.json`, `tree.json`, `<Stack>.template.json` and
+    /// the `cdk.out` marker. Templates of stacks no longer in the app are removed.
+    pub fn write(&self, dir: &Path) -> io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        let keep: Vec<String> = self.stacks.iter().map(StackArtifact::template_file).collect();
+        for entry in std::fs::read_dir(dir)? {
+            let name = entry?.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".template.json") && !keep.contains(&name) {
+                std::fs::remove_file(dir.join(&name))?;
+            }
+        }
+        for s in &self.stacks {
+            write_if_changed(&dir.join(s.template_file()), &s.template_text())?;
+        }
+        write_if_changed(&dir.join("manifest.json"), &to_json_text(&self.manifest()))?;
+        write_if_changed(&dir.join("tree.json"), &to_json_text(&self.tree))?;
+        write_if_changed(&dir.join("cdk.out"), &to_json_text(&json!({ "version": CLOUD_ASSEMBLY_VERSION })))?;
+        Ok(())
+    }
+}
+
+fn write_if_changed(path: &Path, text: &str) -> io::Result<()> {
+    if std::fs::read(path).is_ok_and(|old| old == text.as_bytes()) {
+        return Ok(());
+    }
+    std::fs::write(path, text)
+}
+
+/// JSON with a one-space indent, as AWS CDK writes assembly files.
+pub fn to_json_text<T: Serialize>(value: &T) -> String {
+    let mut buf = Vec::with_capacity(4096);
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, formatter);
+    value.serialize(&mut ser).expect("JSON values always serialize");
+    String::from_utf8(buf).expect("serde_json writes UTF-8")
+}
+
+/// `tree.json`: {"version": "tree-0.1", "tree": {...}}.
+pub(crate) fn tree_json(app: &App, logical_ids: &LogicalIds) -> Json {
+    let version = env!("CARGO_PKG_VERSION");
+    let mut children = Map::new();
+    for (si, stack) in app.stacks.iter().enumerate() {
+        children.insert(stack.id().to_string(), node_json(stack, si, 0, logical_ids, version));
+    }
+    json!({
+        "version": "tree-0.1",
+        "tree": {
+            "id": "App",
+            "path": "",
+            "children": children,
+            "constructInfo": { "fqn": "framework.App", "version": version }
+        }
+    })
+}
+
+fn node_json(stack: &crate::Stack, si: usize, idx: NodeIdx, logical_ids: &LogicalIds, version: &str) -> Json {
+    let node = &stack.nodes[idx as usize];
+    let mut out = Map::new();
+    out.insert("id".into(), json!(node.id));
+    out.insert("path".into(), json!(stack.path_of(idx)));
+    if !node.children.is_empty() {
+        let mut children = Map::new();
+        for c in &node.children {
+            children.insert(stack.nodes[*c as usize].id.clone(), node_json(stack, si, *c, logical_ids, version));
+        }
+        out.insert("children".into(), Json::Object(children));
+    }
+    if let NodeKind::Resource(res) = &node.kind {
+        out.insert(
+            "attributes".into(),
+            json!({
+                "aws:cdk:cloudformation:type": res.spec.cfn_type(),
+                "aws:cdk:logicalId": logical_ids[si][idx as usize],
+            }),
+        );
+    }
+    out.insert("constructInfo".into(), json!({ "fqn": node.fqn, "version": version }));
+    Json::Object(out)
+}

@@ -1,0 +1,428 @@
+//! Synthesis: validate the whole tree, render every stack's template, build the cloud assembly.
+
+mod assembly;
+mod render;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{json, Map, Value as Json};
+
+pub use assembly::{CloudAssembly, StackArtifact, CLOUD_ASSEMBLY_VERSION};
+use render::{apply_override, export_name, export_output_id, ExportRequest, LogicalIds, Renderer};
+
+use crate::logical_id::{is_valid_logical_id, logical_id};
+use crate::tree::{App, NodeIdx, NodeKind, Stack};
+use crate::validation::{Problem, Problems, Validator};
+use crate::value::Value;
+
+/// Why synth failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SynthError {
+    /// The app has problems; all of them are listed.
+    #[error("{0}")]
+    Invalid(Problems),
+}
+
+impl SynthError {
+    /// The problems, when synth failed on validation.
+    pub fn problems(&self) -> &Problems {
+        match self {
+            SynthError::Invalid(p) => p,
+        }
+    }
+}
+
+impl App {
+    /// Validates the whole tree and renders every stack. Fails with every problem found.
+    pub fn synth(&self) -> Result<CloudAssembly, SynthError> {
+        let mut problems: Vec<Problem> = self.problems.clone();
+        for stack in &self.stacks {
+            problems.extend(stack.problems.iter().cloned());
+        }
+        let logical_ids = self.assign_logical_ids(&mut problems);
+        for stack in &self.stacks {
+            validate_stack(stack, &mut problems);
+        }
+
+        let mut exports = BTreeSet::new();
+        let mut stack_deps: BTreeSet<(usize, usize)> = self.stack_dependencies.iter().copied().collect();
+        let mut templates: Vec<Map<String, Json>> = Vec::with_capacity(self.stacks.len());
+        for (i, stack) in self.stacks.iter().enumerate() {
+            let mut cx = StackCx {
+                app: self,
+                stack_index: i,
+                stack,
+                logical_ids: &logical_ids,
+                exports: &mut exports,
+                stack_deps: &mut stack_deps,
+                problems: &mut problems,
+            };
+            templates.push(cx.template());
+        }
+        for request in &exports {
+            let id = logical_ids[request.producer][request.target.node as usize].clone().unwrap_or_default();
+            let value = match &request.attribute {
+                None => json!({ "Ref": id }),
+                Some(attr) => json!({ "Fn::GetAtt": [id, attr] }),
+            };
+            let output_id = export_output_id(&id, request.attribute.as_deref());
+            let outputs = templates[request.producer]
+                .entry("Outputs")
+                .or_insert_with(|| Json::Object(Map::new()))
+                .as_object_mut()
+                .expect("Outputs is an object");
+            outputs.insert(
+                output_id,
+                json!({ "Value": value, "Export": { "Name": export_name(self, &logical_ids, request) } }),
+            );
+        }
+        if let Some(cycle) = find_cycle(self.stacks.len(), &stack_deps) {
+            let names: Vec<&str> = cycle.iter().map(|i| self.stacks[*i].id()).collect();
+            problems.push(Problem {
+                path: names[0].to_string(),
+                message: format!("stacks depend on each other in a cycle: {}", names.join(" -> ")),
+            });
+        }
+        if !problems.is_empty() {
+            let mut seen = BTreeSet::new();
+            problems.retain(|p| seen.insert(p.clone()));
+            return Err(SynthError::Invalid(Problems(problems)));
+        }
+
+        let stacks = self
+            .stacks
+            .iter()
+            .zip(templates)
+            .enumerate()
+            .map(|(i, (stack, template))| {
+                let dependencies = stack_deps
+                    .iter()
+                    .filter(|(a, _)| *a == i)
+                    .map(|(_, b)| self.stacks[*b].id().to_string())
+                    .collect();
+                let logical_ids = stack
+                    .nodes
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(n, _)| {
+                        logical_ids[i][n].clone().map(|id| (format!("/{}", stack.path_of(n as NodeIdx)), id))
+                    })
+                    .collect();
+                StackArtifact {
+                    id: stack.id().to_string(),
+                    stack_name: stack.stack_name().to_string(),
+                    environment: stack.props.env.uri(),
+                    template: Json::Object(template),
+                    dependencies,
+                    logical_ids,
+                    tags: stack.props.tags.clone(),
+                    termination_protection: stack.props.termination_protection,
+                }
+            })
+            .collect();
+        Ok(CloudAssembly::new(stacks, assembly::tree_json(self, &logical_ids)))
+    }
+
+    fn assign_logical_ids(&self, problems: &mut Vec<Problem>) -> LogicalIds {
+        let mut all = Vec::with_capacity(self.stacks.len());
+        for stack in &self.stacks {
+            let mut ids = vec![None; stack.nodes.len()];
+            let mut owners: BTreeMap<String, NodeIdx> = BTreeMap::new();
+            for (i, node) in stack.nodes.iter().enumerate() {
+                if matches!(node.kind, NodeKind::Stack | NodeKind::Construct) {
+                    continue;
+                }
+                let i = i as NodeIdx;
+                let id = match &node.logical_id_override {
+                    Some(id) => {
+                        if !is_valid_logical_id(id) {
+                            problems.push(Problem {
+                                path: stack.path_of(i),
+                                message: format!(
+                                    "logical ID override {id:?} must be 1-255 alphanumeric characters"
+                                ),
+                            });
+                        }
+                        id.clone()
+                    }
+                    None => logical_id(&stack.components_below_stack(i)).unwrap_or_else(|| {
+                        problems.push(Problem {
+                            path: stack.path_of(i),
+                            message: "cannot compute a logical ID: every path component is \"Default\"".into(),
+                        });
+                        String::new()
+                    }),
+                };
+                if let Some(other) = owners.insert(id.clone(), i) {
+                    problems.push(Problem {
+                        path: stack.path_of(i),
+                        message: format!("logical ID {id:?} is also used by {}", stack.path_of(other)),
+                    });
+                }
+                ids[i as usize] = Some(id);
+            }
+            all.push(ids);
+        }
+        all
+    }
+}
+
+fn validate_stack(stack: &Stack, problems: &mut Vec<Problem>) {
+    if let Some(name) = &stack.props.stack_name {
+        let ok = !name.is_empty()
+            && name.len() <= 128
+            && name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !ok {
+            problems.push(Problem {
+                path: stack.id().to_string(),
+                message: format!(
+                    "stack name {name:?} must be 1-128 characters, start with a letter and contain only letters, digits and '-'"
+                ),
+            });
+        }
+    }
+    for (i, node) in stack.nodes.iter().enumerate() {
+        if let NodeKind::Resource(res) = &node.kind {
+            let path = stack.path_of(i as NodeIdx);
+            res.spec.validate(&mut Validator::new(&path, problems));
+        }
+    }
+}
+
+struct StackCx<'a> {
+    app: &'a App,
+    stack_index: usize,
+    stack: &'a Stack,
+    logical_ids: &'a LogicalIds,
+    exports: &'a mut BTreeSet<ExportRequest>,
+    stack_deps: &'a mut BTreeSet<(usize, usize)>,
+    problems: &'a mut Vec<Problem>,
+}
+
+impl StackCx<'_> {
+    fn renderer<'r>(&'r mut self, path: &'r str) -> Renderer<'r> {
+        Renderer {
+            app: self.app,
+            stack: self.stack_index,
+            logical_ids: self.logical_ids,
+            path,
+            refs: BTreeSet::new(),
+            exports: self.exports,
+            stack_deps: self.stack_deps,
+            problems: self.problems,
+        }
+    }
+
+    fn id(&self, node: NodeIdx) -> String {
+        self.logical_ids[self.stack_index][node as usize].clone().unwrap_or_default()
+    }
+
+    /// Nodes in depth-first creation order (the order elements appear in the template).
+    fn ordered_nodes(&self) -> Vec<NodeIdx> {
+        let mut out = Vec::with_capacity(self.stack.nodes.len());
+        let mut todo = vec![0 as NodeIdx];
+        while let Some(i) = todo.pop() {
+            out.push(i);
+            todo.extend(self.stack.nodes[i as usize].children.iter().rev());
+        }
+        out
+    }
+
+    fn template(&mut self) -> Map<String, Json> {
+        let mut template = Map::new();
+        if let Some(d) = &self.stack.props.description {
+            template.insert("Description".into(), Json::String(d.clone()));
+        }
+        let (mut parameters, mut conditions, mut resources, mut outputs) = (Map::new(), Map::new(), Map::new(), Map::new());
+        for idx in self.ordered_nodes() {
+            let node = &self.stack.nodes[idx as usize];
+            match &node.kind {
+                NodeKind::Stack | NodeKind::Construct => {}
+                NodeKind::Parameter(p) => {
+                    let mut out = Map::new();
+                    out.insert("Type".into(), json!(p.param_type));
+                    if let Some(d) = &p.default {
+                        out.insert("Default".into(), d.clone());
+                    }
+                    if !p.allowed_values.is_empty() {
+                        out.insert("AllowedValues".into(), json!(p.allowed_values));
+                    }
+                    if let Some(v) = &p.allowed_pattern {
+                        out.insert("AllowedPattern".into(), json!(v));
+                    }
+                    if let Some(v) = &p.description {
+                        out.insert("Description".into(), json!(v));
+                    }
+                    if let Some(v) = p.min_length {
+                        out.insert("MinLength".into(), json!(v));
+                    }
+                    if let Some(v) = p.max_length {
+                        out.insert("MaxLength".into(), json!(v));
+                    }
+                    if let Some(v) = p.min_value {
+                        out.insert("MinValue".into(), json!(v));
+                    }
+                    if let Some(v) = p.max_value {
+                        out.insert("MaxValue".into(), json!(v));
+                    }
+                    if p.no_echo {
+                        out.insert("NoEcho".into(), json!(true));
+                    }
+                    parameters.insert(self.id(idx), Json::Object(out));
+                }
+                NodeKind::Condition(c) => {
+                    let path = self.stack.path_of(idx);
+                    let rendered = self.renderer(&path).render(&c.expression);
+                    conditions.insert(self.id(idx), rendered);
+                }
+                NodeKind::Output(o) => {
+                    let path = self.stack.path_of(idx);
+                    let mut r = self.renderer(&path);
+                    let mut out = Map::new();
+                    if let Some(d) = &o.description {
+                        out.insert("Description".into(), json!(d));
+                    }
+                    out.insert("Value".into(), r.render(&o.value));
+                    if let Some(name) = &o.export_name {
+                        out.insert("Export".into(), json!({ "Name": r.render(name) }));
+                    }
+                    if let Some(c) = o.condition {
+                        out.insert("Condition".into(), r.render(&Value::Ref(c)).get("Ref").cloned().unwrap_or(Json::Null));
+                    }
+                    outputs.insert(self.id(idx), Json::Object(out));
+                }
+                NodeKind::Resource(_) => {
+                    let rendered = self.resource(idx);
+                    resources.insert(self.id(idx), rendered);
+                }
+            }
+        }
+        for (key, section) in [("Parameters", parameters), ("Conditions", conditions), ("Resources", resources), ("Outputs", outputs)] {
+            if !section.is_empty() {
+                template.insert(key.into(), Json::Object(section));
+            }
+        }
+        template
+    }
+
+    fn resource(&mut self, idx: NodeIdx) -> Json {
+        let NodeKind::Resource(res) = &self.stack.nodes[idx as usize].kind else { unreachable!("resource node") };
+        let path = self.stack.path_of(idx);
+        let mut r = self.renderer(&path);
+        let mut props = Map::new();
+        for (k, v) in res.spec.properties() {
+            if v.is_empty_collection() {
+                continue;
+            }
+            props.insert(k, r.render(&v));
+        }
+        let condition = res.condition.map(|c| r.render(&Value::Ref(c)).get("Ref").cloned().unwrap_or(Json::Null));
+        let implied = std::mem::take(&mut r.refs);
+        drop(r);
+
+        let mut depends_on = BTreeSet::new();
+        for dep in &res.depends_on {
+            if dep.app != self.app.id {
+                self.problems.push(Problem { path: path.clone(), message: "depends on a construct of another app".into() });
+                continue;
+            }
+            if dep.stack as usize != self.stack_index {
+                self.stack_deps.insert((self.stack_index, dep.stack as usize));
+                continue;
+            }
+            for target in self.resources_under(dep.node) {
+                if target != idx && !implied.contains(&target) {
+                    depends_on.insert(self.id(target));
+                }
+            }
+        }
+
+        let mut out = Map::new();
+        out.insert("Type".into(), json!(res.spec.cfn_type()));
+        if !props.is_empty() {
+            out.insert("Properties".into(), Json::Object(props));
+        }
+        if !depends_on.is_empty() {
+            out.insert("DependsOn".into(), json!(depends_on.into_iter().collect::<Vec<_>>()));
+        }
+        if let Some(policy) = res.removal_policy {
+            let replace = match policy {
+                crate::RemovalPolicy::RetainExceptOnCreate => crate::RemovalPolicy::Retain,
+                p => p,
+            };
+            out.insert("UpdateReplacePolicy".into(), json!(replace.cfn_value()));
+            out.insert("DeletionPolicy".into(), json!(policy.cfn_value()));
+        }
+        if let Some(c) = condition {
+            out.insert("Condition".into(), c);
+        }
+        if !res.metadata.is_empty() {
+            out.insert("Metadata".into(), json!(res.metadata));
+        }
+        let mut out = Json::Object(out);
+        for (p, v) in &res.overrides {
+            apply_override(&mut out, p, v.as_ref());
+        }
+        if out.get("Properties").is_some_and(|p| p.as_object().is_some_and(Map::is_empty)) {
+            out.as_object_mut().expect("object").shift_remove("Properties");
+        }
+        out
+    }
+
+    /// The resource nodes at or below `node` (a dependency on a construct means all of them).
+    fn resources_under(&self, node: NodeIdx) -> Vec<NodeIdx> {
+        let mut out = Vec::new();
+        let mut todo = vec![node];
+        while let Some(i) = todo.pop() {
+            let n = &self.stack.nodes[i as usize];
+            if matches!(n.kind, NodeKind::Resource(_)) {
+                out.push(i);
+            }
+            todo.extend(n.children.iter());
+        }
+        out
+    }
+}
+
+/// A cycle in the stack dependency graph, if any (as stack indexes, first repeated at the end).
+fn find_cycle(n: usize, edges: &BTreeSet<(usize, usize)>) -> Option<Vec<usize>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Active,
+        Done,
+    }
+    fn visit(v: usize, edges: &BTreeSet<(usize, usize)>, marks: &mut [Mark], stack: &mut Vec<usize>) -> Option<Vec<usize>> {
+        marks[v] = Mark::Active;
+        stack.push(v);
+        for &(_, w) in edges.range((v, 0)..=(v, usize::MAX)) {
+            match marks[w] {
+                Mark::Active => {
+                    let start = stack.iter().position(|x| *x == w).unwrap_or(0);
+                    let mut cycle = stack[start..].to_vec();
+                    cycle.push(w);
+                    return Some(cycle);
+                }
+                Mark::New => {
+                    if let Some(c) = visit(w, edges, marks, stack) {
+                        return Some(c);
+                    }
+                }
+                Mark::Done => {}
+            }
+        }
+        stack.pop();
+        marks[v] = Mark::Done;
+        None
+    }
+    let mut marks = vec![Mark::New; n];
+    for v in 0..n {
+        if marks[v] == Mark::New {
+            if let Some(c) = visit(v, edges, &mut marks, &mut Vec::new()) {
+                return Some(c);
+            }
+        }
+    }
+    None
+}
