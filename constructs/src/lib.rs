@@ -5,3 +5,13 @@
 //! whose mutations (grants) go through the stack.
 
 pub mod iam;
+pub mod logs;
+
+/// `[{"Key": k, "Value": v}, ...]`, sorted by key: the tag list most resource types take.
+pub(crate) fn tags_value(tags: &std::collections::BTreeMap<String, framework::Value>) -> framework::Value {
+    framework::Value::List(
+        tags.iter()
+            .map(|(k, v)| framework::Value::map([("Key", framework::Value::from(k.as_str())), ("Value", v.clone())]))
+            .collect(),
+    )
+}

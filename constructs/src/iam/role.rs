@@ -49,7 +49,7 @@ impl Resource for CfnRole {
                     .collect(),
             ),
         );
-        p.insert("Tags".into(), tags_value(&self.tags));
+        p.insert("Tags".into(), crate::tags_value(&self.tags));
         p
     }
 
@@ -90,11 +90,6 @@ impl Resource for CfnRole {
     fn as_any_mut(&mut self) -> &mut dyn Any {
         self
     }
-}
-
-/// `[{"Key": k, "Value": v}, ...]`, sorted by key.
-pub(crate) fn tags_value(tags: &BTreeMap<String, Value>) -> Value {
-    Value::List(tags.iter().map(|(k, v)| Value::map([("Key", Value::from(k.as_str())), ("Value", v.clone())])).collect())
 }
 
 /// Properties of a [`Role`].
