@@ -36,3 +36,5 @@ pub use value::{Pseudo, Value};
 
 #[cfg(feature = "cli")]
 pub mod cli;
+#[cfg(feature = "deploy")]
+pub mod deploy;

@@ -20,11 +20,15 @@
 //! }
 //! ```
 
+#[cfg(feature = "deploy")]
+mod deploy;
 mod synth;
 mod yaml;
 
 use std::process::ExitCode;
 
+#[cfg(feature = "deploy")]
+pub use deploy::{ConnectionArgs, DeployArgs, DestroyArgs};
 pub use synth::{LsArgs, SynthArgs};
 pub use yaml::to_yaml;
 
@@ -35,6 +39,12 @@ pub enum Command {
     Synth(SynthArgs),
     /// List the app's stacks.
     Ls(LsArgs),
+    /// Deploy stacks through CloudFormation change sets (feature `deploy`).
+    #[cfg(feature = "deploy")]
+    Deploy(DeployArgs),
+    /// Delete deployed stacks (feature `deploy`).
+    #[cfg(feature = "deploy")]
+    Destroy(DestroyArgs),
 }
 
 impl Command {
@@ -43,6 +53,10 @@ impl Command {
         let result = match self {
             Command::Synth(args) => synth::synth(app, args, &mut std::io::stdout().lock()),
             Command::Ls(args) => synth::ls(app, args, &mut std::io::stdout().lock()),
+            #[cfg(feature = "deploy")]
+            Command::Deploy(args) => deploy::deploy(app, args, &mut crate::deploy::Ui::terminal(args.progress)),
+            #[cfg(feature = "deploy")]
+            Command::Destroy(args) => deploy::destroy(app, args, &mut crate::deploy::Ui::terminal(args.progress)),
         };
         match result {
             Ok(()) => ExitCode::SUCCESS,
@@ -67,6 +81,10 @@ pub enum CliError {
         #[source]
         source: std::io::Error,
     },
+    /// Deploying or destroying failed.
+    #[cfg(feature = "deploy")]
+    #[error("{0}")]
+    Deploy(#[from] crate::deploy::DeployError),
     /// A stack name given on the command line is not in the app.
     #[error("no stack matches {pattern:?}; the app has: {available}")]
     UnknownStack { pattern: String, available: String },

@@ -1,0 +1,219 @@
+//! `deploy` and `destroy` (feature `deploy`).
+
+use std::path::PathBuf;
+
+use crate::cli::synth::select_stacks;
+use crate::cli::CliError;
+use crate::deploy::{self, Connection, DeployOptions, DestroyOptions, ParameterAssignment, ProgressMode, RequireApproval, Ui};
+use crate::{CloudAssembly, StackArtifact};
+
+/// Where to deploy: the standard AWS chain, overridden by these.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ConnectionArgs {
+    /// Use this named profile from the shared AWS config files.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// The AWS region (else AWS_REGION / the profile's region).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Send CloudFormation requests to this endpoint (else AWS_ENDPOINT_URL / the AWS one).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Target the local emulator on http://127.0.0.1:4566 (its test credentials and us-east-1
+    /// unless credentials or a region are configured).
+    #[arg(long)]
+    pub local: bool,
+}
+
+impl ConnectionArgs {
+    /// The connection these flags describe.
+    pub fn connection(&self) -> Connection {
+        Connection { profile: self.profile.clone(), region: self.region.clone(), endpoint_url: self.endpoint_url.clone(), local: self.local }
+    }
+}
+
+/// Options of `deploy`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DeployArgs {
+    /// Stacks to deploy (construct ids; `*` wildcards allowed); all when none. Their
+    /// dependencies are deployed first unless --exclusively.
+    pub stacks: Vec<String>,
+    /// Deploy only the named stacks, not their dependencies.
+    #[arg(long, short = 'e')]
+    pub exclusively: bool,
+    /// When to ask before executing changes; with no terminal to ask on, a deployment that
+    /// needs approval is refused.
+    #[arg(long, value_enum, default_value_t = RequireApproval::Broadening)]
+    pub require_approval: RequireApproval,
+    /// How to show stack events: a progress bar (on a terminal) or one line per event.
+    #[arg(long, value_enum, default_value_t = ProgressMode::Bar)]
+    pub progress: ProgressMode,
+    /// Deploy even when template, parameters and tags are unchanged.
+    #[arg(long)]
+    pub force: bool,
+    /// A stack parameter: STACK:KEY=VALUE, or KEY=VALUE for every stack declaring KEY. Repeatable.
+    #[arg(long = "parameters", value_name = "STACK:KEY=VALUE")]
+    pub parameters: Vec<ParameterAssignment>,
+    /// Write the stacks' outputs to this JSON file ({"Stack": {"Key": "value"}}).
+    #[arg(long, value_name = "FILE")]
+    pub outputs_file: Option<PathBuf>,
+    /// Where to write the cloud assembly.
+    #[arg(long, short, default_value = "cdk.out")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// Options of `destroy`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DestroyArgs {
+    /// Stacks to destroy (construct ids; `*` wildcards allowed); all when none. Stacks that
+    /// depend on them are destroyed first unless --exclusively.
+    pub stacks: Vec<String>,
+    /// Destroy only the named stacks, not the stacks depending on them.
+    #[arg(long, short = 'e')]
+    pub exclusively: bool,
+    /// Do not ask for confirmation.
+    #[arg(long, short)]
+    pub force: bool,
+    /// How to show stack events.
+    #[arg(long, value_enum, default_value_t = ProgressMode::Bar)]
+    pub progress: ProgressMode,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// The selected stacks plus their dependencies (or dependents), in dependency order.
+pub(crate) fn selection<'a>(assembly: &'a CloudAssembly, patterns: &[String], exclusively: bool, upstream: bool) -> Result<Vec<&'a StackArtifact>, CliError> {
+    let selected = select_stacks(assembly, patterns)?;
+    let mut ids: Vec<&str> = selected.iter().map(|s| s.id.as_str()).collect();
+    if !exclusively {
+        loop {
+            let before = ids.len();
+            for s in &assembly.stacks {
+                let linked = if upstream {
+                    // a dependency of a selected stack
+                    assembly.stacks.iter().any(|t| ids.contains(&t.id.as_str()) && t.dependencies.contains(&s.id))
+                } else {
+                    // a dependent of a selected stack
+                    s.dependencies.iter().any(|d| ids.contains(&d.as_str()))
+                };
+                if linked && !ids.contains(&s.id.as_str()) {
+                    ids.push(&s.id);
+                }
+            }
+            if ids.len() == before {
+                break;
+            }
+        }
+    }
+    Ok(assembly.stacks_in_dependency_order().into_iter().filter(|s| ids.contains(&s.id.as_str())).collect())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| CliError::Io { context: "cannot start the async runtime".into(), source })
+}
+
+fn describe_target(cfn: &deploy::CfnClient) -> String {
+    match &cfn.endpoint {
+        Some(e) => format!("{} at {e}", cfn.region),
+        None => cfn.region.clone(),
+    }
+}
+
+pub(crate) fn deploy(app: &crate::App, args: &DeployArgs, ui: &mut Ui) -> Result<(), CliError> {
+    let assembly = app.synth()?;
+    assembly.write(&args.output).map_err(|source| CliError::Io {
+        context: format!("cannot write the cloud assembly to {}", args.output.display()),
+        source,
+    })?;
+    let stacks = selection(&assembly, &args.stacks, args.exclusively, true)?;
+    let options = DeployOptions {
+        require_approval: args.require_approval,
+        force: args.force,
+        parameters: args.parameters.clone(),
+        outputs_file: args.outputs_file.clone(),
+    };
+    runtime()?.block_on(async {
+        let cfn = deploy::connect(&args.connection.connection()).await?;
+        let names: Vec<&str> = stacks.iter().map(|s| s.stack_name.as_str()).collect();
+        ui.say(format!("Deploying {} to {}", names.join(", "), describe_target(&cfn)));
+        deploy::deploy(&cfn, &stacks, &options, ui).await?;
+        Ok(())
+    })
+}
+
+pub(crate) fn destroy(app: &crate::App, args: &DestroyArgs, ui: &mut Ui) -> Result<(), CliError> {
+    let assembly = app.synth()?;
+    let stacks = selection(&assembly, &args.stacks, args.exclusively, false)?;
+    runtime()?.block_on(async {
+        let cfn = deploy::connect(&args.connection.connection()).await?;
+        deploy::destroy(&cfn, &stacks, &DestroyOptions { force: args.force }, ui).await?;
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::App;
+
+    fn app() -> App {
+        let mut app = App::new();
+        app.add_stack("Net");
+        app.add_stack("Db");
+        app.add_stack("Web");
+        app.add_stack("Other");
+        app.add_stack_dependency("Db", "Net");
+        app.add_stack_dependency("Web", "Db");
+        app
+    }
+
+    fn ids(v: Vec<&StackArtifact>) -> Vec<&str> {
+        v.into_iter().map(|s| s.id.as_str()).collect()
+    }
+
+    #[test]
+    fn deploy_selection_adds_dependencies_in_order() {
+        let a = app().synth().unwrap();
+        assert_eq!(ids(selection(&a, &["Web".into()], false, true).unwrap()), ["Net", "Db", "Web"]);
+        assert_eq!(ids(selection(&a, &["Web".into()], true, true).unwrap()), ["Web"]);
+        assert_eq!(ids(selection(&a, &[], false, true).unwrap()).len(), 4);
+    }
+
+    #[test]
+    fn destroy_selection_adds_dependents() {
+        let a = app().synth().unwrap();
+        assert_eq!(ids(selection(&a, &["Net".into()], false, false).unwrap()), ["Net", "Db", "Web"]);
+        assert_eq!(ids(selection(&a, &["Db".into()], true, false).unwrap()), ["Db"]);
+    }
+
+    #[test]
+    fn flags_parse() {
+        use clap::Parser;
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(subcommand)]
+            command: crate::cli::Command,
+        }
+        let cli = Cli::try_parse_from([
+            "app", "deploy", "Web", "--require-approval", "any-change", "--progress", "events", "--parameters", "Web:Size=3",
+            "--parameters", "Mode=a=b", "--outputs-file", "o.json", "--local", "--region", "eu-west-1", "--force",
+        ])
+        .unwrap();
+        let crate::cli::Command::Deploy(d) = cli.command else { panic!("not deploy") };
+        assert_eq!(d.require_approval, RequireApproval::AnyChange);
+        assert_eq!(d.progress, ProgressMode::Events);
+        assert_eq!(d.parameters.len(), 2);
+        assert_eq!(d.parameters[1].value, "a=b");
+        assert!(d.force && d.connection.local);
+        assert_eq!(d.connection.connection().region.as_deref(), Some("eu-west-1"));
+        let err = Cli::try_parse_from(["app", "deploy", "--parameters", "nokey"]).err().unwrap().to_string();
+        assert!(err.contains("STACK:KEY=VALUE"), "{err}");
+        let d = Cli::try_parse_from(["app", "destroy", "--force"]).unwrap();
+        assert!(matches!(d.command, crate::cli::Command::Destroy(DestroyArgs { force: true, .. })));
+    }
+}

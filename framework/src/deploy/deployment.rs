@@ -1,0 +1,226 @@
+//! `deploy`: one stack after the other in dependency order, each through a change set.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::deploy::approval::{broadening_changes, confirm, decide, RequireApproval};
+use crate::deploy::change_set::{self, template_body, ChangeSetRequest, ChangeSetResult};
+use crate::deploy::client::CfnClient;
+use crate::deploy::destroy::delete_and_wait;
+use crate::deploy::error::DeployError;
+use crate::deploy::events::{follow, EventLog, Monitor};
+use crate::deploy::noop::differences;
+use crate::deploy::outputs::{self, OutputsByStack};
+use crate::deploy::parameters::{change_set_parameters, resolve, ParameterAssignment};
+use crate::deploy::root_cause::root_cause;
+use crate::deploy::stack::{describe, deployed_template, set_termination_protection, DeployedStack, StackOutput};
+use crate::deploy::status::{advice, Operation, Outcome, StackCondition};
+use crate::deploy::ui::Ui;
+use crate::StackArtifact;
+
+/// Options of a deployment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeployOptions {
+    /// When to ask before executing a change set.
+    pub require_approval: RequireApproval,
+    /// Deploy even when nothing changed.
+    pub force: bool,
+    /// `--parameters` values.
+    pub parameters: Vec<ParameterAssignment>,
+    /// Where to write all stacks' outputs as JSON.
+    pub outputs_file: Option<PathBuf>,
+}
+
+/// What a deployment did to a stack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StackChange {
+    /// The stack was created.
+    Created,
+    /// The stack was updated.
+    Updated,
+    /// Nothing to do: same template, parameters and tags (or an empty change set).
+    Unchanged,
+}
+
+/// The result of deploying one stack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StackResult {
+    /// The stack name.
+    pub stack_name: String,
+    /// What happened.
+    pub change: StackChange,
+    /// The final status.
+    pub status: String,
+    /// Its outputs.
+    pub outputs: Vec<StackOutput>,
+    /// Wall time for this stack.
+    pub elapsed: Duration,
+}
+
+/// Deploys `stacks` (already in dependency order), stopping at the first failure. Outputs of
+/// the stacks deployed so far are written to `outputs_file` even when a later one fails.
+pub async fn deploy(cfn: &CfnClient, stacks: &[&StackArtifact], opts: &DeployOptions, ui: &mut Ui) -> Result<Vec<StackResult>, DeployError> {
+    let params = resolve(stacks, &opts.parameters)?;
+    for s in stacks {
+        template_body(s)?; // every template fits before any stack is touched
+    }
+    let mut results = Vec::new();
+    let mut all_outputs = OutputsByStack::new();
+    let mut failure = None;
+    for s in stacks {
+        let given = params.get(&s.id).cloned().unwrap_or_default();
+        match deploy_stack(cfn, s, &given, opts, ui).await {
+            Ok(r) => {
+                all_outputs.insert(r.stack_name.clone(), r.outputs.iter().map(|o| (o.key.clone(), o.value.clone())).collect());
+                results.push(r);
+            }
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        }
+    }
+    if let Some(path) = &opts.outputs_file {
+        outputs::write_file(path, &all_outputs)?;
+    }
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(results),
+    }
+}
+
+fn finish(ui: &mut Ui, artifact: &StackArtifact, change: StackChange, stack: &DeployedStack, t0: Instant) -> StackResult {
+    let what = match change {
+        StackChange::Created => "created",
+        StackChange::Updated => "updated",
+        StackChange::Unchanged => "unchanged",
+    };
+    ui.say(format!("{}: {what} ({}) in {:.2}s", artifact.stack_name, stack.status, t0.elapsed().as_secs_f64()));
+    for line in outputs::render(&artifact.stack_name, &stack.outputs) {
+        ui.say(line);
+    }
+    StackResult { stack_name: artifact.stack_name.clone(), change, status: stack.status.clone(), outputs: stack.outputs.clone(), elapsed: t0.elapsed() }
+}
+
+async fn sync_termination_protection(cfn: &CfnClient, ui: &mut Ui, artifact: &StackArtifact, stack: &mut DeployedStack) -> Result<(), DeployError> {
+    if stack.termination_protection != artifact.termination_protection {
+        set_termination_protection(cfn, stack, artifact.termination_protection).await?;
+        stack.termination_protection = artifact.termination_protection;
+        let state = if artifact.termination_protection { "enabled" } else { "disabled" };
+        ui.say(format!("{}: termination protection {state}", artifact.stack_name));
+    }
+    Ok(())
+}
+
+/// Deploys one stack.
+pub async fn deploy_stack(
+    cfn: &CfnClient,
+    artifact: &StackArtifact,
+    given: &BTreeMap<String, String>,
+    opts: &DeployOptions,
+    ui: &mut Ui,
+) -> Result<StackResult, DeployError> {
+    let t0 = Instant::now();
+    let name = artifact.stack_name.as_str();
+    let body = template_body(artifact)?;
+    let mut existing = describe(cfn, name).await?;
+    if let Some(stack) = &mut existing {
+        match stack.condition() {
+            StackCondition::Busy => return Err(DeployError::StackBusy { stack: name.to_string(), status: stack.status.clone() }),
+            StackCondition::NeedsAttention => {
+                return Err(DeployError::NeedsAttention {
+                    stack: name.to_string(),
+                    status: stack.status.clone(),
+                    reason: stack.status_reason.clone(),
+                    advice: advice(&stack.status).to_string(),
+                })
+            }
+            StackCondition::FailedCreate => {
+                ui.say(format!("{name}: {} after a failed creation; deleting it to create it again", stack.status));
+                delete_and_wait(cfn, stack, Some(artifact), ui).await?;
+                existing = None;
+            }
+            StackCondition::Deployed if !opts.force => {
+                let deployed = deployed_template(cfn, &stack.stack_id).await?;
+                let why = differences(stack, deployed.as_ref(), &artifact.template, given, &artifact.tags);
+                if why.is_empty() {
+                    sync_termination_protection(cfn, ui, artifact, stack).await?;
+                    ui.say(format!("{name}: no changes (template, parameters and tags as deployed; --force deploys anyway)"));
+                    return Ok(finish(ui, artifact, StackChange::Unchanged, stack, t0));
+                }
+                ui.say(format!("{name}: {}", why.join("; ")));
+            }
+            StackCondition::Deployed | StackCondition::ReviewInProgress | StackCondition::Missing => {}
+        }
+    }
+    let create = existing.as_ref().is_none_or(|s| s.condition() == StackCondition::ReviewInProgress);
+    ui.say(format!("{name}: creating a change set ({})", if create { "CREATE" } else { "UPDATE" }));
+    let cs = change_set::create(
+        cfn,
+        ChangeSetRequest {
+            stack_name: name,
+            create,
+            template_body: &body,
+            template: &artifact.template,
+            parameters: change_set_parameters(artifact, given, existing.as_ref()),
+            tags: &artifact.tags,
+        },
+    )
+    .await?;
+    // A stack this run created for its CREATE change set, to remove if nothing gets deployed.
+    let created_empty_stack = existing.is_none();
+    let changes = match change_set::wait(cfn, name, &cs).await {
+        Ok(ChangeSetResult::Ready(changes)) => changes,
+        Ok(ChangeSetResult::Empty) => {
+            change_set::delete(cfn, name, &cs).await?;
+            ui.say(format!("{name}: no changes (the change set was empty and has been deleted)"));
+            let mut stack = describe(cfn, &cs.stack_id).await?.unwrap_or_default();
+            sync_termination_protection(cfn, ui, artifact, &mut stack).await?;
+            return Ok(finish(ui, artifact, StackChange::Unchanged, &stack, t0));
+        }
+        Err(e) => {
+            let _ = change_set::delete(cfn, name, &cs).await;
+            return Err(e);
+        }
+    };
+    ui.say(format!("{name}: {} change(s)", changes.len()));
+    for line in change_set::render_changes(&changes, Some(artifact)) {
+        ui.say(line);
+    }
+    let decision = decide(opts.require_approval, &changes, &broadening_changes(&changes));
+    if let Err(e) = confirm(&decision, name, "deployment", ui) {
+        let _ = change_set::delete(cfn, name, &cs).await;
+        if created_empty_stack {
+            if let Ok(Some(s)) = describe(cfn, &cs.stack_id).await {
+                if s.condition() == StackCondition::ReviewInProgress {
+                    let _ = crate::deploy::stack::start_delete(cfn, &s).await;
+                }
+            }
+        }
+        return Err(e);
+    }
+    let before = describe(cfn, &cs.stack_id).await?.unwrap_or_else(|| DeployedStack {
+        stack_id: cs.stack_id.clone(),
+        stack_name: name.to_string(),
+        status: "REVIEW_IN_PROGRESS".into(),
+        ..DeployedStack::default()
+    });
+    let mut log = EventLog::after_latest(cfn, &cs.stack_id).await?;
+    change_set::execute(cfn, name, &cs).await?;
+    let mut monitor = Monitor::new(ui, name, Some(artifact), changes.len());
+    let finished = follow(cfn, &before, Operation::Deploy, &mut log, &mut monitor, ui).await?;
+    drop(monitor);
+    match (finished.outcome, finished.stack) {
+        (Outcome::Succeeded, Some(mut stack)) => {
+            sync_termination_protection(cfn, ui, artifact, &mut stack).await?;
+            Ok(finish(ui, artifact, if create { StackChange::Created } else { StackChange::Updated }, &stack, t0))
+        }
+        (_, _) => Err(DeployError::Failed {
+            stack: name.to_string(),
+            status: finished.status,
+            status_reason: finished.status_reason,
+            root_cause: root_cause(&log.events, name, Some(artifact)),
+        }),
+    }
+}

@@ -1,0 +1,249 @@
+//! `destroy`: confirm, delete each stack (dependents first), stream its events and report the
+//! resources CloudFormation kept because of their `DeletionPolicy`.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use crate::deploy::approval::{confirm, Decision};
+use crate::deploy::client::CfnClient;
+use crate::deploy::error::{api_error, DeployError};
+use crate::deploy::events::{follow, EventLog, Finished, Monitor, StackEvent};
+use crate::deploy::retry::{with_retry, RetryPolicy};
+use crate::deploy::root_cause::root_cause;
+use crate::deploy::stack::{describe, deployed_template, start_delete, DeployedStack};
+use crate::deploy::status::{Operation, Outcome, StackCondition};
+use crate::deploy::ui::Ui;
+use crate::StackArtifact;
+
+/// Options of a destroy.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DestroyOptions {
+    /// Do not ask for confirmation.
+    pub force: bool,
+}
+
+/// A resource left in place by the deletion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetainedResource {
+    /// Its logical ID.
+    pub logical_id: String,
+    /// Its type.
+    pub resource_type: String,
+    /// Its physical ID (name, ARN...), when known.
+    pub physical_id: Option<String>,
+    /// Its construct path, when known.
+    pub path: Option<String>,
+}
+
+/// What happened to one stack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DestroyResult {
+    /// The stack name.
+    pub stack_name: String,
+    /// Whether there was a stack to delete.
+    pub existed: bool,
+    /// Resources kept by their deletion policy.
+    pub retained: Vec<RetainedResource>,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+/// Resources of a template that a stack deletion keeps: `DeletionPolicy` `Retain` or
+/// `RetainExceptOnCreate` (which retains on deletion), as (logical ID, type), sorted.
+pub fn retained_in_template(template: &serde_json::Value) -> Vec<(String, String)> {
+    let Some(resources) = template.get("Resources").and_then(|r| r.as_object()) else { return Vec::new() };
+    let mut out: Vec<(String, String)> = resources
+        .iter()
+        .filter(|(_, r)| matches!(r.get("DeletionPolicy").and_then(|p| p.as_str()), Some("Retain" | "RetainExceptOnCreate")))
+        .map(|(id, r)| (id.clone(), r.get("Type").and_then(|t| t.as_str()).unwrap_or_default().to_string()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Combines the template's retained resources with the deletion's `DELETE_SKIPPED` events
+/// (which carry physical IDs) and the physical IDs read before the deletion.
+pub fn retained_resources(
+    template_retained: &[(String, String)],
+    events: &[StackEvent],
+    physical_ids: &BTreeMap<String, String>,
+    artifact: Option<&StackArtifact>,
+) -> Vec<RetainedResource> {
+    let mut by_id: BTreeMap<String, RetainedResource> = BTreeMap::new();
+    for (id, ty) in template_retained {
+        by_id.insert(id.clone(), RetainedResource { logical_id: id.clone(), resource_type: ty.clone(), physical_id: physical_ids.get(id).cloned(), path: None });
+    }
+    for e in events.iter().filter(|e| e.status == "DELETE_SKIPPED") {
+        let entry = by_id.entry(e.logical_id.clone()).or_insert_with(|| RetainedResource {
+            logical_id: e.logical_id.clone(),
+            resource_type: e.resource_type.clone(),
+            physical_id: None,
+            path: None,
+        });
+        if e.physical_id.is_some() {
+            entry.physical_id = e.physical_id.clone();
+        }
+    }
+    by_id
+        .into_values()
+        .map(|mut r| {
+            r.path = artifact.and_then(|a| a.path_of_logical_id(&r.logical_id)).map(|p| p.trim_start_matches('/').to_string());
+            r
+        })
+        .collect()
+}
+
+/// Deletes a stack and waits for the end, retrying once when the deletion ends in
+/// `DELETE_FAILED` (a second DeleteStack retries the resources that failed). Returns how it
+/// ended and the deletion's events.
+pub(crate) async fn delete_and_wait(
+    cfn: &CfnClient,
+    stack: &DeployedStack,
+    artifact: Option<&StackArtifact>,
+    ui: &mut Ui,
+) -> Result<(Finished, Vec<StackEvent>), DeployError> {
+    let mut events = Vec::new();
+    let mut current = stack.clone();
+    for attempt in 1..=2 {
+        let mut log = EventLog::after_latest(cfn, &current.stack_id).await?;
+        start_delete(cfn, &current).await?;
+        let mut monitor = Monitor::new(ui, &stack.stack_name, artifact, 0);
+        let finished = follow(cfn, &current, Operation::Delete, &mut log, &mut monitor, ui).await?;
+        drop(monitor);
+        events.extend(log.events);
+        if finished.outcome == Outcome::Succeeded {
+            return Ok((finished, events));
+        }
+        match (attempt, &finished.stack) {
+            (1, Some(now)) => {
+                ui.say(format!("{}: {} ; retrying the delete once", stack.stack_name, finished.status));
+                current = now.clone();
+            }
+            _ => {
+                return Err(DeployError::Failed {
+                    stack: stack.stack_name.clone(),
+                    status: finished.status,
+                    status_reason: finished.status_reason,
+                    root_cause: root_cause(&events, &stack.stack_name, artifact),
+                })
+            }
+        }
+    }
+    unreachable!("the loop returns on its second attempt")
+}
+
+async fn physical_ids(cfn: &CfnClient, stack: &DeployedStack) -> Result<BTreeMap<String, String>, DeployError> {
+    let policy = RetryPolicy::default();
+    let mut out = BTreeMap::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = with_retry(&policy, || cfn.client.list_stack_resources().stack_name(&stack.stack_id).set_next_token(token.clone()).send())
+            .await
+            .map_err(|e| api_error("ListStackResources", &stack.stack_name, &e))?;
+        for r in page.stack_resource_summaries() {
+            if let (Some(id), Some(p)) = (r.logical_resource_id(), r.physical_resource_id()) {
+                out.insert(id.to_string(), p.to_string());
+            }
+        }
+        token = page.next_token().map(str::to_string);
+        if token.is_none() {
+            return Ok(out);
+        }
+    }
+}
+
+/// Destroys `stacks` (given in deployment order; deleted in reverse).
+pub async fn destroy(cfn: &CfnClient, stacks: &[&StackArtifact], opts: &DestroyOptions, ui: &mut Ui) -> Result<Vec<DestroyResult>, DeployError> {
+    let mut found: Vec<(&StackArtifact, DeployedStack)> = Vec::new();
+    let mut results = Vec::new();
+    for artifact in stacks.iter().rev() {
+        match describe(cfn, &artifact.stack_name).await? {
+            Some(s) => found.push((artifact, s)),
+            None => {
+                ui.say(format!("{}: does not exist; nothing to destroy", artifact.stack_name));
+                results.push(DestroyResult { stack_name: artifact.stack_name.clone(), existed: false, retained: Vec::new(), elapsed: Duration::ZERO });
+            }
+        }
+    }
+    for (_, s) in &found {
+        if s.condition() == StackCondition::Busy {
+            return Err(DeployError::StackBusy { stack: s.stack_name.clone(), status: s.status.clone() });
+        }
+        if s.termination_protection {
+            return Err(DeployError::NeedsAttention {
+                stack: s.stack_name.clone(),
+                status: s.status.clone(),
+                reason: None,
+                advice: "termination protection is enabled; turn it off in the app (termination_protection: false) and deploy, then destroy".into(),
+            });
+        }
+    }
+    if found.is_empty() {
+        return Ok(results);
+    }
+    if !opts.force {
+        let names: Vec<&str> = found.iter().map(|(_, s)| s.stack_name.as_str()).collect();
+        let decision = Decision::Ask(format!("Deleting stack(s): {}", names.join(", ")));
+        confirm(&decision, &names.join(", "), "destroy", ui)?;
+    }
+    for (artifact, stack) in found {
+        let t0 = Instant::now();
+        ui.say(format!("{}: destroying", stack.stack_name));
+        let template_retained = deployed_template(cfn, &stack.stack_id).await?.map(|t| retained_in_template(&t)).unwrap_or_default();
+        let ids = if template_retained.is_empty() { BTreeMap::new() } else { physical_ids(cfn, &stack).await? };
+        let (_, events) = delete_and_wait(cfn, &stack, Some(artifact), ui).await?;
+        let retained = retained_resources(&template_retained, &events, &ids, Some(artifact));
+        ui.say(format!("{}: destroyed in {:.1}s", stack.stack_name, t0.elapsed().as_secs_f64()));
+        for r in &retained {
+            let mut line = format!("  retained (DeletionPolicy): {} {}", r.logical_id, r.resource_type);
+            if let Some(path) = &r.path {
+                line.push_str(&format!(" ({path})"));
+            }
+            if let Some(p) = &r.physical_id {
+                line.push_str(&format!(" physical ID {p}"));
+            }
+            ui.say(line);
+        }
+        results.push(DestroyResult { stack_name: stack.stack_name.clone(), existed: true, retained, elapsed: t0.elapsed() });
+    }
+    Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn retained_resources_come_from_the_deletion_policy() {
+        let t = json!({"Resources": {
+            "Logs": {"Type": "AWS::Logs::LogGroup", "DeletionPolicy": "Retain"},
+            "Role": {"Type": "AWS::IAM::Role", "DeletionPolicy": "Delete"},
+            "Data": {"Type": "AWS::DynamoDB::Table", "DeletionPolicy": "RetainExceptOnCreate"},
+            "Snap": {"Type": "AWS::RDS::DBInstance", "DeletionPolicy": "Snapshot"},
+            "Plain": {"Type": "AWS::SNS::Topic"}
+        }});
+        assert_eq!(
+            retained_in_template(&t),
+            [("Data".to_string(), "AWS::DynamoDB::Table".to_string()), ("Logs".to_string(), "AWS::Logs::LogGroup".to_string())]
+        );
+        assert!(retained_in_template(&json!({})).is_empty());
+    }
+
+    #[test]
+    fn events_and_physical_ids_complete_the_report() {
+        let template = vec![("Logs".to_string(), "AWS::Logs::LogGroup".to_string())];
+        let events = [
+            StackEvent { id: "1".into(), logical_id: "Logs".into(), resource_type: "AWS::Logs::LogGroup".into(), status: "DELETE_SKIPPED".into(), physical_id: Some("/aws/x".into()), ..Default::default() },
+            StackEvent { id: "2".into(), logical_id: "Other".into(), resource_type: "AWS::S3::Bucket".into(), status: "DELETE_SKIPPED".into(), ..Default::default() },
+            StackEvent { id: "3".into(), logical_id: "Role".into(), resource_type: "AWS::IAM::Role".into(), status: "DELETE_COMPLETE".into(), ..Default::default() },
+        ];
+        let r = retained_resources(&template, &events, &BTreeMap::new(), None);
+        assert_eq!(r.len(), 2);
+        assert_eq!((r[0].logical_id.as_str(), r[0].physical_id.as_deref()), ("Logs", Some("/aws/x")));
+        assert_eq!((r[1].logical_id.as_str(), r[1].physical_id.as_deref()), ("Other", None));
+        let ids = BTreeMap::from([("Logs".to_string(), "/aws/y".to_string())]);
+        let r = retained_resources(&template, &[], &ids, None);
+        assert_eq!(r[0].physical_id.as_deref(), Some("/aws/y"), "known before the deletion");
+    }
+}

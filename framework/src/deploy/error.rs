@@ -1,0 +1,146 @@
+//! The errors of `deploy` and `destroy`.
+
+use std::fmt;
+
+use crate::deploy::root_cause::RootCause;
+
+/// Why a deployment or a destroy did not complete.
+#[derive(Debug, thiserror::Error)]
+pub enum DeployError {
+    /// No region, no credentials, or an unusable endpoint.
+    #[error("{0}")]
+    Config(String),
+    /// A CloudFormation API call failed (after retries, when it was retryable).
+    #[error("{operation} failed for stack {stack}: {message}")]
+    Api {
+        /// The API operation, e.g. `CreateChangeSet`.
+        operation: &'static str,
+        /// The stack it was about.
+        stack: String,
+        /// The service's error code and message, or the transport error.
+        message: String,
+    },
+    /// `--parameters` was malformed or names an unknown stack or parameter.
+    #[error("--parameters: {0}")]
+    Parameters(String),
+    /// The minified template does not fit in a `TemplateBody`.
+    #[error(
+        "the template of stack {stack} is {bytes} bytes even minified; CloudFormation accepts at most \
+         {limit} bytes inline (TemplateBody) and larger templates must be uploaded to an S3 bucket, \
+         which this toolkit does not support yet: split the stack"
+    )]
+    TemplateTooLarge {
+        /// The stack.
+        stack: String,
+        /// The minified size.
+        bytes: usize,
+        /// The inline limit (51,200 bytes).
+        limit: usize,
+    },
+    /// Another operation is running on the stack; nothing was changed.
+    #[error("stack {stack} is busy ({status}): another operation is in progress; nothing was changed, try again when it ends")]
+    StackBusy {
+        /// The stack.
+        stack: String,
+        /// Its current status.
+        status: String,
+    },
+    /// The stack is in a state that a deployment cannot proceed from.
+    #[error("stack {stack} is in {status}{}: {advice}", reason_suffix(.reason))]
+    NeedsAttention {
+        /// The stack.
+        stack: String,
+        /// Its current status.
+        status: String,
+        /// CloudFormation's status reason.
+        reason: Option<String>,
+        /// What the user can do.
+        advice: String,
+    },
+    /// CloudFormation could not create the change set.
+    #[error("the change set for stack {stack} failed: {reason}")]
+    ChangeSetFailed {
+        /// The stack.
+        stack: String,
+        /// CloudFormation's status reason.
+        reason: String,
+    },
+    /// Approval is required but nobody can be asked.
+    #[error(
+        "stack {stack} needs approval ({why}) but standard input is not a terminal; refusing to \
+         deploy without it: review the changes above and rerun with --require-approval never"
+    )]
+    ApprovalRequired {
+        /// The stack.
+        stack: String,
+        /// Why approval is needed.
+        why: String,
+    },
+    /// The user answered no.
+    #[error("{action} of stack {stack} cancelled by the user; nothing was changed")]
+    Declined {
+        /// "deployment" or "destroy".
+        action: &'static str,
+        /// The stack.
+        stack: String,
+    },
+    /// The stack operation ended in a failure status.
+    #[error("{}", failure_message(.stack, .status, .status_reason, .root_cause))]
+    Failed {
+        /// The stack.
+        stack: String,
+        /// The final status, e.g. `ROLLBACK_COMPLETE`.
+        status: String,
+        /// The stack's status reason.
+        status_reason: Option<String>,
+        /// The first failed resource event.
+        root_cause: Option<RootCause>,
+    },
+    /// Writing the outputs file failed.
+    #[error("cannot write {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn reason_suffix(reason: &Option<String>) -> String {
+    reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default()
+}
+
+fn failure_message(stack: &str, status: &str, reason: &Option<String>, root: &Option<RootCause>) -> String {
+    let mut s = String::new();
+    if let Some(root) = root {
+        s.push_str(&format!("{root}\n"));
+    }
+    s.push_str(&format!("stack {stack} failed: {status}{}", reason_suffix(reason)));
+    s
+}
+
+/// Turns an SDK error into [`DeployError::Api`]: the service's code and message when the
+/// service answered, the whole error chain otherwise (connection refused, timeout...).
+pub(crate) fn api_error<E, R>(operation: &'static str, stack: &str, err: &aws_sdk_cloudformation::error::SdkError<E, R>) -> DeployError
+where
+    E: aws_sdk_cloudformation::error::ProvideErrorMetadata + std::error::Error + 'static,
+    R: fmt::Debug,
+{
+    use aws_sdk_cloudformation::error::{DisplayErrorContext, SdkError};
+    let message = match err {
+        SdkError::ServiceError(service) => {
+            let e = service.err();
+            match (e.code(), e.message()) {
+                (Some(code), Some(message)) => format!("{code}: {message}"),
+                (Some(code), None) => code.to_string(),
+                _ => DisplayErrorContext(err).to_string(),
+            }
+        }
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
+            format!("cannot reach the CloudFormation endpoint: {}", DisplayErrorContext(err))
+        }
+        _ => DisplayErrorContext(err).to_string(),
+    };
+    DeployError::Api { operation, stack: stack.to_string(), message }
+}

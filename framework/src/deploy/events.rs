@@ -1,0 +1,342 @@
+//! Stack events: reading the new ones of an operation, showing them live (one line per event or
+//! a progress bar), and following an operation to its terminal status.
+//!
+//! Polling starts every 250 ms and backs off to 1 s while nothing happens (reset on activity),
+//! so a deployment ends within about a second of CloudFormation finishing it, where the awscli's
+//! waiter polls every 30 s.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::deploy::client::CfnClient;
+use crate::deploy::error::{api_error, DeployError};
+use crate::deploy::retry::{with_retry, RetryPolicy};
+use crate::deploy::stack::{describe, DeployedStack};
+use crate::deploy::status::{is_in_progress, outcome, resource_failed, resource_settled, Operation, Outcome};
+use crate::deploy::ui::Ui;
+use crate::StackArtifact;
+
+/// One stack event.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StackEvent {
+    /// `EventId`.
+    pub id: String,
+    /// `Timestamp`, RFC 3339.
+    pub time: Option<String>,
+    /// `LogicalResourceId` (the stack name for the stack's own events).
+    pub logical_id: String,
+    /// `PhysicalResourceId`.
+    pub physical_id: Option<String>,
+    /// `ResourceType`.
+    pub resource_type: String,
+    /// `ResourceStatus`.
+    pub status: String,
+    /// `ResourceStatusReason`.
+    pub reason: Option<String>,
+}
+
+impl StackEvent {
+    /// Whether this is an event of the stack itself rather than of one of its resources.
+    pub fn is_stack_event(&self, stack_name: &str) -> bool {
+        self.resource_type == "AWS::CloudFormation::Stack" && self.logical_id == stack_name
+    }
+
+    fn from_sdk(e: &aws_sdk_cloudformation::types::StackEvent) -> StackEvent {
+        StackEvent {
+            id: e.event_id().unwrap_or_default().to_string(),
+            time: e.timestamp().map(|t| t.to_string()),
+            logical_id: e.logical_resource_id().unwrap_or_default().to_string(),
+            physical_id: e.physical_resource_id().filter(|p| !p.is_empty()).map(str::to_string),
+            resource_type: e.resource_type().unwrap_or_default().to_string(),
+            status: e.resource_status().map(|s| s.as_str().to_string()).unwrap_or_default(),
+            reason: e.resource_status_reason().filter(|r| !r.is_empty()).map(str::to_string),
+        }
+    }
+}
+
+/// The events of one operation, read incrementally: everything newer than the newest event
+/// seen before the operation started.
+#[derive(Debug, Clone, Default)]
+pub struct EventLog {
+    marker: Option<String>,
+    /// The operation's events so far, oldest first.
+    pub events: Vec<StackEvent>,
+}
+
+/// At most this many pages are read per poll (100 events each).
+const MAX_PAGES_PER_POLL: usize = 20;
+
+impl EventLog {
+    /// A log that shows every event of the stack (for a stack that did not exist before).
+    pub fn from_beginning() -> EventLog {
+        EventLog::default()
+    }
+
+    /// A log that starts after the stack's newest event now.
+    pub async fn after_latest(cfn: &CfnClient, stack_id: &str) -> Result<EventLog, DeployError> {
+        let policy = RetryPolicy::default();
+        let out = with_retry(&policy, || cfn.client.describe_stack_events().stack_name(stack_id).send())
+            .await
+            .map_err(|e| api_error("DescribeStackEvents", stack_id, &e))?;
+        let marker = out.stack_events().first().and_then(|e| e.event_id()).map(str::to_string);
+        Ok(EventLog { marker, events: Vec::new() })
+    }
+
+    /// Takes a page of events, newest first, and returns those newer than the marker, oldest
+    /// first, moving the marker; `done` tells whether the marker was reached (older pages
+    /// need not be read).
+    pub fn accept(&mut self, newest_first: &[StackEvent]) -> (Vec<StackEvent>, bool) {
+        let mut fresh = Vec::new();
+        let mut reached = false;
+        for e in newest_first {
+            if self.marker.as_deref() == Some(e.id.as_str()) || self.events.iter().any(|old| old.id == e.id) {
+                reached = true;
+                break;
+            }
+            fresh.push(e.clone());
+        }
+        fresh.reverse();
+        (fresh, reached)
+    }
+
+    /// Reads the events that happened since the last poll, oldest first.
+    pub async fn poll(&mut self, cfn: &CfnClient, stack_id: &str) -> Result<Vec<StackEvent>, DeployError> {
+        let policy = RetryPolicy::default();
+        let mut pages: Vec<Vec<StackEvent>> = Vec::new();
+        let mut token: Option<String> = None;
+        for _ in 0..MAX_PAGES_PER_POLL {
+            let out = with_retry(&policy, || {
+                cfn.client.describe_stack_events().stack_name(stack_id).set_next_token(token.clone()).send()
+            })
+            .await
+            .map_err(|e| api_error("DescribeStackEvents", stack_id, &e))?;
+            let page: Vec<StackEvent> = out.stack_events().iter().map(StackEvent::from_sdk).collect();
+            let (fresh, reached) = self.accept(&page);
+            let full_page = fresh.len() == page.len();
+            pages.push(fresh);
+            token = out.next_token().map(str::to_string);
+            if reached || !full_page || token.is_none() {
+                break;
+            }
+        }
+        // Pages were read newest first; each page's fresh events are already oldest first.
+        let fresh: Vec<StackEvent> = pages.into_iter().rev().flatten().collect();
+        if let Some(newest) = fresh.last() {
+            self.marker = Some(newest.id.clone());
+        }
+        self.events.extend(fresh.iter().cloned());
+        Ok(fresh)
+    }
+}
+
+/// The polling interval: 250 ms after activity, doubling to at most 1 s while idle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PollSchedule {
+    current: Duration,
+}
+
+impl PollSchedule {
+    /// The shortest interval.
+    pub const MIN: Duration = Duration::from_millis(250);
+    /// The longest interval.
+    pub const MAX: Duration = Duration::from_secs(1);
+
+    /// A schedule at its shortest interval.
+    pub fn new() -> PollSchedule {
+        PollSchedule { current: Self::MIN }
+    }
+
+    /// The next wait: back to the shortest after activity, else twice the last one (capped).
+    pub fn next(&mut self, activity: bool) -> Duration {
+        let wait = if activity { Self::MIN } else { self.current };
+        self.current = if activity { Self::MIN } else { (self.current * 2).min(Self::MAX) };
+        wait
+    }
+}
+
+impl Default for PollSchedule {
+    fn default() -> Self {
+        PollSchedule::new()
+    }
+}
+
+/// One event as a line: `time  status  type  logical-id (construct path)  reason`.
+pub fn format_event(e: &StackEvent, artifact: Option<&StackArtifact>) -> String {
+    let time = e.time.as_deref().and_then(|t| t.get(11..19)).unwrap_or("--:--:--");
+    let mut line = format!("{time}  {:<28} {:<34} {}", e.status, e.resource_type, e.logical_id);
+    if let Some(path) = artifact.and_then(|a| a.path_of_logical_id(&e.logical_id)) {
+        line.push_str(&format!(" ({})", path.trim_start_matches('/')));
+    }
+    if let Some(reason) = &e.reason {
+        line.push_str(&format!("  {reason}"));
+    }
+    line
+}
+
+/// Shows events as they come: lines, or a bar counting settled resources.
+pub struct Monitor<'a> {
+    artifact: Option<&'a StackArtifact>,
+    bar: Option<ProgressBar>,
+    settled: BTreeSet<String>,
+    stack_name: String,
+}
+
+impl<'a> Monitor<'a> {
+    /// A monitor for `stack_name`; `resources` is the number of resources expected to settle.
+    pub fn new(ui: &Ui, stack_name: &str, artifact: Option<&'a StackArtifact>, resources: usize) -> Monitor<'a> {
+        let bar = ui.bar_enabled().then(|| {
+            let bar = ProgressBar::with_draw_target(Some(resources as u64), ProgressDrawTarget::stderr());
+            let style = ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {elapsed} {wide_msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> ");
+            bar.set_style(style);
+            bar.set_prefix(stack_name.to_string());
+            bar.enable_steady_tick(Duration::from_millis(100));
+            bar
+        });
+        Monitor { artifact, bar, settled: BTreeSet::new(), stack_name: stack_name.to_string() }
+    }
+
+    /// Shows one event.
+    pub fn show(&mut self, ui: &mut Ui, e: &StackEvent) {
+        let line = format_event(e, self.artifact);
+        match &self.bar {
+            None => ui.say(format!("{}  {line}", self.stack_name)),
+            Some(bar) => {
+                if !e.is_stack_event(&self.stack_name) && resource_settled(&e.status) && self.settled.insert(e.logical_id.clone()) {
+                    bar.inc(1);
+                }
+                if resource_failed(&e.status) {
+                    bar.println(&line);
+                }
+                bar.set_message(format!("{} {}", e.status, e.logical_id));
+            }
+        }
+    }
+
+    /// Removes the bar.
+    pub fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Drop for Monitor<'_> {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+/// How an operation ended.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    /// The final stack status (`DELETE_COMPLETE` when the stack is gone).
+    pub status: String,
+    /// The stack's status reason.
+    pub status_reason: Option<String>,
+    /// The stack as described at the end (`None` once deleted).
+    pub stack: Option<DeployedStack>,
+    /// Succeeded or failed.
+    pub outcome: Outcome,
+}
+
+/// Follows an operation started on `before` (the stack as it was just before) until the stack
+/// reaches a terminal status, showing its events.
+///
+/// The operation counts as started once the stack is seen in progress, a new event arrives, or
+/// its status or last-change time differs from `before`; until then an old terminal status
+/// (an `UPDATE_COMPLETE` from the previous deployment) is not mistaken for the end.
+pub async fn follow(
+    cfn: &CfnClient,
+    before: &DeployedStack,
+    operation: Operation,
+    log: &mut EventLog,
+    monitor: &mut Monitor<'_>,
+    ui: &mut Ui,
+) -> Result<Finished, DeployError> {
+    let mut schedule = PollSchedule::new();
+    let mut started = false;
+    loop {
+        let fresh = log.poll(cfn, &before.stack_id).await?;
+        for e in &fresh {
+            monitor.show(ui, e);
+        }
+        let now = describe(cfn, &before.stack_id).await?;
+        let status = now.as_ref().map(|s| s.status.clone()).unwrap_or_else(|| "DELETE_COMPLETE".to_string());
+        started = started
+            || !fresh.is_empty()
+            || is_in_progress(&status) && status != "REVIEW_IN_PROGRESS"
+            || now.as_ref().is_none_or(|s| s.status != before.status || s.last_changed != before.last_changed);
+        if started {
+            if let Some(outcome) = outcome(operation, &status) {
+                // Events written just before the status changed.
+                for e in &log.poll(cfn, &before.stack_id).await.unwrap_or_default() {
+                    monitor.show(ui, e);
+                }
+                monitor.finish();
+                let status_reason = now.as_ref().and_then(|s| s.status_reason.clone());
+                return Ok(Finished { status, status_reason, stack: now, outcome });
+            }
+        }
+        tokio::time::sleep(schedule.next(!fresh.is_empty())).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(id: &str, logical: &str, status: &str) -> StackEvent {
+        StackEvent { id: id.into(), logical_id: logical.into(), resource_type: "AWS::IAM::Role".into(), status: status.into(), ..StackEvent::default() }
+    }
+
+    #[test]
+    fn accept_takes_events_newer_than_the_marker_oldest_first() {
+        let mut log = EventLog { marker: Some("e1".into()), events: vec![] };
+        let page = [ev("e4", "Role", "CREATE_COMPLETE"), ev("e3", "Role", "CREATE_IN_PROGRESS"), ev("e2", "S", "CREATE_IN_PROGRESS"), ev("e1", "S", "REVIEW_IN_PROGRESS"), ev("e0", "S", "x")];
+        let (fresh, reached) = log.accept(&page);
+        assert!(reached);
+        let ids: Vec<&str> = fresh.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["e2", "e3", "e4"]);
+    }
+
+    #[test]
+    fn accept_without_marker_takes_everything() {
+        let mut log = EventLog::from_beginning();
+        let (fresh, reached) = log.accept(&[ev("b", "R", "CREATE_COMPLETE"), ev("a", "R", "CREATE_IN_PROGRESS")]);
+        assert!(!reached);
+        assert_eq!(fresh.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+    }
+
+    #[test]
+    fn polling_backs_off_to_one_second_and_resets_on_activity() {
+        let mut s = PollSchedule::new();
+        let waits: Vec<u128> = [false, false, false, false, true, false].iter().map(|a| s.next(*a).as_millis()).collect();
+        assert_eq!(waits, [250, 500, 1000, 1000, 250, 250]);
+        assert_eq!(s.next(false).as_millis(), 500);
+    }
+
+    #[test]
+    fn event_lines_name_the_construct_path() {
+        let mut app = crate::App::new();
+        crate::CfnResource::new("AWS::IAM::Role").add(app.add_stack("S"), "Role");
+        let assembly = app.synth().unwrap();
+        let artifact = assembly.stack("S").unwrap();
+        let logical = artifact.logical_ids.values().find(|id| id.starts_with("Role")).unwrap().clone();
+        let e = StackEvent {
+            time: Some("2026-11-25T21:40:01Z".into()),
+            reason: Some("Access denied".into()),
+            ..ev("1", &logical, "CREATE_FAILED")
+        };
+        let line = format_event(&e, Some(artifact));
+        assert!(line.starts_with("21:40:01  CREATE_FAILED"), "{line}");
+        assert!(line.contains(&format!("{logical} (S/Role)")), "{line}");
+        assert!(line.ends_with("Access denied"), "{line}");
+        assert!(ev("x", "MyStack", "UPDATE_COMPLETE").resource_type != "AWS::CloudFormation::Stack");
+        let stack_event = StackEvent { resource_type: "AWS::CloudFormation::Stack".into(), ..ev("y", "MyStack", "UPDATE_COMPLETE") };
+        assert!(stack_event.is_stack_event("MyStack") && !stack_event.is_stack_event("Other"));
+    }
+}
