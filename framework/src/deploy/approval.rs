@@ -92,10 +92,19 @@ pub fn decide(level: RequireApproval, changes: &[ResourceChange], broadening: &[
 /// [`DeployError::ApprovalRequired`] when nobody can be asked.
 pub fn confirm(decision: &Decision, stack: &str, action: &'static str, ui: &mut Ui) -> Result<(), DeployError> {
     let Decision::Ask(why) = decision else { return Ok(()) };
-    match ui.ask(&format!("{why}\nDo you wish to proceed with the {action} of stack {stack}?")) {
+    match ui.ask(&format!("{why}\nProceed with the {action} of {stack}?")) {
         Some(true) => Ok(()),
         Some(false) => Err(DeployError::Declined { action, stack: stack.to_string() }),
-        None => Err(DeployError::ApprovalRequired { stack: stack.to_string(), why: why.clone() }),
+        None => Err(DeployError::ApprovalRequired {
+            action,
+            stack: stack.to_string(),
+            why: why.clone(),
+            remedy: if action == "destroy" {
+                "rerun with --force to destroy without confirmation"
+            } else {
+                "review the changes above and rerun with --require-approval never"
+            },
+        }),
     }
 }
 
@@ -136,6 +145,8 @@ mod tests {
         let err = confirm(&ask, "S", "deployment", &mut ui).unwrap_err();
         assert!(matches!(err, DeployError::ApprovalRequired { .. }));
         assert!(err.to_string().contains("not a terminal") && err.to_string().contains("--require-approval never"), "{err}");
+        let err = confirm(&ask, "S", "destroy", &mut ui).unwrap_err().to_string();
+        assert!(err.starts_with("destroy of S needs approval") && err.contains("--force"), "{err}");
         assert!(confirm(&Decision::Proceed, "S", "deployment", &mut ui).is_ok(), "no question asked");
     }
 }

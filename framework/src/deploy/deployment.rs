@@ -145,8 +145,8 @@ pub async fn deploy_stack(
                 let deployed = deployed_template(cfn, &stack.stack_id).await?;
                 let why = differences(stack, deployed.as_ref(), &artifact.template, given, &artifact.tags);
                 if why.is_empty() {
-                    sync_termination_protection(cfn, ui, artifact, stack).await?;
                     ui.say(format!("{name}: no changes (template, parameters and tags as deployed; --force deploys anyway)"));
+                    sync_termination_protection(cfn, ui, artifact, stack).await?;
                     return Ok(finish(ui, artifact, StackChange::Unchanged, stack, t0));
                 }
                 ui.say(format!("{name}: {}", why.join("; ")));

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crate::deploy::approval::{confirm, Decision};
 use crate::deploy::client::CfnClient;
 use crate::deploy::error::{api_error, DeployError};
-use crate::deploy::events::{follow, EventLog, Finished, Monitor, StackEvent};
+use crate::deploy::events::{follow, EventLog, Finished, Monitor, PollSchedule, StackEvent};
 use crate::deploy::retry::{with_retry, RetryPolicy};
 use crate::deploy::root_cause::root_cause;
 use crate::deploy::stack::{describe, deployed_template, start_delete, DeployedStack};
@@ -104,22 +104,33 @@ pub(crate) async fn delete_and_wait(
 ) -> Result<(Finished, Vec<StackEvent>), DeployError> {
     let mut events = Vec::new();
     let mut current = stack.clone();
-    for attempt in 1..=2 {
+    let mut retried = false;
+    loop {
         let mut log = EventLog::after_latest(cfn, &current.stack_id).await?;
         start_delete(cfn, &current).await?;
         let mut monitor = Monitor::new(ui, &stack.stack_name, artifact, 0);
-        let finished = follow(cfn, &current, Operation::Delete, &mut log, &mut monitor, ui).await?;
+        let mut finished = follow(cfn, &current, Operation::Delete, &mut log, &mut monitor, ui).await?;
+        if finished.outcome == Outcome::Failed {
+            // Confirm the failure with a second look a moment later: an implementation may
+            // report DELETE_FAILED for a stack whose deletion then completes.
+            tokio::time::sleep(PollSchedule::MIN).await;
+            for e in &log.poll(cfn, &current.stack_id).await? {
+                monitor.show(ui, e);
+            }
+            if describe(cfn, &current.stack_id).await?.is_none() {
+                finished = finished_deleted();
+            }
+        }
         drop(monitor);
         events.extend(log.events);
-        if finished.outcome == Outcome::Succeeded {
-            return Ok((finished, events));
-        }
-        match (attempt, &finished.stack) {
-            (1, Some(now)) => {
-                ui.say(format!("{}: {} ; retrying the delete once", stack.stack_name, finished.status));
-                current = now.clone();
+        match (finished.outcome, finished.stack) {
+            (Outcome::Succeeded, _) => return Ok((finished_deleted(), events)),
+            (Outcome::Failed, Some(now)) if !retried && now.status == "DELETE_FAILED" => {
+                ui.say(format!("{}: {}; retrying the delete once", stack.stack_name, now.status));
+                current = now;
+                retried = true;
             }
-            _ => {
+            (Outcome::Failed, _) => {
                 return Err(DeployError::Failed {
                     stack: stack.stack_name.clone(),
                     status: finished.status,
@@ -129,7 +140,10 @@ pub(crate) async fn delete_and_wait(
             }
         }
     }
-    unreachable!("the loop returns on its second attempt")
+}
+
+fn finished_deleted() -> Finished {
+    Finished { status: "DELETE_COMPLETE".into(), status_reason: None, stack: None, outcome: Outcome::Succeeded }
 }
 
 async fn physical_ids(cfn: &CfnClient, stack: &DeployedStack) -> Result<BTreeMap<String, String>, DeployError> {
@@ -183,7 +197,7 @@ pub async fn destroy(cfn: &CfnClient, stacks: &[&StackArtifact], opts: &DestroyO
     }
     if !opts.force {
         let names: Vec<&str> = found.iter().map(|(_, s)| s.stack_name.as_str()).collect();
-        let decision = Decision::Ask(format!("Deleting stack(s): {}", names.join(", ")));
+        let decision = Decision::Ask(format!("This deletes stack(s) {} and their resources (except retained ones)", names.join(", ")));
         confirm(&decision, &names.join(", "), "destroy", ui)?;
     }
     for (artifact, stack) in found {

@@ -66,15 +66,16 @@ pub enum DeployError {
         reason: String,
     },
     /// Approval is required but nobody can be asked.
-    #[error(
-        "stack {stack} needs approval ({why}) but standard input is not a terminal; refusing to \
-         deploy without it: review the changes above and rerun with --require-approval never"
-    )]
+    #[error("{action} of {stack} needs approval ({why}) but standard input is not a terminal, so nobody can be asked; refusing to go ahead: {remedy}")]
     ApprovalRequired {
-        /// The stack.
+        /// "deployment" or "destroy".
+        action: &'static str,
+        /// The stack(s).
         stack: String,
         /// Why approval is needed.
         why: String,
+        /// How to go ahead without a terminal.
+        remedy: &'static str,
     },
     /// The user answered no.
     #[error("{action} of stack {stack} cancelled by the user; nothing was changed")]

@@ -1,0 +1,58 @@
+//! A small app for the deploy end-to-end tests: an IAM role, a log group retained on deletion
+//! (`DeletionPolicy: Retain`), a stack parameter and outputs, all through the `CfnResource`
+//! escape hatch. `FIXTURE_STACK` sets the CloudFormation stack name (each test uses its own);
+//! `FIXTURE_VARIANT` picks the app's version:
+//! - `v1`: the base app;
+//! - `v2`: the role's description changed and a second log group added (an update);
+//! - `broken`: v1 plus a state machine whose definition is invalid (LocalStack and AWS reject it);
+//! - `protected`: v1 with termination protection on.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use framework::{App, CfnResource, OutputNode, ParameterNode, RemovalPolicy, StackProps, Value};
+use serde_json::json;
+
+fn build(variant: &str, stack_name: &str) -> App {
+    let mut app = App::new();
+    let props = StackProps {
+        stack_name: Some(stack_name.to_string()),
+        tags: BTreeMap::from([("project".to_string(), "suite".to_string())]),
+        termination_protection: variant == "protected",
+        ..StackProps::default()
+    };
+    let stack = app.add_stack_with("Fixture", props);
+    let stage = stack.add_parameter("Stage", ParameterNode::new("String").default_value("dev"));
+    let description = if variant == "v2" { "deploy fixture role (v2)" } else { "deploy fixture role" };
+    let role = CfnResource::new("AWS::IAM::Role")
+        .property(
+            "AssumeRolePolicyDocument",
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+        )
+        .property("Description", description)
+        .add(&mut *stack, "Role");
+    // No fixed name: a retained log group left by a failed creation must not block the next one.
+    let logs = CfnResource::new("AWS::Logs::LogGroup").property("RetentionInDays", 7).add(&mut *stack, "Logs");
+    stack.set_removal_policy(logs, RemovalPolicy::Retain);
+    if variant == "v2" {
+        CfnResource::new("AWS::Logs::LogGroup").property("RetentionInDays", 1).add(&mut *stack, "AuditLogs");
+    }
+    if variant == "broken" {
+        let workflow = stack.construct("Workflow");
+        CfnResource::new("AWS::StepFunctions::StateMachine")
+            .property("RoleArn", Value::GetAtt(role, "Arn".into()))
+            // A state of a type that does not exist: an invalid definition.
+            .property("DefinitionString", std::env::var("FIXTURE_DEFINITION").unwrap_or_else(|_| r#"{"StartAt": "A", "States": {"A": {"Type": "NoSuchType"}}}"#.into()))
+            .add(stack.at(workflow), "Machine");
+    }
+    stack.add_output("RoleArn", OutputNode::new(Value::GetAtt(role, "Arn".into())));
+    stack.add_output("LogGroupName", OutputNode::new(Value::Ref(logs)));
+    stack.add_output("StageName", OutputNode::new(stage.value()));
+    app
+}
+
+fn main() -> ExitCode {
+    let variant = std::env::var("FIXTURE_VARIANT").unwrap_or_else(|_| "v1".into());
+    let stack_name = std::env::var("FIXTURE_STACK").unwrap_or_else(|_| "DeployFixture".into());
+    framework::cli::run(|| build(&variant, &stack_name))
+}

@@ -1,0 +1,204 @@
+//! End-to-end tests of `deploy` and `destroy` against LocalStack (started by the test support
+//! when it is not running), with the small app in `tests/bin/deploy_fixture.rs`. Every test uses
+//! its own stack name, so they run in parallel and never see each other's stacks.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use suite::localstack;
+
+/// One run of the fixture app.
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    elapsed: Duration,
+}
+
+impl Run {
+    fn ok(&self) -> bool {
+        self.code == Some(0)
+    }
+    fn text(&self) -> String {
+        format!("exit {:?}\n--- stdout\n{}--- stderr\n{}", self.code, self.stdout, self.stderr)
+    }
+}
+
+/// A stack of the fixture app with a unique name and its own working directory.
+struct Fixture {
+    stack: String,
+    dir: PathBuf,
+}
+
+impl Fixture {
+    fn new(test: &str) -> Fixture {
+        localstack::endpoint();
+        let stack = format!("suite-{test}-{}", std::process::id());
+        Fixture { dir: suite::temp_dir(&stack), stack }
+    }
+
+    /// Runs the fixture binary (`FIXTURE_VARIANT=variant`) against the emulator, with no
+    /// terminal on stdin and no AWS settings inherited from the caller's environment.
+    fn run(&self, variant: &str, args: &[&str]) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_deploy-fixture"));
+        cmd.args(args).args(["--local", "--progress", "events"]);
+        self.command(&mut cmd, variant)
+    }
+
+    fn command(&self, cmd: &mut Command, variant: &str) -> Run {
+        for (k, _) in std::env::vars() {
+            if k.starts_with("AWS_") {
+                cmd.env_remove(k);
+            }
+        }
+        cmd.env("FIXTURE_STACK", &self.stack)
+            .env("FIXTURE_VARIANT", variant)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .current_dir(&self.dir)
+            .stdin(Stdio::null());
+        let t0 = Instant::now();
+        let out = cmd.output().expect("run the fixture app");
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            elapsed: t0.elapsed(),
+        }
+    }
+
+    fn deploy(&self, variant: &str, extra: &[&str]) -> Run {
+        let mut args = vec!["deploy", "--require-approval", "never"];
+        args.extend_from_slice(extra);
+        self.run(variant, &args)
+    }
+
+    fn outputs(&self, file: &str) -> serde_json::Value {
+        let text = std::fs::read_to_string(self.dir.join(file)).expect("outputs file written");
+        serde_json::from_str::<serde_json::Value>(&text).expect("outputs file is JSON")[&self.stack].clone()
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        // Best effort: leave no stack behind, even when an assertion failed.
+        let _ = self.run("v1", &["destroy", "--force"]);
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[test]
+fn create_noop_update_and_destroy() {
+    let f = Fixture::new("lifecycle");
+
+    let created = f.deploy("v1", &["--outputs-file", "out/outputs.json"]);
+    assert!(created.ok(), "{}", created.text());
+    assert!(created.stdout.contains(&format!("{}: creating a change set (CREATE)", f.stack)), "{}", created.text());
+    assert!(created.stdout.contains("Add     Role  AWS::IAM::Role       (Fixture/Role)"), "changes listed: {}", created.text());
+    assert!(created.stdout.contains("CREATE_COMPLETE              AWS::IAM::Role"), "events streamed: {}", created.text());
+    assert!(created.stdout.contains(&format!("{}: created (CREATE_COMPLETE)", f.stack)), "{}", created.text());
+    assert!(created.stdout.contains(&format!("{}.StageName = dev", f.stack)), "outputs printed: {}", created.text());
+    let outputs = f.outputs("out/outputs.json");
+    assert!(outputs["RoleArn"].as_str().is_some_and(|a| a.starts_with("arn:aws:iam::") && a.contains(":role/")), "{outputs}");
+    assert_eq!(outputs["StageName"], "dev");
+    let log_group = outputs["LogGroupName"].as_str().expect("log group output").to_string();
+    assert!(!log_group.is_empty());
+    assert!(f.dir.join("cdk.out/Fixture.template.json").exists(), "the deployed assembly is written");
+
+    let noop = f.deploy("v1", &[]);
+    assert!(noop.ok(), "{}", noop.text());
+    assert!(noop.stdout.contains("no changes (template, parameters and tags as deployed"), "{}", noop.text());
+    assert!(!noop.stdout.contains("change set"), "a no-op creates no change set: {}", noop.text());
+    assert!(noop.elapsed < Duration::from_secs(2), "no-op deploy took {:?}", noop.elapsed);
+
+    let forced = f.deploy("v1", &["--force"]);
+    assert!(forced.ok(), "{}", forced.text());
+    assert!(forced.stdout.contains("no changes (the change set was empty and has been deleted)"), "{}", forced.text());
+
+    let updated = f.deploy("v2", &["--parameters", "Fixture:Stage=prod", "--outputs-file", "outputs.json"]);
+    assert!(updated.ok(), "{}", updated.text());
+    assert!(updated.stdout.contains("the template changed; parameter Stage changed"), "{}", updated.text());
+    assert!(updated.stdout.contains("creating a change set (UPDATE)"), "{}", updated.text());
+    assert!(updated.stdout.contains("Add     AuditLogs  AWS::Logs::LogGroup"), "{}", updated.text());
+    assert!(updated.stdout.contains("Modify  Role       AWS::IAM::Role"), "{}", updated.text());
+    assert!(updated.stdout.contains(&format!("{}: updated (UPDATE_COMPLETE)", f.stack)), "{}", updated.text());
+    assert_eq!(f.outputs("outputs.json")["StageName"], "prod");
+
+    // A parameter not given keeps its deployed value: still a no-op.
+    let noop = f.deploy("v2", &[]);
+    assert!(noop.ok() && noop.stdout.contains("no changes"), "{}", noop.text());
+    assert!(noop.stdout.contains(&format!("{}.StageName = prod", f.stack)), "{}", noop.text());
+
+    let refused = f.run("v2", &["destroy"]);
+    assert!(!refused.ok(), "{}", refused.text());
+    assert!(refused.stderr.contains("not a terminal") && refused.stderr.contains("--force"), "{}", refused.text());
+
+    let destroyed = f.run("v2", &["destroy", "--force"]);
+    assert!(destroyed.ok(), "{}", destroyed.text());
+    assert!(destroyed.stdout.contains("DELETE_COMPLETE              AWS::CloudFormation::Stack"), "events streamed: {}", destroyed.text());
+    let retained = format!("retained (DeletionPolicy): Logs AWS::Logs::LogGroup (Fixture/Logs) physical ID {log_group}");
+    assert!(destroyed.stdout.contains(&retained), "{}", destroyed.text());
+    assert!(!destroyed.stdout.contains("retained (DeletionPolicy): AuditLogs"), "{}", destroyed.text());
+
+    let again = f.run("v2", &["destroy", "--force"]);
+    assert!(again.ok() && again.stdout.contains("does not exist; nothing to destroy"), "{}", again.text());
+}
+
+#[test]
+fn failed_create_names_the_resource_then_recovers_from_rollback_complete() {
+    let f = Fixture::new("failure");
+
+    let failed = f.deploy("broken", &[]);
+    assert_eq!(failed.code, Some(1), "{}", failed.text());
+    let cause = "root cause: WorkflowMachine5C3734F6 AWS::StepFunctions::StateMachine (construct Fixture/Workflow/Machine) CREATE_FAILED: ";
+    assert!(failed.stderr.contains(cause), "{}", failed.text());
+    assert!(failed.stderr.contains("NoSuchType"), "the service's reason is printed: {}", failed.text());
+    assert!(failed.stderr.contains(&format!("stack {} failed: ROLLBACK_COMPLETE", f.stack)), "{}", failed.text());
+    let root = failed.stderr.find("root cause").unwrap_or(usize::MAX);
+    let status = failed.stderr.find("failed: ROLLBACK_COMPLETE").unwrap_or(0);
+    assert!(root < status, "root cause first, then the final status: {}", failed.text());
+
+    let fixed = f.deploy("v1", &[]);
+    assert!(fixed.ok(), "{}", fixed.text());
+    assert!(fixed.stdout.contains("ROLLBACK_COMPLETE after a failed creation; deleting it to create it again"), "{}", fixed.text());
+    assert!(fixed.stdout.contains(&format!("{}: created (CREATE_COMPLETE)", f.stack)), "{}", fixed.text());
+}
+
+#[test]
+fn approval_needs_a_terminal_and_nothing_is_left_behind() {
+    let f = Fixture::new("approval");
+
+    // The default level (broadening) asks because the app adds an IAM role; stdin is no terminal.
+    let refused = f.run("v1", &["deploy"]);
+    assert_eq!(refused.code, Some(1), "{}", refused.text());
+    assert!(refused.stdout.contains("Add     Role  AWS::IAM::Role"), "the changes are shown first: {}", refused.text());
+    assert!(refused.stderr.contains("needs approval (--require-approval broadening: permissions may widen (Role AWS::IAM::Role))"), "{}", refused.text());
+    assert!(refused.stderr.contains("rerun with --require-approval never"), "{}", refused.text());
+
+    let any = f.run("v1", &["deploy", "--require-approval", "any-change"]);
+    assert_eq!(any.code, Some(1), "{}", any.text());
+    assert!(any.stderr.contains("--require-approval any-change: 2 change(s)"), "{}", any.text());
+
+    // The refused deployments created nothing: the next one is a plain CREATE.
+    let created = f.deploy("v1", &[]);
+    assert!(created.ok(), "{}", created.text());
+    assert!(created.stdout.contains("creating a change set (CREATE)") && created.stdout.contains("created (CREATE_COMPLETE)"), "{}", created.text());
+}
+
+#[test]
+fn termination_protection_follows_the_app() {
+    let f = Fixture::new("protection");
+
+    let protected = f.deploy("protected", &[]);
+    assert!(protected.ok(), "{}", protected.text());
+    let refused = f.run("protected", &["destroy", "--force"]);
+    assert_eq!(refused.code, Some(1), "{}", refused.text());
+    assert!(refused.stderr.contains("termination protection is enabled"), "{}", refused.text());
+
+    // Same template without protection: no change set, protection turned off.
+    let unprotected = f.deploy("v1", &[]);
+    assert!(unprotected.ok(), "{}", unprotected.text());
+    assert!(unprotected.stdout.contains("no changes") && unprotected.stdout.contains("termination protection disabled"), "{}", unprotected.text());
+    let destroyed = f.run("v1", &["destroy", "--force"]);
+    assert!(destroyed.ok(), "{}", destroyed.text());
+}
