@@ -138,11 +138,11 @@ impl Template {
             return "; the template has no resources at all".into();
         }
         let present: Vec<String> = counts.iter().map(|(t, n)| format!("{t} ({n})")).collect();
-        let mut out = format!("; the template has no resources of that type (types present: {})", present.join(", "));
-        if let Some(similar) = counts.keys().find(|t| t.eq_ignore_ascii_case(cfn_type)) {
-            out.push_str(&format!("; did you mean {similar}?"));
-        }
-        out
+        let suggestion = match counts.keys().find(|t| t.eq_ignore_ascii_case(cfn_type)) {
+            Some(similar) => format!("; did you mean {similar}?"),
+            None => String::new(),
+        };
+        format!("; the template has no resources of that type (types present: {}{suggestion})", present.join(", "))
     }
 
     // ---- resources ----------------------------------------------------------------------
@@ -429,10 +429,11 @@ impl Template {
         };
         if result.analyzed() == 0 {
             let ids: Vec<&str> = self.section(kind.section).map(|(k, _)| k).collect();
-            let why = match (id, ids.is_empty()) {
-                (_, true) => format!("the template has no {noun}s"),
-                ("*", false) => unreachable!("entries exist, so some were analyzed"),
-                (_, false) => format!("the template has no {noun} with that ID ({noun}s: {})", ids.join(", ")),
+            // With "*", nothing analyzed means the section is empty.
+            let why = if ids.is_empty() {
+                format!("the template has no {noun}s")
+            } else {
+                format!("the template has no {noun} with that ID ({noun}s: {})", ids.join(", "))
             };
             return Err(AssertionError::new(format!("{headline}; {why}.")));
         }
