@@ -223,6 +223,13 @@ impl Cx {
             ));
             return;
         };
+        for (key, pattern) in entries {
+            match obj.get(key) {
+                None if pattern.is_absent() => {}
+                None => self.fail_at(Seg::Key(key.clone()), format!("missing; expected {}", describe(pattern))),
+                Some(value) => self.run_at(Seg::Key(key.clone()), pattern, value, child_partial),
+            }
+        }
         if !allow_extra {
             for (key, value) in obj {
                 if !entries.iter().any(|(k, _)| k == key) {
@@ -231,13 +238,6 @@ impl Cx {
                         format!("unexpected key (exact match) holding {}", render::value(value)),
                     );
                 }
-            }
-        }
-        for (key, pattern) in entries {
-            match obj.get(key) {
-                None if pattern.is_absent() => {}
-                None => self.fail_at(Seg::Key(key.clone()), format!("missing; expected {}", describe(pattern))),
-                Some(value) => self.run_at(Seg::Key(key.clone()), pattern, value, child_partial),
             }
         }
     }

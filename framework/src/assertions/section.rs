@@ -75,12 +75,30 @@ fn describe_miss(id: &str, outcome: &Outcome) -> String {
     out
 }
 
-/// `A, B, C` (or `none`).
+/// How many IDs a list in a report shows.
+const IDS_SHOWN: usize = 20;
+
+/// `A, B, C` (or `none`), cut after [`IDS_SHOWN`] IDs.
 pub(crate) fn id_list<'a>(ids: impl IntoIterator<Item = &'a str>) -> String {
     let ids: Vec<&str> = ids.into_iter().collect();
-    if ids.is_empty() {
-        "none".into()
-    } else {
-        ids.join(", ")
+    match ids.len() {
+        0 => "none".into(),
+        n if n > IDS_SHOWN => format!("{} and {} more", ids[..IDS_SHOWN].join(", "), n - IDS_SHOWN),
+        _ => ids.join(", "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_lists_are_cut() {
+        assert_eq!(id_list([]), "none");
+        assert_eq!(id_list(["A", "B"]), "A, B");
+        let many: Vec<String> = (0..25).map(|i| format!("R{i}")).collect();
+        let listed = id_list(many.iter().map(String::as_str));
+        assert!(listed.starts_with("R0, R1, "), "{listed}");
+        assert!(listed.ends_with("R19 and 5 more"), "{listed}");
     }
 }

@@ -91,7 +91,7 @@ fn object_equals_and_exact_reject_extra_keys_at_every_depth() {
     assert!(matches(Match::exact(json!({"A": {"B": 1, "C": 2}, "D": 3})), actual.clone()));
     assert_eq!(
         diffs(Match::object_equals(json!({"A": {"B": 1}})), actual.clone()),
-        ["at /D: unexpected key (exact match) holding 3", "at /A/C: unexpected key (exact match) holding 2"]
+        ["at /A/C: unexpected key (exact match) holding 2", "at /D: unexpected key (exact match) holding 3"]
     );
     assert_eq!(
         diffs(Match::exact(json!({"A": {"B": 1, "C": 2}, "D": 3, "E": null})), actual),
@@ -211,8 +211,8 @@ fn serialized_json_parses_strings_and_matches_exactly() {
     assert_eq!(
         diffs(pattern!({"Def": Match::serialized_json(json!({"StartAt": "B"}))}), definition.clone()),
         [
-            r#"at /Def#/States: unexpected key (exact match) holding {"A":{"Type":"Pass","End":true}}"#,
             r#"at /Def#/StartAt: expected "B", got "A""#,
+            r#"at /Def#/States: unexpected key (exact match) holding {"A":{"Type":"Pass","End":true}}"#,
         ]
     );
     assert_eq!(
@@ -308,4 +308,11 @@ fn captures_record_values_of_successful_matches_only() {
     // Inside not(), nothing is recorded.
     assert!(diffs(Match::not(pattern!({"A": &statement})), json!({"B": 1})).is_empty());
     assert!(statement.is_empty());
+}
+
+#[test]
+fn matchers_can_be_shared_across_threads() {
+    fn send_sync<T: Send + Sync + Clone>() {}
+    send_sync::<Matcher>();
+    send_sync::<Capture>();
 }

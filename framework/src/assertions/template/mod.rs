@@ -161,8 +161,15 @@ impl Template {
         if !result.matches.is_empty() {
             return Ok(());
         }
-        let headline =
+        let mut headline =
             format!("Expected a resource of type {cfn_type} with properties matching {}", pattern_text(&props));
+        if let Kind::Object(entries) | Kind::ObjectLike(entries) | Kind::ObjectEquals(entries) = &props.kind {
+            if entries.iter().any(|(k, _)| k == "Properties" || k == "Type") {
+                headline.push_str(
+                    " (has_resource_properties matches inside \"Properties\"; to match the whole resource use has_resource)",
+                );
+            }
+        }
         Err(self.none_matched(&headline, cfn_type, &result))
     }
 
@@ -218,7 +225,7 @@ impl Template {
         if ids.is_empty() {
             return Err(AssertionError::new(format!("{headline}, found none{}.", self.no_resources_of_type(cfn_type))));
         }
-        Err(AssertionError::new(format!("{headline}, found {}: {}", ids.len(), ids.join(", "))))
+        Err(AssertionError::new(format!("{headline}, found {}: {}", ids.len(), section::id_list(ids))))
     }
 
     /// Asserts that exactly `count` resources of `cfn_type` have properties matching `props`.

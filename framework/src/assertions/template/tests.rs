@@ -126,6 +126,17 @@ fn has_resource_properties_reports_the_closest_resources() {
 }
 
 #[test]
+fn has_resource_properties_hints_at_has_resource() {
+    let err = template()
+        .try_has_resource_properties("AWS::SNS::Topic", json!({"DeletionPolicy": "Retain", "Properties": {}}))
+        .unwrap_err();
+    assert!(
+        err.message().contains("(has_resource_properties matches inside \"Properties\"; to match the whole resource use has_resource)"),
+        "{err}"
+    );
+}
+
+#[test]
 #[should_panic(expected = "at /Properties/Path: expected \"/\", got \"/service/\"")]
 fn has_resource_properties_panics_with_the_report() {
     template().has_resource_properties("AWS::IAM::Role", json!({"Path": "/", "RoleName": "worker"}));
