@@ -35,55 +35,46 @@
 macro_rules! pattern {
     // ---- entry points ----
     ({ $($body:tt)* }) => {
-        $crate::assertions::Matcher::object(
-            $crate::pattern!(@object [] $($body)*)
-        )
+        $crate::assertions::Matcher::object($crate::pattern!(@object [] $($body)*))
     };
     ([ $($body:tt)* ]) => {
-        $crate::assertions::Matcher::array(
-            $crate::pattern!(@array [] $($body)*)
-        )
+        $crate::assertions::Matcher::array($crate::pattern!(@array [] $($body)*))
     };
     (null) => { $crate::assertions::Matcher::from(()) };
 
-    // ---- object entries: munch `key: value,` pairs into [(key, matcher),*] ----
+    // ---- object entries, one macro level per entry: `key: value,` -> (String, Matcher) ----
+    // A key is one token tree: a string literal or a parenthesized expression.
     (@object [$($out:tt)*]) => {
         ::std::vec![$($out)*] as ::std::vec::Vec<(::std::string::String, $crate::assertions::Matcher)>
     };
-    (@object [$($out:tt)*] $key:literal : $($rest:tt)*) => {
-        $crate::pattern!(@value object [$($out)*] (::std::string::String::from($key)) $($rest)*)
+    (@object [$($out:tt)*] $key:tt : { $($v:tt)* } $(, $($rest:tt)*)?) => {
+        $crate::pattern!(@object [$($out)* (::std::string::String::from($key), $crate::pattern!({ $($v)* })),] $($($rest)*)?)
     };
-    (@object [$($out:tt)*] ($key:expr) : $($rest:tt)*) => {
-        $crate::pattern!(@value object [$($out)*] (::std::string::String::from($key)) $($rest)*)
+    (@object [$($out:tt)*] $key:tt : [ $($v:tt)* ] $(, $($rest:tt)*)?) => {
+        $crate::pattern!(@object [$($out)* (::std::string::String::from($key), $crate::pattern!([ $($v)* ])),] $($($rest)*)?)
+    };
+    (@object [$($out:tt)*] $key:tt : null $(, $($rest:tt)*)?) => {
+        $crate::pattern!(@object [$($out)* (::std::string::String::from($key), $crate::assertions::Matcher::from(())),] $($($rest)*)?)
+    };
+    (@object [$($out:tt)*] $key:tt : $v:expr $(, $($rest:tt)*)?) => {
+        $crate::pattern!(@object [$($out)* (::std::string::String::from($key), $crate::assertions::Matcher::from($v)),] $($($rest)*)?)
     };
 
-    // ---- array items ----
+    // ---- array items, one macro level per item ----
     (@array [$($out:tt)*]) => {
         ::std::vec![$($out)*] as ::std::vec::Vec<$crate::assertions::Matcher>
     };
-    (@array [$($out:tt)*] $($rest:tt)+) => {
-        $crate::pattern!(@value array [$($out)*] () $($rest)*)
+    (@array [$($out:tt)*] { $($v:tt)* } $(, $($rest:tt)*)?) => {
+        $crate::pattern!(@array [$($out)* $crate::pattern!({ $($v)* }),] $($($rest)*)?)
     };
-
-    // ---- one value, then back to the object or array muncher ----
-    (@value $ctx:ident [$($out:tt)*] ($($key:tt)*) { $($v:tt)* } $(, $($rest:tt)*)?) => {
-        $crate::pattern!(@push $ctx [$($out)*] ($($key)*) ($crate::pattern!({ $($v)* })) $($($rest)*)?)
+    (@array [$($out:tt)*] [ $($v:tt)* ] $(, $($rest:tt)*)?) => {
+        $crate::pattern!(@array [$($out)* $crate::pattern!([ $($v)* ]),] $($($rest)*)?)
     };
-    (@value $ctx:ident [$($out:tt)*] ($($key:tt)*) [ $($v:tt)* ] $(, $($rest:tt)*)?) => {
-        $crate::pattern!(@push $ctx [$($out)*] ($($key)*) ($crate::pattern!([ $($v)* ])) $($($rest)*)?)
+    (@array [$($out:tt)*] null $(, $($rest:tt)*)?) => {
+        $crate::pattern!(@array [$($out)* $crate::assertions::Matcher::from(()),] $($($rest)*)?)
     };
-    (@value $ctx:ident [$($out:tt)*] ($($key:tt)*) null $(, $($rest:tt)*)?) => {
-        $crate::pattern!(@push $ctx [$($out)*] ($($key)*) ($crate::assertions::Matcher::from(())) $($($rest)*)?)
-    };
-    (@value $ctx:ident [$($out:tt)*] ($($key:tt)*) $v:expr $(, $($rest:tt)*)?) => {
-        $crate::pattern!(@push $ctx [$($out)*] ($($key)*) ($crate::assertions::Matcher::from($v)) $($($rest)*)?)
-    };
-
-    (@push object [$($out:tt)*] ($key:expr) ($value:expr) $($rest:tt)*) => {
-        $crate::pattern!(@object [$($out)* ($key, $value),] $($rest)*)
-    };
-    (@push array [$($out:tt)*] () ($value:expr) $($rest:tt)*) => {
-        $crate::pattern!(@array [$($out)* $value,] $($rest)*)
+    (@array [$($out:tt)*] $v:expr $(, $($rest:tt)*)?) => {
+        $crate::pattern!(@array [$($out)* $crate::assertions::Matcher::from($v),] $($($rest)*)?)
     };
 
     // ---- anything else is an expression ----
@@ -105,6 +96,7 @@ mod tests {
             "C": null,
             "D": [1, "two", {"E": Match::absent()}, [true]],
             "F": { "G": Match::any_value(), },
+            "L": [null, {"M": -1}, [Match::absent()], -2.5],
             "H": &cap,
             (key): json!({"I": -1}),
             "J": [],
@@ -112,8 +104,22 @@ mod tests {
         });
         assert_eq!(
             m.describe(),
-            r#"{"A": "x", "B": 3, "C": null, "D": [1, "two", {"E": absent()}, [true]], "F": {"G": any_value()}, "H": capture(), "Dynamic": {"I": -1}, "J": [], "K": {}}"#
+            r#"{"A": "x", "B": 3, "C": null, "D": [1, "two", {"E": absent()}, [true]], "F": {"G": any_value()}, "L": [null, {"M": -1}, [absent()], -2.5], "H": capture(), "Dynamic": {"I": -1}, "J": [], "K": {}}"#
         );
+    }
+
+    #[test]
+    fn large_patterns_stay_within_the_recursion_limit() {
+        let m = pattern!({
+            "k00": 0, "k01": 1, "k02": 2, "k03": 3, "k04": 4, "k05": 5, "k06": 6, "k07": 7, "k08": 8, "k09": 9,
+            "k10": 0, "k11": 1, "k12": 2, "k13": 3, "k14": 4, "k15": 5, "k16": 6, "k17": 7, "k18": 8, "k19": 9,
+            "k20": 0, "k21": 1, "k22": 2, "k23": 3, "k24": 4, "k25": 5, "k26": 6, "k27": 7, "k28": 8, "k29": 9,
+            "k30": 0, "k31": 1, "k32": 2, "k33": 3, "k34": 4, "k35": 5, "k36": 6, "k37": 7, "k38": 8, "k39": 9,
+            "k40": 0, "k41": 1, "k42": 2, "k43": 3, "k44": 4, "k45": 5, "k46": 6, "k47": 7, "k48": 8, "k49": 9,
+            "k50": 0, "k51": 1, "k52": 2, "k53": 3, "k54": 4, "k55": 5, "k56": 6, "k57": 7, "k58": 8, "k59": 9,
+            "k60": 0, "k61": 1, "k62": 2, "k63": 3, "k64": 4, "k65": 5, "k66": 6, "k67": 7, "k68": 8, "k69": 9,
+        });
+        assert!(m.describe().ends_with(r#""k69": 9}"#));
     }
 
     #[test]
