@@ -214,13 +214,16 @@ impl Cx {
         }
     }
 
-    fn object(&mut self, m: &Matcher, entries: &[(String, Matcher)], actual: &Json, allow_extra: bool, child_partial: bool) {
+    fn object(
+        &mut self,
+        m: &Matcher,
+        entries: &[(String, Matcher)],
+        actual: &Json,
+        allow_extra: bool,
+        child_partial: bool,
+    ) {
         let Some(obj) = actual.as_object() else {
-            self.fail(format!(
-                "expected an object matching {}, got {}",
-                describe(m),
-                render::value_with_kind(actual)
-            ));
+            self.fail(format!("expected an object matching {}, got {}", describe(m), render::value_with_kind(actual)));
             return;
         };
         for (key, pattern) in entries {
@@ -310,7 +313,8 @@ impl Cx {
         attempts.sort_by_key(|(i, o)| (o.cost(), *i));
         match attempts.into_iter().next() {
             Some((i, closest)) => {
-                let exact_object_only = closest.failures.iter().filter(|f| !f.note).all(|f| f.message.starts_with("unexpected key"));
+                let exact_object_only =
+                    closest.failures.iter().filter(|f| !f.note).all(|f| f.message.starts_with("unexpected key"));
                 let _ = write!(headline, "; closest is element {i}:");
                 self.note(headline);
                 self.out.absorb(closest);

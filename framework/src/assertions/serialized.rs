@@ -22,10 +22,7 @@ const CLOSE: char = '\u{E001}';
 pub(crate) fn parse(actual: &Json) -> Result<Parsed, String> {
     if let Some(text) = actual.as_str() {
         return serde_json::from_str(text).map(|value| Parsed { value, note: None }).map_err(|e| {
-            format!(
-                "expected a string of JSON text, got a string that is not JSON ({e}): {}",
-                render::value(actual)
-            )
+            format!("expected a string of JSON text, got a string that is not JSON ({e}): {}", render::value(actual))
         });
     }
     if let Some((delimiter, parts)) = join_parts(actual) {
@@ -131,10 +128,7 @@ fn split_markers(s: &str, tokens: &[&Json]) -> Vec<Json> {
 
 /// A key cannot hold an object: tokens in keys are written as their JSON text.
 fn key_text(k: &str, tokens: &[&Json]) -> String {
-    split_markers(k, tokens)
-        .iter()
-        .map(|p| p.as_str().map(str::to_string).unwrap_or_else(|| p.to_string()))
-        .collect()
+    split_markers(k, tokens).iter().map(|p| p.as_str().map(str::to_string).unwrap_or_else(|| p.to_string())).collect()
 }
 
 #[cfg(test)]

@@ -8,11 +8,7 @@ use crate::pattern;
 fn diffs(m: impl Into<Matcher>, actual: Json) -> Vec<String> {
     let outcome = test(&m.into(), &actual, vec![]);
     outcome.commit_captures();
-    outcome
-        .failures
-        .iter()
-        .map(|f| if f.note { format!("note: {}", f.render()) } else { f.render() })
-        .collect()
+    outcome.failures.iter().map(|f| if f.note { format!("note: {}", f.render()) } else { f.render() }).collect()
 }
 
 fn matches(m: impl Into<Matcher>, actual: Json) -> bool {
@@ -69,8 +65,14 @@ fn literal_arrays_need_every_element_in_order() {
         ["at /L/0: expected 1, got 2", "at /L/1: expected 2, got 1"]
     );
     assert_eq!(diffs(json!([1, 2, 3]), json!([1])), ["at the top level: expected 3 elements, got 1; missing: 2, 3"]);
-    assert_eq!(diffs(json!([1]), json!([1, "x", 3])), [r#"at the top level: expected 1 element, got 3; extra: ["x",3]"#]);
-    assert_eq!(diffs(json!([1]), json!("x")), [r#"at the top level: expected an array of 1 element, got "x" (a string)"#]);
+    assert_eq!(
+        diffs(json!([1]), json!([1, "x", 3])),
+        [r#"at the top level: expected 1 element, got 3; extra: ["x",3]"#]
+    );
+    assert_eq!(
+        diffs(json!([1]), json!("x")),
+        [r#"at the top level: expected an array of 1 element, got "x" (a string)"#]
+    );
 }
 
 #[test]
@@ -78,10 +80,7 @@ fn object_like_is_partial_even_inside_exact_contexts() {
     let actual = json!({"A": {"B": 1, "C": 2}, "D": 3});
     assert!(matches(Match::object_like(json!({"A": {"B": 1}})), actual.clone()));
     assert!(matches(Match::exact(pattern!({"A": Match::object_like(json!({"B": 1})), "D": 3})), actual.clone()));
-    assert_eq!(
-        diffs(Match::object_like(json!({"A": {"B": 2}})), actual),
-        ["at /A/B: expected 2, got 1"]
-    );
+    assert_eq!(diffs(Match::object_like(json!({"A": {"B": 2}})), actual), ["at /A/B: expected 2, got 1"]);
 }
 
 #[test]
@@ -108,7 +107,10 @@ fn object_equals_and_exact_reject_extra_keys_at_every_depth() {
 #[test]
 fn absent_requires_the_key_to_be_missing() {
     assert!(matches(pattern!({"Gone": Match::absent()}), json!({"Other": 1})));
-    assert_eq!(diffs(pattern!({"Gone": Match::absent()}), json!({"Gone": "x"})), [r#"at /Gone: expected absent, got "x""#]);
+    assert_eq!(
+        diffs(pattern!({"Gone": Match::absent()}), json!({"Gone": "x"})),
+        [r#"at /Gone: expected absent, got "x""#]
+    );
     assert!(matches(Match::object_equals(pattern!({"A": 1, "Gone": Match::absent()})), json!({"A": 1})));
 }
 
@@ -164,7 +166,9 @@ fn array_with_reports_the_closest_element_and_the_exact_object_pitfall() {
     );
     assert_eq!(
         diffs(Match::array_with(["a", "b"]), json!(["b", "a"])),
-        [r#"at the top level: no element matches array_with pattern #1 "b" after pattern #0 matched element 1: no elements left to try"#]
+        [
+            r#"at the top level: no element matches array_with pattern #1 "b" after pattern #0 matched element 1: no elements left to try"#
+        ]
     );
     assert_eq!(
         diffs(Match::array_with(["a"]), json!({"a": 1})),
@@ -183,7 +187,10 @@ fn array_equals_needs_the_same_elements_exactly() {
         diffs(Match::array_equals(json!([{"a": 2}])), json!([{"a": 2, "b": 3}])),
         ["at /0/b: unexpected key (exact match) holding 3"]
     );
-    assert_eq!(diffs(Match::array_equals(vec![1]), json!([1, 2])), ["at the top level: expected 1 element, got 2; extra: [2]"]);
+    assert_eq!(
+        diffs(Match::array_equals(vec![1]), json!([1, 2])),
+        ["at the top level: expected 1 element, got 2; extra: [2]"]
+    );
     assert!(matches(Match::array_equals(vec![Match::object_like(json!({"a": 2}))]), json!([{"a": 2, "b": 3}])));
 }
 
@@ -288,7 +295,8 @@ fn captures_record_values_of_successful_matches_only() {
     assert!(cap.is_empty());
 
     let cap = Capture::matching(json!({"Type": "Pass"}));
-    assert!(diffs(pattern!({"S": [&cap, &cap]}), json!({"S": [{"Type": "Pass", "End": true}, {"Type": "Pass"}]})).is_empty());
+    assert!(diffs(pattern!({"S": [&cap, &cap]}), json!({"S": [{"Type": "Pass", "End": true}, {"Type": "Pass"}]}))
+        .is_empty());
     assert_eq!(cap.len(), 2, "object-like pattern, both elements recorded");
     assert_eq!(
         diffs(pattern!({"S": &cap}), json!({"S": {"Type": "Task"}})),

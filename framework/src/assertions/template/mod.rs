@@ -290,7 +290,11 @@ impl Template {
     }
 
     /// [`Template::all_resources_properties`] returning the report instead of panicking.
-    pub fn try_all_resources_properties(&self, cfn_type: &str, props: impl Into<Matcher>) -> Result<(), AssertionError> {
+    pub fn try_all_resources_properties(
+        &self,
+        cfn_type: &str,
+        props: impl Into<Matcher>,
+    ) -> Result<(), AssertionError> {
         let props = props.into();
         let result = section::match_entries(self.resources_of_type(cfn_type), |r| test_properties(&props, r));
         let headline =

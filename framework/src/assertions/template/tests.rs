@@ -60,7 +60,11 @@ fn from_stack_reports_synth_problems_and_unknown_stacks() {
     let stack = app.add_stack("Stack");
     CfnResource::new("NotAType").add(&mut *stack, "Bad");
     let err = Template::try_from_stack(&app, "Stack").unwrap_err();
-    assert!(err.message().starts_with("cannot take the template of stack \"Stack\": synth failed with 1 validation problem:"), "{err}");
+    assert!(
+        err.message()
+            .starts_with("cannot take the template of stack \"Stack\": synth failed with 1 validation problem:"),
+        "{err}"
+    );
     assert!(err.message().contains("[Stack/Bad] resource type \"NotAType\" is not of the form"), "{err}");
 
     let err = Template::try_from_stack(&crate::App::new(), "Nope").unwrap_err();
@@ -131,7 +135,9 @@ fn has_resource_properties_hints_at_has_resource() {
         .try_has_resource_properties("AWS::SNS::Topic", json!({"DeletionPolicy": "Retain", "Properties": {}}))
         .unwrap_err();
     assert!(
-        err.message().contains("(has_resource_properties matches inside \"Properties\"; to match the whole resource use has_resource)"),
+        err.message().contains(
+            "(has_resource_properties matches inside \"Properties\"; to match the whole resource use has_resource)"
+        ),
         "{err}"
     );
 }
@@ -160,7 +166,10 @@ fn missing_types_list_the_types_present() {
 fn has_resource_matches_the_whole_definition() {
     let t = template();
     t.has_resource("AWS::SNS::Topic", json!({"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}));
-    t.has_resource("AWS::IAM::Policy", json!({"DependsOn": ["Topic"], "Properties": {"Roles": [{"Ref": "Role1ABCC5F0"}]}}));
+    t.has_resource(
+        "AWS::IAM::Policy",
+        json!({"DependsOn": ["Topic"], "Properties": {"Roles": [{"Ref": "Role1ABCC5F0"}]}}),
+    );
     t.has_resource("AWS::IAM::Role", pattern!({"DependsOn": Match::absent(), "Properties": {"Path": "/admin/"}}));
     let err = t.try_has_resource("AWS::SNS::Topic", json!({"DeletionPolicy": "Delete"})).unwrap_err();
     assert_eq!(
@@ -221,14 +230,21 @@ fn all_resources_requires_every_one_to_match() {
     t.all_resources_properties("AWS::IAM::Role", pattern!({"Path": Match::any_value()}));
     t.all_resources("AWS::IAM::Role", json!({"Type": "AWS::IAM::Role"}));
     assert_eq!(
-        t.try_all_resources_properties("AWS::IAM::Role", pattern!({"RoleName": Match::any_value()})).unwrap_err().message(),
+        t.try_all_resources_properties("AWS::IAM::Role", pattern!({"RoleName": Match::any_value()}))
+            .unwrap_err()
+            .message(),
         r#"Expected every resource of type AWS::IAM::Role to have properties matching {"RoleName": any_value()}; 1 of 2 resources do not:
   Admin (1 difference)
     at /Properties/RoleName: missing; expected any_value()
 "#
     );
     let err = t.try_all_resources("AWS::S3::Bucket", json!({})).unwrap_err();
-    assert!(err.message().starts_with("Expected every resource of type AWS::S3::Bucket to match {}; the template has no resources of that type"), "{err}");
+    assert!(
+        err.message().starts_with(
+            "Expected every resource of type AWS::S3::Bucket to match {}; the template has no resources of that type"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -334,7 +350,9 @@ fn template_matches_the_whole_template() {
     t.template_matches(json!({"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}));
     t.template_matches(pattern!({"Resources": {"Nope": Match::absent()}, "Outputs": Match::any_value()}));
     assert_eq!(
-        t.try_template_matches(json!({"Resources": {"Topic": {"Type": "AWS::SQS::Queue"}}, "Transform": "x"})).unwrap_err().message(),
+        t.try_template_matches(json!({"Resources": {"Topic": {"Type": "AWS::SQS::Queue"}}, "Transform": "x"}))
+            .unwrap_err()
+            .message(),
         r#"Expected the template to match {"Resources": {"Topic": {"Type": "AWS::SQS::Queue"}}, "Transform": "x"}; it differs in 2 places:
   at /Resources/Topic/Type: expected "AWS::SQS::Queue", got "AWS::SNS::Topic"
   at /Transform: missing; expected "x"
