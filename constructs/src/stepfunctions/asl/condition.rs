@@ -175,7 +175,7 @@ impl Test {
             } else {
                 continue;
             };
-            return Some(r.or_else(|what| want(what)));
+            return Some(r.or_else(want));
         }
         None
     }

@@ -3,6 +3,7 @@
 use serde_json::{Map as JsonMap, Value as Json};
 
 use super::definition::Definition;
+use super::duplicates::duplicate_key_problems;
 use super::error::DefinitionError;
 use super::reader::Reader;
 use super::states::State;
@@ -20,9 +21,18 @@ impl Definition {
     /// assert!(err.has("unknown state Type \"Sleep\""));
     /// ```
     pub fn from_json_str(text: &str) -> Result<Definition, DefinitionError> {
-        match serde_json::from_str::<Json>(text) {
-            Ok(json) => Definition::from_json(&json),
-            Err(e) => Err(DefinitionError { problems: vec![format!("definition: not valid JSON: {e}")] }),
+        let json = match serde_json::from_str::<Json>(text) {
+            Ok(json) => json,
+            Err(e) => return Err(DefinitionError { problems: vec![format!("definition: not valid JSON: {e}")] }),
+        };
+        let duplicates = duplicate_key_problems(text);
+        match Definition::from_json(&json) {
+            Ok(d) if duplicates.is_empty() => Ok(d),
+            Ok(_) => Err(DefinitionError { problems: duplicates }),
+            Err(mut e) => {
+                e.problems.splice(0..0, duplicates);
+                Err(e)
+            }
         }
     }
 
@@ -175,6 +185,13 @@ mod tests {
         assert!(p.contains(&"definition: field \"Extra\" is not allowed in a definition".to_string()), "{p:?}");
         let e = Definition::from_json_str("{not json").unwrap_err();
         assert!(e.problems[0].starts_with("definition: not valid JSON"), "{e}");
+    }
+
+    #[test]
+    fn repeated_state_names_in_text_are_reported() {
+        let e = Definition::from_json_str(r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}, "A": {"Type": "Succeed"}}}"#)
+            .unwrap_err();
+        assert_eq!(e.problems, vec!["state \"A\": the name is used by more than one state (repeated key in the JSON text)"]);
     }
 
     #[test]

@@ -17,6 +17,7 @@
 
 mod condition;
 pub(crate) mod definition;
+mod duplicates;
 mod error;
 mod error_handling;
 mod fields;

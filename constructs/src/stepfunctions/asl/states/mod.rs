@@ -106,6 +106,7 @@ pub(crate) use {error_setters, io_setters, next_setters, result_setters};
 
 /// One state of a definition.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // built once per state; boxing would only add noise
 pub enum State {
     Pass(Pass),
     Choice(Choice),
@@ -229,7 +230,7 @@ impl State {
     /// Reads a state object; `None` (with problems recorded) when it cannot be read.
     pub(crate) fn parse(obj: &JsonMap<String, Json>, ctx: &str, problems: &mut Vec<String>) -> Option<State> {
         let mut r = Reader::new(obj, ctx, problems);
-        let Some(ty) = r.required_string("Type") else { return None };
+        let ty = r.required_string("Type")?;
         let state = match ty.as_str() {
             "Pass" => Pass::parse(&mut r).map(State::Pass),
             "Choice" => Choice::parse(&mut r).map(State::Choice),
