@@ -47,7 +47,7 @@ fn match_level(obj: &PatternObject, event: Option<&J>, r: &Resolver) -> bool {
             ms.iter().any(|m| match_leaf(m, &leaves, r))
         }
     });
-    fields_match && obj.any_of.as_ref().map_or(true, |alts| alts.iter().any(|alt| match_object(alt, event, r)))
+    fields_match && obj.any_of.as_ref().is_none_or(|alts| alts.iter().any(|alt| match_object(alt, event, r)))
 }
 
 /// Collects the leaves (scalars) or, with `objects`, the objects at a position, through arrays.

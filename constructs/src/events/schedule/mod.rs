@@ -54,11 +54,11 @@ impl Schedule {
     /// not a whole number of minutes gives a rate of 0 minutes, reported by validation.
     pub fn every(duration: Duration) -> Schedule {
         let secs = duration.as_secs();
-        let whole_minutes = duration.subsec_nanos() == 0 && secs % 60 == 0;
+        let whole_minutes = duration.subsec_nanos() == 0 && secs.is_multiple_of(60);
         let minutes = if whole_minutes { secs / 60 } else { 0 };
-        let (value, unit) = if minutes > 0 && minutes % 1440 == 0 {
+        let (value, unit) = if minutes > 0 && minutes.is_multiple_of(1440) {
             (minutes / 1440, TimeUnit::Days)
-        } else if minutes > 0 && minutes % 60 == 0 {
+        } else if minutes > 0 && minutes.is_multiple_of(60) {
             (minutes / 60, TimeUnit::Hours)
         } else {
             (minutes, TimeUnit::Minutes)
