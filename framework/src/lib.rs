@@ -33,3 +33,6 @@ pub use template::{ConditionNode, ConditionRef, OutputNode, ParameterNode, Param
 pub use tree::{App, AppId, AsNode, Environment, Node, NodeKind, NodeRef, Scope, Stack, StackProps};
 pub use validation::{Problem, Problems, Validator};
 pub use value::{Pseudo, Value};
+
+#[cfg(feature = "cli")]
+pub mod cli;

@@ -20,9 +20,10 @@ use std::collections::BTreeMap;
 use crate::tree::NodeRef;
 
 /// A value in a CloudFormation template: a JSON literal or an intrinsic function.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Value {
-    /// JSON `null`.
+    /// JSON `null` (left out of properties).
+    #[default]
     Null,
     /// JSON boolean.
     Bool(bool),
@@ -66,9 +67,12 @@ pub enum Value {
     Not(Box<Value>),
     /// `{"Condition": <logical id>}` inside condition expressions.
     Condition(NodeRef),
-    /// `{"Ref": "AWS::NoValue"}`-style removal is [`Pseudo::NoValue`]; this is the JSON text of a
-    /// value that may contain tokens, rendered as a string (or `Fn::Join` when it has tokens).
+    /// The JSON text of a value that may contain tokens, rendered as a string (or `Fn::Join`
+    /// when it has tokens).
     JsonString(Box<Value>),
+    /// The logical ID of a template element, as a string (known once synth assigns IDs; follows
+    /// logical ID overrides). Used for default physical names, as AWS CDK does.
+    LogicalId(NodeRef),
 }
 
 /// CloudFormation pseudo parameters.
@@ -217,6 +221,7 @@ impl Value {
             }
             Value::Map(map) | Value::Sub(_, map) => map.values().for_each(|v| v.visit_refs(f)),
             Value::Ref(r) | Value::GetAtt(r, _) | Value::Condition(r) => f(*r),
+            Value::LogicalId(_) => {}
             Value::Select(_, v)
             | Value::Split(_, v)
             | Value::ImportValue(v)

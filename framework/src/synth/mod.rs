@@ -2,12 +2,14 @@
 
 mod assembly;
 mod render;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Map, Value as Json};
 
-pub use assembly::{CloudAssembly, StackArtifact, CLOUD_ASSEMBLY_VERSION};
+pub use assembly::{to_json_text as assembly_text, CloudAssembly, StackArtifact, CLOUD_ASSEMBLY_VERSION};
 use render::{apply_override, export_name, export_output_id, ExportRequest, LogicalIds, Renderer};
 
 use crate::logical_id::{is_valid_logical_id, logical_id};

@@ -123,6 +123,18 @@ impl Renderer<'_> {
                 json!({ "Fn::If": [id, self.render(a), self.render(b)] })
             }
             Value::Pseudo(p) => json!({ "Ref": p.name() }),
+            Value::LogicalId(target) => {
+                let id = (target.app == self.app.id)
+                    .then(|| self.logical_ids.get(target.stack as usize)?.get(target.node as usize)?.clone())
+                    .flatten();
+                match id {
+                    Some(id) => Json::String(id),
+                    None => {
+                        self.problem("names the logical ID of an element that is not in this app".into());
+                        Json::Null
+                    }
+                }
+            }
             Value::Sub(template, vars) => {
                 if vars.is_empty() {
                     json!({ "Fn::Sub": template })

@@ -1,0 +1,170 @@
+//! IAM policies attached to roles: the typed L1 (`CfnPolicy`), the L2 builder and its handle.
+
+use std::any::Any;
+use std::collections::BTreeMap;
+
+use framework::{AsNode, NodeRef, Resource, Scope, Stack, Validator, Value};
+
+use crate::iam::document::PolicyDocument;
+use crate::iam::names::POLICY_NAME;
+use crate::iam::role::RoleRef;
+use crate::iam::statement::{PolicyStatement, StatementContext};
+
+/// `AWS::IAM::Policy`, typed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CfnPolicy {
+    pub policy_name: Value,
+    pub policy_document: PolicyDocument,
+    pub roles: Vec<Value>,
+    pub users: Vec<Value>,
+    pub groups: Vec<Value>,
+}
+
+impl Resource for CfnPolicy {
+    fn cfn_type(&self) -> &str {
+        "AWS::IAM::Policy"
+    }
+    fn properties(&self) -> BTreeMap<String, Value> {
+        BTreeMap::from([
+            ("PolicyName".to_string(), self.policy_name.clone()),
+            ("PolicyDocument".to_string(), self.policy_document.to_value()),
+            ("Roles".to_string(), Value::List(self.roles.clone())),
+            ("Users".to_string(), Value::List(self.users.clone())),
+            ("Groups".to_string(), Value::List(self.groups.clone())),
+        ])
+    }
+    fn validate(&self, v: &mut Validator<'_>) {
+        if self.policy_name == Value::Null {
+            v.error("missing required property PolicyName");
+        }
+        POLICY_NAME.check(v, "PolicyName", &self.policy_name);
+        for p in self.policy_document.problems(StatementContext::Identity) {
+            v.error(format!("PolicyDocument: {p}"));
+        }
+        if self.roles.is_empty() && self.users.is_empty() && self.groups.is_empty() {
+            v.error("the policy is attached to nothing: give it at least one role, user or group");
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}
+
+/// Properties of a [`Policy`].
+#[derive(Debug, Clone, derive_builder::Builder)]
+#[builder(pattern = "owned", build_fn(skip), setter(into, strip_option), name = "PolicyBuilder")]
+pub struct PolicyProps {
+    /// Policy name (defaults to the policy's logical ID, as AWS CDK does).
+    pub policy_name: Option<Value>,
+    /// Statements.
+    #[builder(setter(custom))]
+    pub statements: Vec<PolicyStatement>,
+    /// Roles the policy is attached to.
+    #[builder(setter(custom))]
+    pub roles: Vec<RoleRef>,
+}
+
+impl PolicyBuilder {
+    /// Adds a statement.
+    pub fn statement(mut self, statement: PolicyStatement) -> Self {
+        self.statements.get_or_insert_with(Vec::new).push(statement);
+        self
+    }
+    /// Attaches the policy to a role.
+    pub fn role(mut self, role: RoleRef) -> Self {
+        self.roles.get_or_insert_with(Vec::new).push(role);
+        self
+    }
+
+    /// Adds the policy under `scope` with construct id `id`.
+    pub fn build<'a>(self, scope: impl Into<Scope<'a>>, id: &str) -> PolicyRef {
+        let mut scope = scope.into();
+        let node = scope.add_construct(id, "constructs.iam.Policy");
+        let explicit_name = self.policy_name.flatten();
+        let spec = CfnPolicy {
+            policy_name: explicit_name.clone().unwrap_or(Value::Null),
+            policy_document: PolicyDocument::with_statements(self.statements.unwrap_or_default()),
+            roles: self.roles.unwrap_or_default().into_iter().map(RoleRef::name).collect(),
+            users: Vec::new(),
+            groups: Vec::new(),
+        };
+        let resource = scope.at(node).add_resource("Resource", Box::new(spec), "constructs.iam.CfnPolicy");
+        if explicit_name.is_none() {
+            // Default name: the policy's own logical ID, as AWS CDK does.
+            if let Some(p) = scope.stack().resource_spec_mut::<CfnPolicy>(resource) {
+                p.policy_name = Value::LogicalId(resource);
+            }
+        }
+        PolicyRef { node, resource }
+    }
+}
+
+/// An IAM policy (L2) attached to roles.
+///
+/// ```
+/// use constructs::iam::{Policy, PolicyStatement, Principal, Role};
+/// use framework::App;
+/// let mut app = App::new();
+/// let stack = app.add_stack("Stack");
+/// let role = Role::builder().assumed_by(Principal::service("events.amazonaws.com")).build(&mut *stack, "Role");
+/// Policy::builder()
+///     .role(role)
+///     .statement(PolicyStatement::allow().action("states:StartExecution").resource("*"))
+///     .build(&mut *stack, "Policy");
+/// assert!(app.synth().is_ok());
+/// ```
+pub struct Policy;
+
+impl Policy {
+    /// A builder for a new policy.
+    pub fn builder() -> PolicyBuilder {
+        PolicyBuilder::default()
+    }
+}
+
+/// Handle to a [`Policy`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PolicyRef {
+    node: NodeRef,
+    resource: NodeRef,
+}
+
+impl AsNode for PolicyRef {
+    fn node(&self) -> NodeRef {
+        self.node
+    }
+}
+
+impl PolicyRef {
+    /// The handle of an existing policy construct node (`None` if it is not one).
+    pub fn from_node(stack: &Stack, node: NodeRef) -> Option<PolicyRef> {
+        let resource = stack.find_child(node, "Resource")?;
+        stack.resource_spec::<CfnPolicy>(resource)?;
+        Some(PolicyRef { node, resource })
+    }
+    /// The `CfnPolicy` node.
+    pub fn resource(self) -> NodeRef {
+        self.resource
+    }
+    /// Adds a statement (kept once if already present).
+    pub fn add_statement(self, stack: &mut Stack, statement: PolicyStatement) {
+        match stack.resource_spec_mut::<CfnPolicy>(self.resource) {
+            Some(p) => p.policy_document.add_statement(statement),
+            None => stack.add_problem(self.node, "cannot add a statement: the policy belongs to another stack"),
+        }
+    }
+    /// Attaches the policy to another role.
+    pub fn attach_to_role(self, stack: &mut Stack, role: RoleRef) {
+        match stack.resource_spec_mut::<CfnPolicy>(self.resource) {
+            Some(p) => {
+                if !p.roles.contains(&role.name()) {
+                    p.roles.push(role.name())
+                }
+            }
+            None => stack.add_problem(self.node, "cannot attach: the policy belongs to another stack"),
+        }
+    }
+}

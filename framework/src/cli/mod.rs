@@ -1,0 +1,86 @@
+//! Command-line plumbing for app binaries: `synth` and `ls` (with `diff`/`deploy` on top).
+//!
+//! An app binary builds its [`App`](crate::App) and hands it to [`run`]; apps with commands of
+//! their own flatten [`Command`] into their own clap enum and call [`Command::run`].
+//!
+//! ```no_run
+//! use clap::Parser;
+//! use framework::cli::Command;
+//!
+//! #[derive(Parser)]
+//! struct Cli {
+//!     #[command(subcommand)]
+//!     command: Command,
+//! }
+//!
+//! fn main() -> std::process::ExitCode {
+//!     let cli = Cli::parse();
+//!     let app = framework::App::new();
+//!     cli.command.run(&app)
+//! }
+//! ```
+
+mod synth;
+mod yaml;
+
+use std::process::ExitCode;
+
+pub use synth::{LsArgs, SynthArgs};
+pub use yaml::to_yaml;
+
+/// The toolkit's standard subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Synthesize the app into a cloud assembly (cdk.out) and print the template.
+    Synth(SynthArgs),
+    /// List the app's stacks.
+    Ls(LsArgs),
+}
+
+impl Command {
+    /// Runs the command against `app`; errors are printed to stderr.
+    pub fn run(&self, app: &crate::App) -> ExitCode {
+        let result = match self {
+            Command::Synth(args) => synth::synth(app, args, &mut std::io::stdout().lock()),
+            Command::Ls(args) => synth::ls(app, args, &mut std::io::stdout().lock()),
+        };
+        match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+/// Errors of the CLI commands.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The app did not validate.
+    #[error("synth failed: {0}")]
+    Synth(#[from] crate::SynthError),
+    /// Writing the assembly or printing failed.
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A stack name given on the command line is not in the app.
+    #[error("no stack matches {pattern:?}; the app has: {available}")]
+    UnknownStack { pattern: String, available: String },
+}
+
+/// Parses the command line and runs a standard command on the app built by `build`.
+pub fn run(build: impl FnOnce() -> crate::App) -> ExitCode {
+    use clap::Parser;
+    #[derive(clap::Parser)]
+    #[command(about = "Synthesize the app")]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
+    let cli = Cli::parse();
+    cli.command.run(&build())
+}
