@@ -82,6 +82,24 @@ mod tests {
     }
 
     #[test]
+    fn flagship_sample_events_match_the_flagship_rule() {
+        use crate::events::{EventPattern, Resolver};
+        use framework::Pseudo;
+        let rule = EventPattern::new().account([Pseudo::AccountId]).source(["demo.sfn"]);
+        let resolver = Resolver::new("111122223333", "eu-west-1");
+        for path in ["A", "B", "C"] {
+            let entry = json!({"Source": "demo.sfn", "DetailType": "message", "Detail": format!("{{\"Path\":\"{path}\"}}")});
+            let event = from_put_events_entry(&entry, "111122223333", "eu-west-1").unwrap();
+            assert!(rule.matches_with(&event, &resolver), "path {path}");
+            let elsewhere = from_put_events_entry(&entry, "999999999999", "eu-west-1").unwrap();
+            assert!(!rule.matches_with(&elsewhere, &resolver), "another account's event");
+        }
+        let other = json!({"Source": "other.app", "DetailType": "message", "Detail": "{}"});
+        let event = from_put_events_entry(&other, "111122223333", "eu-west-1").unwrap();
+        assert!(!rule.matches_with(&event, &resolver));
+    }
+
+    #[test]
     fn rejects_bad_entries() {
         assert_eq!(from_put_events_entry(&json!([]), "a", "r"), Err(EntryError::NotAnObject));
         assert_eq!(
