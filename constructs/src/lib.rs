@@ -7,6 +7,7 @@
 pub mod events;
 pub mod iam;
 pub mod logs;
+pub mod stepfunctions;
 
 /// `[{"Key": k, "Value": v}, ...]`, sorted by key: the tag list most resource types take.
 pub(crate) fn tags_value(tags: &std::collections::BTreeMap<String, framework::Value>) -> framework::Value {
