@@ -44,9 +44,11 @@ pub fn from_put_events_entry(entry: &J, account: &str, region: &str) -> Result<J
     }
     let resources = match map.get("Resources") {
         None => Vec::new(),
-        Some(J::Array(items)) => {
-            items.iter().map(|i| i.as_str().map(str::to_string)).collect::<Option<Vec<_>>>().ok_or(EntryError::Resources)?
-        }
+        Some(J::Array(items)) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_string))
+            .collect::<Option<Vec<_>>>()
+            .ok_or(EntryError::Resources)?,
         Some(_) => return Err(EntryError::Resources),
     };
     let time = map.get("Time").and_then(J::as_str).unwrap_or("1970-01-01T00:00:00Z");
@@ -88,7 +90,8 @@ mod tests {
         let rule = EventPattern::new().account([Pseudo::AccountId]).source(["demo.sfn"]);
         let resolver = Resolver::new("111122223333", "eu-west-1");
         for path in ["A", "B", "C"] {
-            let entry = json!({"Source": "demo.sfn", "DetailType": "message", "Detail": format!("{{\"Path\":\"{path}\"}}")});
+            let entry =
+                json!({"Source": "demo.sfn", "DetailType": "message", "Detail": format!("{{\"Path\":\"{path}\"}}")});
             let event = from_put_events_entry(&entry, "111122223333", "eu-west-1").unwrap();
             assert!(rule.matches_with(&event, &resolver), "path {path}");
             let elsewhere = from_put_events_entry(&entry, "999999999999", "eu-west-1").unwrap();
@@ -111,7 +114,11 @@ mod tests {
             Err(EntryError::Detail(_))
         ));
         assert_eq!(
-            from_put_events_entry(&json!({"Source": "s", "DetailType": "t", "Detail": "{}", "Resources": [1]}), "a", "r"),
+            from_put_events_entry(
+                &json!({"Source": "s", "DetailType": "t", "Detail": "{}", "Resources": [1]}),
+                "a",
+                "r"
+            ),
             Err(EntryError::Resources)
         );
     }

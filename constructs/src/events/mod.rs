@@ -19,4 +19,4 @@ pub use pattern::{
 };
 pub use rule::{CfnRule, CfnTarget, Rule, RuleBuilder, RuleProps, RuleRef, RuleState};
 pub use schedule::{Cron, Schedule, ScheduleError, TimeUnit};
-pub use target::{InputTransformer, RetryPolicy, RuleTarget, RuleTargetInput, TargetConfig};
+pub use target::{InputTransformer, RetryPolicy, RuleTarget, RuleTargetInput, SfnStateMachine, TargetConfig};

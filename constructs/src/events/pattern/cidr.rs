@@ -17,9 +17,8 @@ impl Cidr {
         };
         let network: IpAddr =
             addr.parse().map_err(|_| format!("cidr {text:?}: {addr:?} is not an IPv4 or IPv6 address"))?;
-        let prefix: u8 = bits
-            .parse()
-            .map_err(|_| format!("cidr {text:?}: prefix length {bits:?} is not a whole number"))?;
+        let prefix: u8 =
+            bits.parse().map_err(|_| format!("cidr {text:?}: prefix length {bits:?} is not a whole number"))?;
         // EventBridge (event-ruler) accepts /0../31 for IPv4 and /0../127 for IPv6; a single address
         // is matched with an exact value instead.
         let max = if network.is_ipv4() { 31 } else { 127 };

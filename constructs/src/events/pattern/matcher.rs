@@ -295,7 +295,9 @@ fn anything_but_problems(out: &mut Vec<String>, ab: &AnythingBut) {
             let strings = ab.values.iter().filter(|v| matches!(v, Value::String(_)) || is_string_token(v)).count();
             let numbers = ab.values.iter().filter(|v| matches!(v, Value::Number(_))).count();
             if strings + numbers != ab.values.len() {
-                out.push("anything-but values must be strings or numbers (not null, booleans, lists or objects)".to_string());
+                out.push(
+                    "anything-but values must be strings or numbers (not null, booleans, lists or objects)".to_string(),
+                );
             } else if strings > 0 && numbers > 0 {
                 out.push("anything-but values must be all strings or all numbers, not a mix".to_string());
             }

@@ -86,11 +86,9 @@ fn match_value(m: &Matcher, leaf: &J, r: &Resolver) -> bool {
         Matcher::AnythingBut(ab) => anything_but(ab, leaf, r),
         Matcher::Numeric(n) => leaf.as_f64().is_some_and(|x| leaf.is_number() && n.accepts(x)),
         Matcher::Exists(_) => true,
-        Matcher::Cidr(v) => both(leaf_str, text(v), |s, block| {
-            match (Cidr::parse(&block), s.parse::<IpAddr>()) {
-                (Ok(c), Ok(ip)) => c.contains(ip),
-                _ => false,
-            }
+        Matcher::Cidr(v) => both(leaf_str, text(v), |s, block| match (Cidr::parse(&block), s.parse::<IpAddr>()) {
+            (Ok(c), Ok(ip)) => c.contains(ip),
+            _ => false,
         }),
     }
 }
@@ -237,9 +235,8 @@ mod tests {
             {"firstName": "Peter", "lastName": "Jones"}
         ]});
         assert!(EventPattern::new().field(["employees", "firstName"], ["Anna"]).matches(&e));
-        let inconsistent = EventPattern::new()
-            .field(["employees", "firstName"], ["Anna"])
-            .field(["employees", "lastName"], ["Jones"]);
+        let inconsistent =
+            EventPattern::new().field(["employees", "firstName"], ["Anna"]).field(["employees", "lastName"], ["Jones"]);
         assert!(!inconsistent.matches(&e), "fields in different array elements do not match together");
         let nested = json!({"employees": [[{"firstName": "Anna"}], [{"firstName": "Peter"}]]});
         assert!(EventPattern::new().field(["employees", "firstName"], ["Peter"]).matches(&nested));

@@ -200,9 +200,7 @@ impl Numeric {
 
     /// The `numeric` array: `[">", 0, "<=", 5]`.
     pub fn to_value(&self) -> Value {
-        Value::List(
-            self.terms.iter().flat_map(|(op, n)| [Value::from(op.symbol()), n.to_value()]).collect(),
-        )
+        Value::List(self.terms.iter().flat_map(|(op, n)| [Value::from(op.symbol()), n.to_value()]).collect())
     }
 
     /// True when `value` satisfies every term.

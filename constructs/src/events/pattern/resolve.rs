@@ -66,9 +66,9 @@ impl Resolver {
             Value::Number(n) => J::Number(n.clone()),
             Value::String(s) => J::String(s.clone()),
             Value::List(items) => J::Array(items.iter().map(|i| self.resolve(i)).collect::<Option<_>>()?),
-            Value::Map(map) => J::Object(
-                map.iter().map(|(k, v)| Some((k.clone(), self.resolve(v)?))).collect::<Option<_>>()?,
-            ),
+            Value::Map(map) => {
+                J::Object(map.iter().map(|(k, v)| Some((k.clone(), self.resolve(v)?))).collect::<Option<_>>()?)
+            }
             Value::Pseudo(p) => J::String(self.pseudo(*p)?),
             Value::Sub(template, vars) if vars.is_empty() => J::String(self.substitute(template)?),
             Value::Join(delimiter, parts) => {

@@ -25,13 +25,10 @@ fn flagship_rule_renders_with_the_account_token() {
 
 #[test]
 fn nested_detail_and_or_render() {
-    let p = EventPattern::new()
-        .source(["aws.ec2"])
-        .detail_path(["instance", "state"], ["running"])
-        .detail_any_of([
-            PatternObject::new().field("c-count", [Matcher::numeric(Numeric::gt(0).and_le(5))]),
-            PatternObject::new().field("x-limit", [Matcher::numeric_eq(301.8)]),
-        ]);
+    let p = EventPattern::new().source(["aws.ec2"]).detail_path(["instance", "state"], ["running"]).detail_any_of([
+        PatternObject::new().field("c-count", [Matcher::numeric(Numeric::gt(0).and_le(5))]),
+        PatternObject::new().field("x-limit", [Matcher::numeric_eq(301.8)]),
+    ]);
     assert_eq!(
         p.to_json().unwrap(),
         json!({

@@ -109,9 +109,7 @@ fn target_options_render() {
     t.use_role = true;
     t.retry = Some(RetryPolicy::new().max_retry_attempts(3).max_event_age(std::time::Duration::from_secs(600)));
     t.dlq = Some("arn:aws:sqs:eu-west-1:111122223333:dlq");
-    t.input = Some(RuleTargetInput::transform(
-        InputTransformer::new("{\"p\": <path>}").path("path", "$.detail.Path"),
-    ));
+    t.input = Some(RuleTargetInput::transform(InputTransformer::new("{\"p\": <path>}").path("path", "$.detail.Path")));
     let mut literal = target(QUEUE);
     literal.input = Some(RuleTargetInput::literal(Value::map([("Path", "A")])));
     let mut path = target(QUEUE);
@@ -158,7 +156,10 @@ fn rule_level_problems_name_the_construct_path() {
     assert!(has(&p, "S/Rule/Resource: Description"), "{p:#?}");
     assert!(has(&p, "S/Rule/Resource: a rule needs an event pattern, a schedule, or both"), "{p:#?}");
     let mut app = App::new();
-    Rule::builder().rule_name("x".repeat(65)).schedule(Schedule::rate(5, TimeUnit::Minutes)).build(app.add_stack("S"), "R");
+    Rule::builder()
+        .rule_name("x".repeat(65))
+        .schedule(Schedule::rate(5, TimeUnit::Minutes))
+        .build(app.add_stack("S"), "R");
     assert!(has(&problems(&app), "Name \"xxxx"), "{:?}", problems(&app));
 }
 

@@ -42,8 +42,13 @@ const MONTH: FieldSpec = FieldSpec {
     names: &["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"],
     question: false,
 };
-const DAY_OF_WEEK: FieldSpec =
-    FieldSpec { name: "day-of-week", min: 1, max: 7, names: &["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"], question: true };
+const DAY_OF_WEEK: FieldSpec = FieldSpec {
+    name: "day-of-week",
+    min: 1,
+    max: 7,
+    names: &["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"],
+    question: true,
+};
 const YEAR: FieldSpec = FieldSpec { name: "year", min: 1970, max: 2199, names: &[], question: false };
 
 impl Cron {
@@ -141,7 +146,11 @@ impl fmt::Display for Cron {
 fn check_field(field: &str, spec: &FieldSpec) -> Vec<String> {
     let bad = |why: String| vec![format!("cron {} field {field:?}: {why}", spec.name)];
     if field == "?" {
-        return if spec.question { Vec::new() } else { bad("'?' is only allowed in day-of-month and day-of-week".into()) };
+        return if spec.question {
+            Vec::new()
+        } else {
+            bad("'?' is only allowed in day-of-month and day-of-week".into())
+        };
     }
     let mut out = Vec::new();
     for item in field.split(',') {

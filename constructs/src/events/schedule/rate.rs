@@ -32,9 +32,7 @@ pub(super) fn parse(inner: &str) -> Result<Schedule, String> {
     let Some((value, unit_text)) = inner.split_once(' ') else {
         return Err("a rate must be written rate(value unit), e.g. rate(5 minutes)".to_string());
     };
-    let value: u32 = value
-        .parse()
-        .map_err(|_| format!("the rate value {value:?} must be a positive whole number"))?;
+    let value: u32 = value.parse().map_err(|_| format!("the rate value {value:?} must be a positive whole number"))?;
     let (unit, plural) = match unit_text {
         "minute" => (TimeUnit::Minutes, false),
         "minutes" => (TimeUnit::Minutes, true),
