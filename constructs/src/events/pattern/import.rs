@@ -129,7 +129,13 @@ fn parse_matcher(item: &J, path: &str, out: &mut Vec<String>) -> Option<Matcher>
         other => Some(plain(operand(other))),
     };
     match op.as_str() {
-        "exactly" => Some(Matcher::Exact(operand(value))),
+        "exactly" => match value {
+            J::String(s) => Some(Matcher::Exact(Value::from(s.as_str()))),
+            other => {
+                out.push(format!("{path}: exactly must be a string, not {}", kind(other)));
+                None
+            }
+        },
         "prefix" => ignore_case(value, Matcher::PrefixIgnoreCase, Matcher::Prefix, out),
         "suffix" => ignore_case(value, Matcher::SuffixIgnoreCase, Matcher::Suffix, out),
         "equals-ignore-case" => Some(Matcher::EqualsIgnoreCase(operand(value))),

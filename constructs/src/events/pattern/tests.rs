@@ -156,7 +156,8 @@ fn import_reports_every_problem_with_its_path() {
             "i": [],
             "j": [{"numeric": [">", 1, "<", 2, "<", 3]}],
             "k": [{"anything-but": ["a", 1]}],
-            "l": [{"prefix": {"other": "x"}}]
+            "l": [{"prefix": {"other": "x"}}],
+            "m": [{"exactly": 5}]
         },
         "$or": [{"x": ["y"]}]
     }"#;
@@ -176,6 +177,7 @@ fn import_reports_every_problem_with_its_path() {
         "detail.j[0]: numeric has too many terms",
         "detail.k[0]: anything-but values must be all strings or all numbers",
         "detail.l[0]: prefix accepts a string or {\"equals-ignore-case\": string}",
+        "detail.m[0]: exactly must be a string, not a number",
         "$or: needs at least 2 alternatives (found 1)",
     ];
     for e in expect {
@@ -191,4 +193,6 @@ fn import_rejects_non_objects_and_bad_json() {
     assert_eq!(err, vec!["the event pattern must be a JSON object, not an array".to_string()]);
     assert!(matches!(EventPattern::from_json_str("{"), Err(PatternError::Json(_))));
     assert!("{\"source\": [\"x\"]}".parse::<EventPattern>().is_ok());
+    let exactly = EventPattern::from_json_str(r#"{"source": [{"exactly": "x"}]}"#).unwrap();
+    assert_eq!(exactly, EventPattern::new().source(["x"]));
 }
