@@ -1,6 +1,7 @@
 //! The flagship app's template, asserted with the assertions module.
 
 use framework::assertions::{Capture, Match, Template};
+use framework::pattern;
 use serde_json::json;
 
 fn template() -> Template {
@@ -22,8 +23,8 @@ fn has_exactly_the_pattern_resources() {
 fn state_machine_definition_routes_on_detail_path() {
     template().has_resource_properties(
         "AWS::StepFunctions::StateMachine",
-        json!({
-            "DefinitionString": Match::serialized_json(json!({
+        pattern!({
+            "DefinitionString": Match::serialized_json(pattern!({
                 "Comment": "Simple State Machine with Choice",
                 "StartAt": "WhichPath?",
                 "States": {
@@ -47,10 +48,10 @@ fn state_machine_definition_routes_on_detail_path() {
 #[test]
 fn state_machine_logs_everything_to_the_log_group() {
     let t = template();
-    let log_group = t.resource_id("AWS::Logs::LogGroup", json!({}));
+    let log_group = t.resource_id("AWS::Logs::LogGroup", pattern!({}));
     t.has_resource_properties(
         "AWS::StepFunctions::StateMachine",
-        json!({
+        pattern!({
             "LoggingConfiguration": {
                 "Level": "ALL",
                 "IncludeExecutionData": true,
@@ -60,7 +61,7 @@ fn state_machine_logs_everything_to_the_log_group() {
     );
     t.has_resource(
         "AWS::Logs::LogGroup",
-        json!({
+        pattern!({
             "Properties": {"LogGroupName": {"Fn::Sub": Match::string_like_regexp("^/aws/vendedlogs/states/")}},
             "DeletionPolicy": "Retain",
             "UpdateReplacePolicy": "Retain"
@@ -73,13 +74,13 @@ fn state_machine_role_has_the_log_delivery_permissions_and_is_ready_before_the_s
     let t = template();
     let role = t.resource_id(
         "AWS::IAM::Role",
-        json!({"AssumeRolePolicyDocument": {"Statement": [{"Principal": {"Service": "states.amazonaws.com"}}]}}),
+        pattern!({"Properties": {"AssumeRolePolicyDocument": {"Statement": [{"Principal": {"Service": "states.amazonaws.com"}}]}}}),
     );
     let policy = t.resource_id(
         "AWS::IAM::Policy",
-        json!({
-            "Roles": [{"Ref": role}],
-            "PolicyDocument": {"Statement": Match::array_with(vec![Match::object_like(json!({
+        pattern!({"Properties": {
+            "Roles": [{"Ref": role.as_str()}],
+            "PolicyDocument": {"Statement": Match::array_with(vec![Match::object_like(pattern!({
                 "Effect": "Allow",
                 "Resource": "*",
                 "Action": [
@@ -88,38 +89,38 @@ fn state_machine_role_has_the_log_delivery_permissions_and_is_ready_before_the_s
                     "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"
                 ]
             }))])}
-        }),
+        }}),
     );
     t.has_resource(
         "AWS::StepFunctions::StateMachine",
-        json!({"Properties": {"RoleArn": {"Fn::GetAtt": [role, "Arn"]}}, "DependsOn": [policy]}),
+        pattern!({"Properties": {"RoleArn": {"Fn::GetAtt": [role, "Arn"]}}, "DependsOn": [policy]}),
     );
 }
 
 #[test]
 fn rule_matches_demo_events_of_this_account_and_starts_the_state_machine() {
     let t = template();
-    let state_machine = t.resource_id("AWS::StepFunctions::StateMachine", json!({}));
+    let state_machine = t.resource_id("AWS::StepFunctions::StateMachine", pattern!({}));
     let events_role = t.resource_id(
         "AWS::IAM::Role",
-        json!({"AssumeRolePolicyDocument": {"Statement": [{"Principal": {"Service": "events.amazonaws.com"}}]}}),
+        pattern!({"Properties": {"AssumeRolePolicyDocument": {"Statement": [{"Principal": {"Service": "events.amazonaws.com"}}]}}}),
     );
     let target_role = Capture::new();
     t.has_resource_properties(
         "AWS::Events::Rule",
-        json!({
-            "EventPattern": Match::object_equals(json!({"account": [{"Ref": "AWS::AccountId"}], "source": ["demo.sfn"]})),
+        pattern!({
+            "EventPattern": Match::object_equals(pattern!({"account": [{"Ref": "AWS::AccountId"}], "source": ["demo.sfn"]})),
             "State": "ENABLED",
-            "Targets": [{"Arn": {"Ref": state_machine}, "RoleArn": &target_role, "Id": Match::any_value()}]
+            "Targets": [{"Arn": {"Ref": state_machine.as_str()}, "RoleArn": &target_role, "Id": Match::any_value()}]
         }),
     );
-    assert_eq!(target_role.value(), &json!({"Fn::GetAtt": [events_role, "Arn"]}));
+    assert_eq!(target_role.value(), json!({"Fn::GetAtt": [events_role, "Arn"]}));
     // The events role may start exactly this state machine, nothing else.
     t.has_resource_properties(
         "AWS::IAM::Policy",
-        json!({
+        pattern!({
             "Roles": [{"Ref": events_role}],
-            "PolicyDocument": {"Statement": Match::exact(json!([
+            "PolicyDocument": {"Statement": Match::exact(pattern!([
                 {"Action": "states:StartExecution", "Effect": "Allow", "Resource": {"Ref": state_machine}}
             ]))}
         }),
@@ -129,10 +130,10 @@ fn rule_matches_demo_events_of_this_account_and_starts_the_state_machine() {
 #[test]
 fn outputs_name_the_log_group_and_the_state_machine() {
     let t = template();
-    let log_group = t.resource_id("AWS::Logs::LogGroup", json!({}));
-    let state_machine = t.resource_id("AWS::StepFunctions::StateMachine", json!({}));
-    t.has_output("LogGroupName", json!({"Value": {"Ref": log_group}}));
-    t.has_output("StateMachineName", json!({"Value": {"Fn::GetAtt": [state_machine, "Name"]}}));
+    let log_group = t.resource_id("AWS::Logs::LogGroup", pattern!({}));
+    let state_machine = t.resource_id("AWS::StepFunctions::StateMachine", pattern!({}));
+    t.has_output("LogGroupName", pattern!({"Value": {"Ref": log_group}}));
+    t.has_output("StateMachineName", pattern!({"Value": {"Fn::GetAtt": [state_machine, "Name"]}}));
 }
 
 #[test]
