@@ -16,6 +16,7 @@
 //! # let _ = Pseudo::Region;
 //! ```
 
+pub mod assertions;
 pub mod logical_id;
 mod resource;
 mod rules;
