@@ -14,6 +14,9 @@ pub const STATE_MACHINE_NAME: StringRule = StringRule::new(1, 80).chars(
     "any character except whitespace, control characters and < > { } [ ] ? * \" # % \\ ^ | ~ ` $ & , ; : /",
 );
 
+/// The largest definition Step Functions accepts (1 MiB of JSON text).
+pub const MAX_DEFINITION_BYTES: usize = 1024 * 1024;
+
 /// `LoggingConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CfnLoggingConfiguration {
@@ -131,7 +134,15 @@ impl Resource for CfnStateMachine {
             v.error("missing required property RoleArn");
         }
         match (&self.definition, &self.definition_string) {
-            (Some(d), _) => v.errors(d.validate()),
+            (Some(d), _) => {
+                v.errors(d.validate());
+                if let Some(json) = d.to_json() {
+                    let size = json.to_string().len();
+                    if size > MAX_DEFINITION_BYTES {
+                        v.error(format!("the definition is {size} bytes; Step Functions accepts at most {MAX_DEFINITION_BYTES}"));
+                    }
+                }
+            }
             (None, None) => v.error("missing required property DefinitionString (or a typed definition)"),
             (None, Some(_)) => {}
         }
@@ -277,5 +288,10 @@ mod tests {
         let mut spec = CfnStateMachine::new("arn:aws:iam::1:role/r", ok_definition());
         spec.definition = None;
         assert_eq!(problems(&spec), vec!["missing required property DefinitionString (or a typed definition)"]);
+        let big = Definition::new("A").state("A", Pass::new().result("x".repeat(MAX_DEFINITION_BYTES)).end());
+        let spec = CfnStateMachine::new("arn:aws:iam::1:role/r", big);
+        let p = problems(&spec);
+        assert_eq!(p.len(), 1);
+        assert!(p[0].contains("Step Functions accepts at most 1048576"), "{p:?}");
     }
 }

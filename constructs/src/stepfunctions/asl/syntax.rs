@@ -368,6 +368,23 @@ mod tests {
     }
 
     #[test]
+    fn odd_inputs_never_panic() {
+        let odd = ["", "$", "$$", "$[", "$..", "$.[", "$['", "$[']", "$[\"a\\\"]", "[]", "é(", "$.é", "$[é]", "$[1:é]", "$[?(", "$[(é)]",
+            "States.Format(é)", "States.Format('", "States.Format(')", "States.UUID(((", "\\", "*\\", "2020-", "2020-01-01T", "2020-01-01T00:00:00+", "2020-01-01T00:00:00.", "éééé-éé-ééTéé:éé:ééZ"];
+        for s in odd {
+            let _ = json_path_problem(s);
+            let _ = reference_path_problem(s);
+            let _ = timestamp_problem(s);
+            let _ = string_matches_problem(s);
+            let _ = intrinsic_problem(s);
+            let _ = path_or_intrinsic_problem(s);
+        }
+        assert!(timestamp_problem("éééé-éé-ééTéé:éé:ééZ").is_some());
+        assert!(json_path_problem("$[").is_some());
+        assert!(intrinsic_problem("States.Format('").is_some());
+    }
+
+    #[test]
     fn intrinsics() {
         assert_eq!(intrinsic_problem("States.Format('Hello {}', $.name)"), None);
         assert_eq!(intrinsic_problem("States.Format('a(b', States.UUID())"), None);
