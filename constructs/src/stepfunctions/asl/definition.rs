@@ -96,6 +96,7 @@ impl Definition {
     pub fn validate(&self) -> Vec<String> {
         let mut out = Vec::new();
         self.check_into("", true, &mut out);
+        self.check_unique_across_scopes(&mut out);
         out
     }
 

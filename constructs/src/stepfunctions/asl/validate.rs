@@ -9,6 +9,46 @@ use super::definition::Definition;
 pub const MAX_STATE_NAME: usize = 80;
 
 impl Definition {
+    /// State names must be unique in the whole state machine, branches and Map processors
+    /// included (the States Language requires it; Step Functions rejects the definition
+    /// otherwise). Duplicates within one scope are reported by `check_into`.
+    pub(crate) fn check_unique_across_scopes(&self, out: &mut Vec<String>) {
+        let mut all: Vec<(&str, String, String)> = Vec::new();
+        self.collect_names("", &mut all);
+        let mut first: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
+        for (name, scope, ctx) in &all {
+            match first.get(name) {
+                Some((first_scope, first_ctx)) if first_scope != scope => out.push(format!(
+                    "{ctx}: the name is also used by {first_ctx}; state names must be unique in the whole state machine (branches and Map processors included)"
+                )),
+                Some(_) => {}
+                None => {
+                    first.insert(name, (scope, ctx));
+                }
+            }
+        }
+    }
+
+    /// (name, scope, context) of every state, depth first in definition order.
+    fn collect_names<'a>(&'a self, prefix: &str, out: &mut Vec<(&'a str, String, String)>) {
+        for (name, state) in &self.states {
+            let ctx = if prefix.is_empty() { format!("state {name:?}") } else { format!("{prefix}: state {name:?}") };
+            out.push((name, prefix.to_string(), ctx.clone()));
+            match state {
+                super::states::State::Parallel(p) => {
+                    for (i, b) in p.branches.iter().enumerate() {
+                        b.collect_names(&format!("{ctx} Branches[{i}]"), out);
+                    }
+                }
+                super::states::State::Map(m) => {
+                    let field = if m.legacy_iterator { "Iterator" } else { "ItemProcessor" };
+                    m.processor.collect_names(&format!("{ctx} {field}"), out);
+                }
+                _ => {}
+            }
+        }
+    }
+
     /// Appends the problems of this definition to `out`. `prefix` names where a nested
     /// definition sits (`state "P" Branches[0]`); empty for the top level.
     pub(crate) fn check_into(&self, prefix: &str, top: bool, out: &mut Vec<String>) {
@@ -270,10 +310,18 @@ mod tests {
             p.iter().any(|m| m == "state \"P\" Branches[0]: state \"Inner\": Next \"Outer\" is not a state of this branch (transitions may not leave a Parallel branch or Map processor)"),
             "{p:#?}"
         );
-        // same names in two branches and at the top are fine
-        let b = || Definition::new("A").state("A", Pass::new().end());
-        let d = Definition::new("A").state("A", Parallel::new().branch(b()).branch(b()).end());
+        // names are unique in the whole state machine, branches included
+        let b = |n: &str| Definition::new(n).state(n, Pass::new().end());
+        let d = Definition::new("P").state("P", Parallel::new().branch(b("A")).branch(b("B")).end());
         assert_eq!(problems(&d), Vec::<String>::new());
+        let d = Definition::new("A").state("A", Parallel::new().branch(b("A")).branch(b("X")).branch(b("X")).end());
+        assert_eq!(
+            problems(&d),
+            vec![
+                "state \"A\" Branches[0]: state \"A\": the name is also used by state \"A\"; state names must be unique in the whole state machine (branches and Map processors included)",
+                "state \"A\" Branches[2]: state \"X\": the name is also used by state \"A\" Branches[1]: state \"X\"; state names must be unique in the whole state machine (branches and Map processors included)",
+            ]
+        );
         let d = Definition::new("P").state("P", Parallel::new().end());
         assert_eq!(problems(&d), vec!["state \"P\": a Parallel state must have at least one branch"]);
     }
