@@ -4,6 +4,7 @@
 //! copyable handle (`RoleRef`, `StateMachineRef`, ...) whose methods yield attribute values and
 //! whose mutations (grants) go through the stack.
 
+pub mod events;
 pub mod iam;
 pub mod logs;
 pub mod stepfunctions;
