@@ -135,7 +135,7 @@ impl Resource for CfnStateMachine {
         }
         match (&self.definition, &self.definition_string) {
             (Some(d), _) => {
-                v.errors(d.validate());
+                v.errors(d.problems());
                 if let Some(json) = d.to_json() {
                     let size = json.to_string().len();
                     if size > MAX_DEFINITION_BYTES {

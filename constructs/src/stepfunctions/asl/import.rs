@@ -11,7 +11,7 @@ use super::states::State;
 impl Definition {
     /// Reads a definition from its JSON text; every problem (unreadable JSON, unknown state
     /// types, missing or misplaced fields, and then the graph checks of
-    /// [`Definition::validate`]) is reported together.
+    /// [`Definition::problems`]) is reported together.
     ///
     /// ```
     /// use constructs::stepfunctions::asl::Definition;
@@ -138,7 +138,7 @@ mod tests {
             )
             .state("S", Succeed::new())
             .state("F", Fail::new().error("E").cause("C"));
-        assert_eq!(d.validate(), Vec::<String>::new());
+        assert_eq!(d.problems(), Vec::<String>::new());
         let json = d.to_json().unwrap();
         let back = Definition::from_json(&json).unwrap();
         assert_eq!(back.to_json().unwrap(), json);

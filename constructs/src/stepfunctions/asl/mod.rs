@@ -3,7 +3,7 @@
 //!
 //! Each state type is a struct with exactly the fields the specification allows it, so a Fail
 //! state cannot get a `Next` and a Choice rule nested in `And` cannot get one either.
-//! [`Definition::validate`] (run at synth by the state machine) reports every remaining problem,
+//! [`Definition::problems`] (run at synth by the state machine) reports every remaining problem,
 //! each naming its state (`state "P" Branches[0]: state "X": ...` for nested ones):
 //!
 //! - `StartAt` names a state; every `Next`, Choice rule `Next`, `Default` and `Catch` `Next`
@@ -30,10 +30,10 @@
 //!         .otherwise("Fail"))
 //!     .state("PathA", Pass::new().end())
 //!     .state("Fail", Fail::new());
-//! assert_eq!(definition.validate(), Vec::<String>::new());
+//! assert_eq!(definition.problems(), Vec::<String>::new());
 //!
 //! let broken = Definition::new("A").state("A", Pass::new().next("B"));
-//! assert_eq!(broken.validate(), vec!["state \"A\": Next \"B\" is not a state of the definition"]);
+//! assert_eq!(broken.problems(), vec!["state \"A\": Next \"B\" is not a state of the definition"]);
 //! ```
 
 mod condition;

@@ -197,7 +197,7 @@ mod tests {
     use super::super::*;
 
     fn problems(d: &Definition) -> Vec<String> {
-        d.validate()
+        d.problems()
     }
 
     fn flagship() -> Definition {

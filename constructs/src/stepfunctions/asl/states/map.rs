@@ -309,7 +309,7 @@ mod tests {
     }
 
     fn problems(m: Map) -> Vec<String> {
-        Definition::new("M").state("M", m.end()).validate()
+        Definition::new("M").state("M", m.end()).problems()
     }
 
     #[test]
@@ -320,7 +320,7 @@ mod tests {
             .processor_config(ProcessorConfig { mode: ProcessorMode::Distributed, express: Some(true) })
             .end();
         let d = Definition::new("M").state("M", m);
-        assert_eq!(d.validate(), Vec::<String>::new());
+        assert_eq!(d.problems(), Vec::<String>::new());
         assert_eq!(
             d.to_json().unwrap()["States"]["M"],
             json!({
@@ -365,7 +365,7 @@ mod tests {
         let processor = Definition::new("Each").state("Each", Pass::new().next("After"));
         let d = Definition::new("M").state("M", Map::new(processor).next("After")).state("After", Succeed::new());
         assert_eq!(
-            d.validate(),
+            d.problems(),
             vec!["state \"M\" ItemProcessor: state \"Each\": Next \"After\" is not a state of this branch (transitions may not leave a Parallel branch or Map processor)"]
         );
     }
