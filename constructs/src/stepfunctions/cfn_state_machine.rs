@@ -77,7 +77,9 @@ fn express_unsupported(def: &Definition, prefix: &str, out: &mut Vec<String>) {
                             "{at}: EXPRESS state machines support only the Request Response integration pattern, not {arn:?} (.sync / .waitForTaskToken need STANDARD)"
                         ));
                     } else if arn.split(':').nth(5) == Some("activity") {
-                        out.push(format!("{at}: EXPRESS state machines do not support activities ({arn:?}); use STANDARD"));
+                        out.push(format!(
+                            "{at}: EXPRESS state machines do not support activities ({arn:?}); use STANDARD"
+                        ));
                     }
                 }
             }
@@ -139,7 +141,9 @@ impl Resource for CfnStateMachine {
                 if let Some(json) = d.to_json() {
                     let size = json.to_string().len();
                     if size > MAX_DEFINITION_BYTES {
-                        v.error(format!("the definition is {size} bytes; Step Functions accepts at most {MAX_DEFINITION_BYTES}"));
+                        v.error(format!(
+                            "the definition is {size} bytes; Step Functions accepts at most {MAX_DEFINITION_BYTES}"
+                        ));
                     }
                 }
             }
@@ -179,7 +183,9 @@ impl Resource for CfnStateMachine {
             for arn in &l.log_group_arns {
                 if let Some(s) = arn.as_str() {
                     if !s.starts_with("arn:") || !s.contains(":log-group:") {
-                        v.error(format!("LoggingConfiguration destination {s:?} is not a log group ARN (arn:...:log-group:...)"));
+                        v.error(format!(
+                            "LoggingConfiguration destination {s:?} is not a log group ARN (arn:...:log-group:...)"
+                        ));
                     }
                 }
             }
@@ -234,11 +240,17 @@ mod tests {
         let mut spec = CfnStateMachine::new(Value::Null, ok_definition());
         spec.state_machine_name = Some("bad name/with:chars".into());
         spec.state_machine_type = Some("FAST".into());
-        spec.logging_configuration = Some(CfnLoggingConfiguration { level: Some("DEBUG".into()), ..Default::default() });
+        spec.logging_configuration =
+            Some(CfnLoggingConfiguration { level: Some("DEBUG".into()), ..Default::default() });
         spec.tracing_enabled = Some("yes".into());
         let p = problems(&spec);
         assert_eq!(p[0], "missing required property RoleArn");
-        assert!(p[1].starts_with("StateMachineName \"bad name/with:chars\" has characters that are not allowed (' ', '/', ':')"), "{p:#?}");
+        assert!(
+            p[1].starts_with(
+                "StateMachineName \"bad name/with:chars\" has characters that are not allowed (' ', '/', ':')"
+            ),
+            "{p:#?}"
+        );
         assert_eq!(p[2], "StateMachineType must be STANDARD or EXPRESS (got \"FAST\")");
         assert_eq!(p[3], "LoggingConfiguration.Level must be ALL, ERROR, FATAL or OFF (got \"DEBUG\")");
         assert_eq!(p[4], "LoggingConfiguration.Destinations is required unless Level is OFF");

@@ -42,7 +42,13 @@ pub struct Definition {
 impl Definition {
     /// A definition starting at the state named `start_at` (add it with [`Definition::state`]).
     pub fn new(start_at: impl Into<String>) -> Definition {
-        Definition { start_at: start_at.into(), states: Vec::new(), comment: None, timeout_seconds: None, version: None }
+        Definition {
+            start_at: start_at.into(),
+            states: Vec::new(),
+            comment: None,
+            timeout_seconds: None,
+            version: None,
+        }
     }
 
     /// Adds a state named `name`.

@@ -150,7 +150,11 @@ impl Definition {
             let mut reported = BTreeSet::new();
             for (i, (name, _)) in self.states.iter().enumerate() {
                 if !seen[i] && index.get(name.as_str()) == Some(&i) && reported.insert(name) {
-                    out.push(format!("{}: the state is not reachable from StartAt {:?}", state_ctx(name), self.start_at));
+                    out.push(format!(
+                        "{}: the state is not reachable from StartAt {:?}",
+                        state_ctx(name),
+                        self.start_at
+                    ));
                 }
             }
         }
@@ -163,13 +167,13 @@ impl Definition {
             }
         }
         let mut ends = vec![false; n];
-        let mut queue: VecDeque<usize> =
-            self.states
-                .iter()
-                .enumerate()
-                .filter(|(i, (_, s))| s.is_terminal() || reported[*i] || matches!(s.transition(), Some(None)))
-                .map(|(i, _)| i)
-                .collect();
+        let mut queue: VecDeque<usize> = self
+            .states
+            .iter()
+            .enumerate()
+            .filter(|(i, (_, s))| s.is_terminal() || reported[*i] || matches!(s.transition(), Some(None)))
+            .map(|(i, _)| i)
+            .collect();
         for &i in &queue {
             ends[i] = true;
         }
@@ -251,9 +255,7 @@ mod tests {
 
     #[test]
     fn endless_loops_are_reported() {
-        let d = Definition::new("A")
-            .state("A", Pass::new().next("B"))
-            .state("B", Wait::seconds(1).next("A"));
+        let d = Definition::new("A").state("A", Pass::new().next("B")).state("B", Wait::seconds(1).next("A"));
         let p = problems(&d);
         assert_eq!(p.len(), 2, "{p:?}");
         assert!(p[0].starts_with("state \"A\": no terminal state"), "{p:?}");
@@ -282,8 +284,16 @@ mod tests {
             .state("A2", Succeed::new())
             .state("", Succeed::new());
         let p = problems(&d);
-        assert!(p.iter().any(|m| m.contains(&format!("state {long:?}: a state name must be 1 to 80 characters long (it has 81)"))), "{p:#?}");
-        assert!(p.iter().any(|m| m == "state \"A2\": the name is used by more than one state of the definition"), "{p:#?}");
+        assert!(
+            p.iter()
+                .any(|m| m
+                    .contains(&format!("state {long:?}: a state name must be 1 to 80 characters long (it has 81)"))),
+            "{p:#?}"
+        );
+        assert!(
+            p.iter().any(|m| m == "state \"A2\": the name is used by more than one state of the definition"),
+            "{p:#?}"
+        );
         assert!(p.iter().any(|m| m == "state \"\": a state name must be 1 to 80 characters long (it has 0)"), "{p:#?}");
     }
 
@@ -331,9 +341,18 @@ mod tests {
         let processor = Definition::new("Missing").state("Each", Pass::new().end()).timeout_seconds(5);
         let d = Definition::new("M").state("M", Map::new(processor).items_path("$.items[*]").end());
         let p = problems(&d);
-        assert!(p.iter().any(|m| m == "state \"M\" ItemProcessor: StartAt \"Missing\" is not a state of this branch"), "{p:#?}");
-        assert!(p.iter().any(|m| m == "state \"M\" ItemProcessor: TimeoutSeconds is only allowed at the top level"), "{p:#?}");
-        assert!(p.iter().any(|m| m.starts_with("state \"M\": ItemsPath \"$.items[*]\" is not a valid reference path")), "{p:#?}");
+        assert!(
+            p.iter().any(|m| m == "state \"M\" ItemProcessor: StartAt \"Missing\" is not a state of this branch"),
+            "{p:#?}"
+        );
+        assert!(
+            p.iter().any(|m| m == "state \"M\" ItemProcessor: TimeoutSeconds is only allowed at the top level"),
+            "{p:#?}"
+        );
+        assert!(
+            p.iter().any(|m| m.starts_with("state \"M\": ItemsPath \"$.items[*]\" is not a valid reference path")),
+            "{p:#?}"
+        );
     }
 
     #[test]
@@ -372,7 +391,8 @@ mod tests {
 
     #[test]
     fn fail_fields_are_exclusive() {
-        let d = Definition::new("F").state("F", Fail::new().error("E").error_path("$.e").cause("c").cause_path("States.Nope()"));
+        let d = Definition::new("F")
+            .state("F", Fail::new().error("E").error_path("$.e").cause("c").cause_path("States.Nope()"));
         let p = problems(&d);
         assert!(p.contains(&"state \"F\": a Fail state may have Error or ErrorPath, not both".to_string()));
         assert!(p.contains(&"state \"F\": a Fail state may have Cause or CausePath, not both".to_string()));
@@ -384,7 +404,10 @@ mod tests {
         let d = Definition::new("A").state("A", Succeed::new()).timeout_seconds(0).version("2.0");
         assert_eq!(
             problems(&d),
-            vec!["definition: TimeoutSeconds must be a positive integer", "definition: Version must be \"1.0\" (got \"2.0\")"]
+            vec![
+                "definition: TimeoutSeconds must be a positive integer",
+                "definition: Version must be \"1.0\" (got \"2.0\")"
+            ]
         );
         let d = Definition::new("A");
         assert_eq!(problems(&d), vec!["definition: States must hold at least one state"]);

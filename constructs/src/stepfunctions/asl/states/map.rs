@@ -354,9 +354,13 @@ mod tests {
         ] {
             assert!(p.iter().any(|m| m == needle), "{needle}: {p:#?}");
         }
-        let p = problems(Map::new(each()).processor_config(ProcessorConfig { mode: ProcessorMode::Distributed, express: None }));
+        let p = problems(
+            Map::new(each()).processor_config(ProcessorConfig { mode: ProcessorMode::Distributed, express: None }),
+        );
         assert_eq!(p, vec!["state \"M\": Mode DISTRIBUTED requires ExecutionType (STANDARD or EXPRESS)"]);
-        let p = problems(Map::new(each()).processor_config(ProcessorConfig { mode: ProcessorMode::Inline, express: Some(false) }));
+        let p = problems(
+            Map::new(each()).processor_config(ProcessorConfig { mode: ProcessorMode::Inline, express: Some(false) }),
+        );
         assert_eq!(p, vec!["state \"M\": ExecutionType is only allowed with Mode DISTRIBUTED"]);
     }
 
@@ -375,11 +379,17 @@ mod tests {
         let v = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
             "ItemProcessor": {"ProcessorConfig": {"Mode": "FAST"}, "StartAt": "E", "States": {"E": {"Type": "Succeed"}}}}}});
         let e = Definition::from_json(&v).unwrap_err();
-        assert_eq!(e.problems, vec!["state \"M\" ItemProcessor ProcessorConfig: Mode must be INLINE or DISTRIBUTED (got \"FAST\")"]);
+        assert_eq!(
+            e.problems,
+            vec!["state \"M\" ItemProcessor ProcessorConfig: Mode must be INLINE or DISTRIBUTED (got \"FAST\")"]
+        );
         let v = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
             "ItemProcessor": {"StartAt": "E", "States": {"E": {"Type": "Succeed"}}},
             "Iterator": {"StartAt": "E", "States": {"E": {"Type": "Succeed"}}}}}});
         let e = Definition::from_json(&v).unwrap_err();
-        assert_eq!(e.problems, vec!["state \"M\": a Map state may have ItemProcessor or its legacy form Iterator, not both"]);
+        assert_eq!(
+            e.problems,
+            vec!["state \"M\": a Map state may have ItemProcessor or its legacy form Iterator, not both"]
+        );
     }
 }
