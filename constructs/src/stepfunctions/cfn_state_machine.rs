@@ -14,6 +14,9 @@ pub const STATE_MACHINE_NAME: StringRule = StringRule::new(1, 80).chars(
     "any character except whitespace, control characters and < > { } [ ] ? * \" # % \\ ^ | ~ ` $ & , ; : /",
 );
 
+/// The largest definition Step Functions accepts (1 MiB of JSON text).
+pub const MAX_DEFINITION_BYTES: usize = 1024 * 1024;
+
 /// `LoggingConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CfnLoggingConfiguration {
@@ -74,7 +77,9 @@ fn express_unsupported(def: &Definition, prefix: &str, out: &mut Vec<String>) {
                             "{at}: EXPRESS state machines support only the Request Response integration pattern, not {arn:?} (.sync / .waitForTaskToken need STANDARD)"
                         ));
                     } else if arn.split(':').nth(5) == Some("activity") {
-                        out.push(format!("{at}: EXPRESS state machines do not support activities ({arn:?}); use STANDARD"));
+                        out.push(format!(
+                            "{at}: EXPRESS state machines do not support activities ({arn:?}); use STANDARD"
+                        ));
                     }
                 }
             }
@@ -131,7 +136,17 @@ impl Resource for CfnStateMachine {
             v.error("missing required property RoleArn");
         }
         match (&self.definition, &self.definition_string) {
-            (Some(d), _) => v.errors(d.validate()),
+            (Some(d), _) => {
+                v.errors(d.problems());
+                if let Some(json) = d.to_json() {
+                    let size = json.to_string().len();
+                    if size > MAX_DEFINITION_BYTES {
+                        v.error(format!(
+                            "the definition is {size} bytes; Step Functions accepts at most {MAX_DEFINITION_BYTES}"
+                        ));
+                    }
+                }
+            }
             (None, None) => v.error("missing required property DefinitionString (or a typed definition)"),
             (None, Some(_)) => {}
         }
@@ -168,7 +183,9 @@ impl Resource for CfnStateMachine {
             for arn in &l.log_group_arns {
                 if let Some(s) = arn.as_str() {
                     if !s.starts_with("arn:") || !s.contains(":log-group:") {
-                        v.error(format!("LoggingConfiguration destination {s:?} is not a log group ARN (arn:...:log-group:...)"));
+                        v.error(format!(
+                            "LoggingConfiguration destination {s:?} is not a log group ARN (arn:...:log-group:...)"
+                        ));
                     }
                 }
             }
@@ -223,11 +240,17 @@ mod tests {
         let mut spec = CfnStateMachine::new(Value::Null, ok_definition());
         spec.state_machine_name = Some("bad name/with:chars".into());
         spec.state_machine_type = Some("FAST".into());
-        spec.logging_configuration = Some(CfnLoggingConfiguration { level: Some("DEBUG".into()), ..Default::default() });
+        spec.logging_configuration =
+            Some(CfnLoggingConfiguration { level: Some("DEBUG".into()), ..Default::default() });
         spec.tracing_enabled = Some("yes".into());
         let p = problems(&spec);
         assert_eq!(p[0], "missing required property RoleArn");
-        assert!(p[1].starts_with("StateMachineName \"bad name/with:chars\" has characters that are not allowed (' ', '/', ':')"), "{p:#?}");
+        assert!(
+            p[1].starts_with(
+                "StateMachineName \"bad name/with:chars\" has characters that are not allowed (' ', '/', ':')"
+            ),
+            "{p:#?}"
+        );
         assert_eq!(p[2], "StateMachineType must be STANDARD or EXPRESS (got \"FAST\")");
         assert_eq!(p[3], "LoggingConfiguration.Level must be ALL, ERROR, FATAL or OFF (got \"DEBUG\")");
         assert_eq!(p[4], "LoggingConfiguration.Destinations is required unless Level is OFF");
@@ -277,5 +300,10 @@ mod tests {
         let mut spec = CfnStateMachine::new("arn:aws:iam::1:role/r", ok_definition());
         spec.definition = None;
         assert_eq!(problems(&spec), vec!["missing required property DefinitionString (or a typed definition)"]);
+        let big = Definition::new("A").state("A", Pass::new().result("x".repeat(MAX_DEFINITION_BYTES)).end());
+        let spec = CfnStateMachine::new("arn:aws:iam::1:role/r", big);
+        let p = problems(&spec);
+        assert_eq!(p.len(), 1);
+        assert!(p[0].contains("Step Functions accepts at most 1048576"), "{p:?}");
     }
 }

@@ -24,7 +24,7 @@ mod cfn_state_machine;
 mod options;
 mod state_machine;
 
-pub use cfn_state_machine::{CfnLoggingConfiguration, CfnStateMachine, STATE_MACHINE_NAME};
+pub use cfn_state_machine::{CfnLoggingConfiguration, CfnStateMachine, MAX_DEFINITION_BYTES, STATE_MACHINE_NAME};
 pub use options::{DefinitionBody, LogLevel, LogOptions, StateMachineType};
 pub use state_machine::{
     StateMachine, StateMachineBuilder, StateMachineProps, StateMachineRef, LOG_DELIVERY_ACTIONS, XRAY_ACTIONS,

@@ -95,13 +95,17 @@ impl StateMachineBuilder {
                 _ => d.timeout_seconds = Some(secs),
             }
             if secs == 0 || timeout.subsec_nanos() != 0 {
-                scope.stack().add_problem(node, format!("timeout must be a positive whole number of seconds (got {timeout:?})"));
+                scope
+                    .stack()
+                    .add_problem(node, format!("timeout must be a positive whole number of seconds (got {timeout:?})"));
             }
         }
 
         let role = match self.role.flatten() {
             Some(role) => role,
-            None => Role::builder().assumed_by(Principal::service("states.amazonaws.com")).build(scope.at(node), "Role"),
+            None => {
+                Role::builder().assumed_by(Principal::service("states.amazonaws.com")).build(scope.at(node), "Role")
+            }
         };
 
         let logs = self.logs.flatten();
@@ -120,7 +124,8 @@ impl StateMachineBuilder {
             tracing_enabled: tracing.map(Value::from),
             tags: self.tags.unwrap_or_default(),
         };
-        let resource = scope.at(node).add_resource("Resource", Box::new(spec), "constructs.stepfunctions.CfnStateMachine");
+        let resource =
+            scope.at(node).add_resource("Resource", Box::new(spec), "constructs.stepfunctions.CfnStateMachine");
         let stack = scope.stack();
         if let Some(l) = &logs {
             if l.level != LogLevel::Off {
@@ -259,7 +264,8 @@ mod tests {
             .state_machine_name("demo-machine")
             .logs(LogOptions::new(logs.arn()).level(LogLevel::All).include_execution_data(true))
             .build(&mut *stack, "SM");
-        let events = Role::builder().assumed_by(Principal::service("events.amazonaws.com")).build(&mut *stack, "EventsRole");
+        let events =
+            Role::builder().assumed_by(Principal::service("events.amazonaws.com")).build(&mut *stack, "EventsRole");
         sm.grant_start_execution(stack, events);
         stack.add_output("Name", framework::OutputNode::new(sm.name()));
         let t = template(&app, "S");
@@ -307,11 +313,17 @@ mod tests {
         assert_eq!(sm.role(), role);
         // no policy yet: the Ref implies the only dependency
         let t = template(&app, "S");
-        assert_eq!(t["Resources"]["SM934E715A"]["Properties"]["RoleArn"], json!({"Fn::GetAtt": ["MyRoleF48FFE04", "Arn"]}));
+        assert_eq!(
+            t["Resources"]["SM934E715A"]["Properties"]["RoleArn"],
+            json!({"Fn::GetAtt": ["MyRoleF48FFE04", "Arn"]})
+        );
         assert!(t["Resources"]["SM934E715A"].get("DependsOn").is_none());
         assert!(t["Resources"].get("SMRole49C19C48").is_none());
         // a grant made later still lands before the state machine
-        role.add_to_policy(app.stack_mut("S").unwrap(), PolicyStatement::allow().action("lambda:InvokeFunction").resource("*"));
+        role.add_to_policy(
+            app.stack_mut("S").unwrap(),
+            PolicyStatement::allow().action("lambda:InvokeFunction").resource("*"),
+        );
         let t = template(&app, "S");
         assert_eq!(t["Resources"]["SM934E715A"]["DependsOn"], json!(["MyRoleDefaultPolicyA36BE1DD"]));
     }
@@ -344,7 +356,8 @@ mod tests {
         sm.grant(stack, role, ["states:DescribeStateMachine", "states:ListExecutions"]);
         assert_eq!(sm.arn(), Value::Ref(sm.resource()));
         let t = template(&app, "S");
-        let policy = t["Resources"].as_object().unwrap().iter().find(|(k, _)| k.starts_with("FnDefaultPolicy")).unwrap().1;
+        let policy =
+            t["Resources"].as_object().unwrap().iter().find(|(k, _)| k.starts_with("FnDefaultPolicy")).unwrap().1;
         assert_eq!(
             policy["Properties"]["PolicyDocument"]["Statement"],
             json!([{"Action": ["states:DescribeStateMachine", "states:ListExecutions"], "Effect": "Allow", "Resource": {"Ref": "SM934E715A"}}])
@@ -450,7 +463,8 @@ mod tests {
             .build(&mut *stack, "SM");
         let t = template(&app, "S");
         let sm = &t["Resources"]["SM934E715A"];
-        let def: serde_json::Value = serde_json::from_str(sm["Properties"]["DefinitionString"].as_str().unwrap()).unwrap();
+        let def: serde_json::Value =
+            serde_json::from_str(sm["Properties"]["DefinitionString"].as_str().unwrap()).unwrap();
         assert_eq!(def["TimeoutSeconds"], 300);
         assert_eq!(sm["DeletionPolicy"], "Retain");
         assert_eq!(sm["Properties"]["Tags"], json!([{"Key": "team", "Value": "core"}]));
@@ -466,7 +480,9 @@ mod tests {
             .build(&mut *stack, "SM");
         let p = problems(&app);
         assert_eq!(p.len(), 1, "{p:?}");
-        assert!(p[0].starts_with("S/SM/Resource: state \"Run\": EXPRESS state machines support only the Request Response"));
+        assert!(
+            p[0].starts_with("S/SM/Resource: state \"Run\": EXPRESS state machines support only the Request Response")
+        );
     }
 
     #[test]

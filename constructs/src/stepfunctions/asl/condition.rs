@@ -55,8 +55,14 @@ pub enum TypeTest {
 }
 
 impl TypeTest {
-    const ALL: [TypeTest; 6] =
-        [TypeTest::Null, TypeTest::Present, TypeTest::Numeric, TypeTest::String, TypeTest::Boolean, TypeTest::Timestamp];
+    const ALL: [TypeTest; 6] = [
+        TypeTest::Null,
+        TypeTest::Present,
+        TypeTest::Numeric,
+        TypeTest::String,
+        TypeTest::Boolean,
+        TypeTest::Timestamp,
+    ];
     fn operator(self) -> &'static str {
         match self {
             TypeTest::Null => "IsNull",
@@ -486,16 +492,40 @@ mod tests {
             (Condition::numeric_greater_than_equals_path("$.a", "$.b"), "NumericGreaterThanEqualsPath", json!("$.b")),
             (Condition::boolean_equals("$.a", true), "BooleanEquals", json!(true)),
             (Condition::boolean_equals_path("$.a", "$.b"), "BooleanEqualsPath", json!("$.b")),
-            (Condition::timestamp_equals("$.a", "2020-01-01T00:00:00Z"), "TimestampEquals", json!("2020-01-01T00:00:00Z")),
-            (Condition::timestamp_less_than("$.a", "2020-01-01T00:00:00Z"), "TimestampLessThan", json!("2020-01-01T00:00:00Z")),
-            (Condition::timestamp_greater_than("$.a", "2020-01-01T00:00:00Z"), "TimestampGreaterThan", json!("2020-01-01T00:00:00Z")),
-            (Condition::timestamp_less_than_equals("$.a", "2020-01-01T00:00:00Z"), "TimestampLessThanEquals", json!("2020-01-01T00:00:00Z")),
-            (Condition::timestamp_greater_than_equals("$.a", "2020-01-01T00:00:00Z"), "TimestampGreaterThanEquals", json!("2020-01-01T00:00:00Z")),
+            (
+                Condition::timestamp_equals("$.a", "2020-01-01T00:00:00Z"),
+                "TimestampEquals",
+                json!("2020-01-01T00:00:00Z"),
+            ),
+            (
+                Condition::timestamp_less_than("$.a", "2020-01-01T00:00:00Z"),
+                "TimestampLessThan",
+                json!("2020-01-01T00:00:00Z"),
+            ),
+            (
+                Condition::timestamp_greater_than("$.a", "2020-01-01T00:00:00Z"),
+                "TimestampGreaterThan",
+                json!("2020-01-01T00:00:00Z"),
+            ),
+            (
+                Condition::timestamp_less_than_equals("$.a", "2020-01-01T00:00:00Z"),
+                "TimestampLessThanEquals",
+                json!("2020-01-01T00:00:00Z"),
+            ),
+            (
+                Condition::timestamp_greater_than_equals("$.a", "2020-01-01T00:00:00Z"),
+                "TimestampGreaterThanEquals",
+                json!("2020-01-01T00:00:00Z"),
+            ),
             (Condition::timestamp_equals_path("$.a", "$.b"), "TimestampEqualsPath", json!("$.b")),
             (Condition::timestamp_less_than_path("$.a", "$.b"), "TimestampLessThanPath", json!("$.b")),
             (Condition::timestamp_greater_than_path("$.a", "$.b"), "TimestampGreaterThanPath", json!("$.b")),
             (Condition::timestamp_less_than_equals_path("$.a", "$.b"), "TimestampLessThanEqualsPath", json!("$.b")),
-            (Condition::timestamp_greater_than_equals_path("$.a", "$.b"), "TimestampGreaterThanEqualsPath", json!("$.b")),
+            (
+                Condition::timestamp_greater_than_equals_path("$.a", "$.b"),
+                "TimestampGreaterThanEqualsPath",
+                json!("$.b"),
+            ),
             (Condition::string_matches("$.a", "log-*"), "StringMatches", json!("log-*")),
             (Condition::is_null("$.a"), "IsNull", json!(true)),
             (Condition::is_not_null("$.a"), "IsNull", json!(false)),
@@ -524,7 +554,8 @@ mod tests {
 
     #[test]
     fn combinators_render_nested() {
-        let c = Condition::and([Condition::or([Condition::is_present("$.a")]), Condition::not(Condition::is_null("$.b"))]);
+        let c =
+            Condition::and([Condition::or([Condition::is_present("$.a")]), Condition::not(Condition::is_null("$.b"))]);
         assert_eq!(
             json_of(&c),
             json!({"And": [
@@ -563,7 +594,10 @@ mod tests {
             (json!({"Variable": "$.a", "NumericEquals": "1"}), "NumericEquals must be a number"),
             (json!({"Variable": "$.a", "IsNull": "yes"}), "IsNull must be a boolean"),
             (json!({"Variable": "$.a", "StringEquals": "x", "IsNull": true}), "several comparison operators"),
-            (json!({"And": [{"Variable": "$.a", "IsNull": true, "Next": "X"}]}), "rule And[0]: a nested rule (inside And/Or/Not) must not have Next"),
+            (
+                json!({"And": [{"Variable": "$.a", "IsNull": true, "Next": "X"}]}),
+                "rule And[0]: a nested rule (inside And/Or/Not) must not have Next",
+            ),
             (json!({"And": [], "Or": []}), "several combinators"),
             (json!({"Not": [1]}), "Not must be an object"),
         ];

@@ -26,7 +26,7 @@ use super::states::State;
 ///     .state("PathA", Pass::new().end())
 ///     .state("PathB", Pass::new().end())
 ///     .state("Fail", Fail::new());
-/// assert!(definition.validate().is_empty());
+/// assert!(definition.problems().is_empty());
 /// let json = definition.to_json().unwrap();
 /// assert_eq!(json["States"]["WhichPath?"]["Default"], "Fail");
 /// ```
@@ -42,7 +42,13 @@ pub struct Definition {
 impl Definition {
     /// A definition starting at the state named `start_at` (add it with [`Definition::state`]).
     pub fn new(start_at: impl Into<String>) -> Definition {
-        Definition { start_at: start_at.into(), states: Vec::new(), comment: None, timeout_seconds: None, version: None }
+        Definition {
+            start_at: start_at.into(),
+            states: Vec::new(),
+            comment: None,
+            timeout_seconds: None,
+            version: None,
+        }
     }
 
     /// Adds a state named `name`.
@@ -93,15 +99,16 @@ impl Definition {
     }
 
     /// Every problem of the definition (empty when it is valid), each naming its state.
-    pub fn validate(&self) -> Vec<String> {
+    pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
         self.check_into("", true, &mut out);
+        self.check_unique_across_scopes(&mut out);
         out
     }
 
     /// `Ok` when valid, else every problem.
     pub fn check(&self) -> Result<(), DefinitionError> {
-        let problems = self.validate();
+        let problems = self.problems();
         if problems.is_empty() {
             Ok(())
         } else {
@@ -146,7 +153,7 @@ mod tests {
             .state("PathA", Pass::new().end())
             .state("PathB", Pass::new().end())
             .state("Fail", Fail::new());
-        assert_eq!(definition.validate(), Vec::<String>::new());
+        assert_eq!(definition.problems(), Vec::<String>::new());
         let expected = json!({
             "Comment": "Simple State Machine with Choice",
             "StartAt": "WhichPath?",
@@ -182,7 +189,7 @@ mod tests {
         let Value::Map(states) = &m["States"] else { panic!("a map") };
         let Value::Map(t) = &states["T"] else { panic!("a map") };
         assert_eq!(t["Resource"], arn);
-        assert!(d.validate().is_empty());
+        assert!(d.problems().is_empty());
         let _ = Pseudo::Region;
     }
 }

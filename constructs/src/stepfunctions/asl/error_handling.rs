@@ -149,7 +149,12 @@ pub struct Catcher {
 impl Catcher {
     /// Catches the named errors and transitions to `next`.
     pub fn on<S: Into<String>>(errors: impl IntoIterator<Item = S>, next: impl Into<String>) -> Catcher {
-        Catcher { error_equals: errors.into_iter().map(Into::into).collect(), next: next.into(), result_path: None, comment: None }
+        Catcher {
+            error_equals: errors.into_iter().map(Into::into).collect(),
+            next: next.into(),
+            result_path: None,
+            comment: None,
+        }
     }
     /// Where to put the error output in the input (reference path).
     pub fn result_path(mut self, path: impl Into<PathOrNull>) -> Self {
@@ -187,7 +192,12 @@ fn required_errors(r: &mut Reader<'_, '_>) -> Option<Vec<String>> {
 
 /// Checks the error lists of retriers or catchers: non-empty, known `States.*` names, and
 /// `States.ALL` alone in the last one.
-fn check_error_lists<'a>(ctx: &str, what: &str, lists: impl ExactSizeIterator<Item = &'a Vec<String>>, out: &mut Vec<String>) {
+fn check_error_lists<'a>(
+    ctx: &str,
+    what: &str,
+    lists: impl ExactSizeIterator<Item = &'a Vec<String>>,
+    out: &mut Vec<String>,
+) {
     let n = lists.len();
     for (i, errors) in lists.enumerate() {
         let at = format!("{ctx}: {what}[{i}]");
@@ -305,7 +315,11 @@ mod tests {
     #[test]
     fn retrier_fields_are_checked() {
         let mut out = Vec::new();
-        let r = Retrier::on(Vec::<String>::new()).interval_seconds(0).backoff_rate(0.5).max_delay_seconds(0).max_attempts(100_000_000);
+        let r = Retrier::on(Vec::<String>::new())
+            .interval_seconds(0)
+            .backoff_rate(0.5)
+            .max_delay_seconds(0)
+            .max_attempts(100_000_000);
         check_retry("state \"T\"", &[r, Retrier::on(["States.Timout"])], &mut out);
         assert_eq!(out.len(), 6, "{out:#?}");
         assert!(out[0].contains("ErrorEquals must name at least one error"));
@@ -325,7 +339,12 @@ mod tests {
 
     #[test]
     fn renders_fields() {
-        let r = Retrier::on(["States.Timeout"]).interval_seconds(2).max_attempts(3).backoff_rate(1.5).max_delay_seconds(10).jitter(JitterStrategy::Full);
+        let r = Retrier::on(["States.Timeout"])
+            .interval_seconds(2)
+            .max_attempts(3)
+            .backoff_rate(1.5)
+            .max_delay_seconds(10)
+            .jitter(JitterStrategy::Full);
         let j = crate::stepfunctions::asl::definition::literal_json(&r.render()).unwrap();
         assert_eq!(
             j,

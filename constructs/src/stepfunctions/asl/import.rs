@@ -11,7 +11,7 @@ use super::states::State;
 impl Definition {
     /// Reads a definition from its JSON text; every problem (unreadable JSON, unknown state
     /// types, missing or misplaced fields, and then the graph checks of
-    /// [`Definition::validate`]) is reported together.
+    /// [`Definition::problems`]) is reported together.
     ///
     /// ```
     /// use constructs::stepfunctions::asl::Definition;
@@ -50,13 +50,18 @@ impl Definition {
     }
 
     /// Reads a definition object; `prefix` is empty at the top level, else where it is nested.
-    pub(crate) fn parse_object(obj: &JsonMap<String, Json>, prefix: &str, problems: &mut Vec<String>) -> Option<Definition> {
+    pub(crate) fn parse_object(
+        obj: &JsonMap<String, Json>,
+        prefix: &str,
+        problems: &mut Vec<String>,
+    ) -> Option<Definition> {
         let top = prefix.is_empty();
         let ctx = if top { "definition".to_string() } else { prefix.to_string() };
         let mut r = Reader::new(obj, ctx, problems);
         let start_at = r.required_string("StartAt");
         let comment = r.string("Comment");
-        let (timeout_seconds, version) = if top { (r.uint("TimeoutSeconds"), r.string("Version")) } else { (None, None) };
+        let (timeout_seconds, version) =
+            if top { (r.uint("TimeoutSeconds"), r.string("Version")) } else { (None, None) };
         let states_obj = if r.has("States") {
             r.object("States")
         } else {
@@ -101,7 +106,15 @@ mod tests {
             .comment("all")
             .timeout_seconds(300)
             .version("1.0")
-            .state("P", Pass::new().result(json!({"a": 1})).result_path("$.r").input_path("$").output_path(PathOrNull::Null).next("W"))
+            .state(
+                "P",
+                Pass::new()
+                    .result(json!({"a": 1}))
+                    .result_path("$.r")
+                    .input_path("$")
+                    .output_path(PathOrNull::Null)
+                    .next("W"),
+            )
             .state("W", Wait::new(WaitFor::TimestampPath("$.when".into())).next("T"))
             .state(
                 "T",
@@ -110,7 +123,13 @@ mod tests {
                     .result_selector(json!({"body.$": "$.Payload"}))
                     .timeout_seconds(60)
                     .heartbeat_seconds(10)
-                    .retry(Retrier::on(["States.Timeout"]).interval_seconds(2).max_attempts(3).backoff_rate(2).jitter(JitterStrategy::None))
+                    .retry(
+                        Retrier::on(["States.Timeout"])
+                            .interval_seconds(2)
+                            .max_attempts(3)
+                            .backoff_rate(2)
+                            .jitter(JitterStrategy::None),
+                    )
                     .catch(Catcher::on(["States.ALL"], "F").result_path("$.error"))
                     .next("Par"),
             )
@@ -133,12 +152,15 @@ mod tests {
             .state(
                 "C",
                 Choice::new()
-                    .when(Condition::and([Condition::is_present("$.x"), Condition::not(Condition::is_null("$.x"))]), "S")
+                    .when(
+                        Condition::and([Condition::is_present("$.x"), Condition::not(Condition::is_null("$.x"))]),
+                        "S",
+                    )
                     .otherwise("F"),
             )
             .state("S", Succeed::new())
             .state("F", Fail::new().error("E").cause("C"));
-        assert_eq!(d.validate(), Vec::<String>::new());
+        assert_eq!(d.problems(), Vec::<String>::new());
         let json = d.to_json().unwrap();
         let back = Definition::from_json(&json).unwrap();
         assert_eq!(back.to_json().unwrap(), json);
@@ -189,9 +211,14 @@ mod tests {
 
     #[test]
     fn repeated_state_names_in_text_are_reported() {
-        let e = Definition::from_json_str(r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}, "A": {"Type": "Succeed"}}}"#)
-            .unwrap_err();
-        assert_eq!(e.problems, vec!["state \"A\": the name is used by more than one state (repeated key in the JSON text)"]);
+        let e = Definition::from_json_str(
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}, "A": {"Type": "Succeed"}}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.problems,
+            vec!["state \"A\": the name is used by more than one state (repeated key in the JSON text)"]
+        );
     }
 
     #[test]
@@ -199,16 +226,22 @@ mod tests {
         let p = import_err(json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "Next": "X", "InputPath": "$"}}}));
         assert!(p.contains(&"state \"F\": field \"InputPath\" is not allowed in a Fail state".to_string()), "{p:?}");
         assert!(p.contains(&"state \"F\": field \"Next\" is not allowed in a Fail state".to_string()), "{p:?}");
-        let p = import_err(json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "ResultSelector": {}, "End": true}}}));
+        let p =
+            import_err(json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "ResultSelector": {}, "End": true}}}));
         assert_eq!(p, vec!["state \"P\": field \"ResultSelector\" is not allowed in a Pass state"]);
     }
 
     #[test]
     fn wait_needs_exactly_one_field() {
-        let p = import_err(json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "Timestamp": "2020-01-01T00:00:00Z", "End": true}}}));
+        let p = import_err(
+            json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "Timestamp": "2020-01-01T00:00:00Z", "End": true}}}),
+        );
         assert_eq!(p, vec!["state \"W\": a Wait state must have exactly one of Seconds, Timestamp, SecondsPath, TimestampPath (it has Seconds, Timestamp)"]);
         let p = import_err(json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "End": true}}}));
-        assert_eq!(p, vec!["state \"W\": a Wait state must have exactly one of Seconds, Timestamp, SecondsPath, TimestampPath"]);
+        assert_eq!(
+            p,
+            vec!["state \"W\": a Wait state must have exactly one of Seconds, Timestamp, SecondsPath, TimestampPath"]
+        );
     }
 
     #[test]
@@ -221,7 +254,12 @@ mod tests {
             "S": {"Type": "Succeed"}
         }}));
         assert!(p.contains(&"state \"C\": Choices[0]: a top-level Choice rule must have Next".to_string()), "{p:#?}");
-        assert!(p.contains(&"state \"C\": Choices[1] And[0]: a nested rule (inside And/Or/Not) must not have Next".to_string()), "{p:#?}");
+        assert!(
+            p.contains(
+                &"state \"C\": Choices[1] And[0]: a nested rule (inside And/Or/Not) must not have Next".to_string()
+            ),
+            "{p:#?}"
+        );
     }
 
     #[test]
@@ -242,8 +280,10 @@ mod tests {
 
     #[test]
     fn retry_and_catch_shapes() {
-        let p = import_err(json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "End": true,
-            "Retry": [{"MaxAttempts": 2, "JitterStrategy": "SOME"}], "Catch": [{"ErrorEquals": ["States.ALL"]}, 3]}}}));
+        let p = import_err(
+            json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "End": true,
+            "Retry": [{"MaxAttempts": 2, "JitterStrategy": "SOME"}], "Catch": [{"ErrorEquals": ["States.ALL"]}, 3]}}}),
+        );
         for needle in [
             "state \"T\": Retry[0]: missing required field ErrorEquals",
             "state \"T\": Retry[0]: JitterStrategy must be FULL or NONE (got \"SOME\")",
@@ -259,6 +299,12 @@ mod tests {
         let p = import_err(json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
             {"StartAt": "X", "States": {"X": {"Type": "Pass"}}, "TimeoutSeconds": 3}
         ]}}}));
-        assert!(p.contains(&"state \"P\" Branches[0]: field \"TimeoutSeconds\" is not allowed in a branch or item processor".to_string()), "{p:#?}");
+        assert!(
+            p.contains(
+                &"state \"P\" Branches[0]: field \"TimeoutSeconds\" is not allowed in a branch or item processor"
+                    .to_string()
+            ),
+            "{p:#?}"
+        );
     }
 }

@@ -175,8 +175,7 @@ impl<'a, 'p> Reader<'a, 'p> {
 
     /// Reports every field that was not read: it is not allowed in `what`.
     pub fn finish(mut self, what: &str) {
-        let unknown: Vec<String> =
-            self.obj.keys().filter(|k| !self.used.contains(k.as_str())).cloned().collect();
+        let unknown: Vec<String> = self.obj.keys().filter(|k| !self.used.contains(k.as_str())).cloned().collect();
         for k in unknown {
             self.problem(format!("field {k:?} is not allowed in {what}"));
         }

@@ -109,8 +109,7 @@ fn is_int(s: &str) -> bool {
 }
 
 fn is_quoted(s: &str) -> bool {
-    s.len() >= 2
-        && ((s.starts_with('\'') && s.ends_with('\'')) || (s.starts_with('"') && s.ends_with('"')))
+    s.len() >= 2 && ((s.starts_with('\'') && s.ends_with('\'')) || (s.starts_with('"') && s.ends_with('"')))
 }
 
 fn bracket_problem(inner: &str, reference: bool) -> Option<String> {
@@ -249,7 +248,9 @@ pub fn path_or_intrinsic_problem(s: &str) -> Option<String> {
     } else if s.starts_with("States.") {
         intrinsic_problem(s)
     } else {
-        Some(format!("{s:?} is neither a path (starting with `$`) nor an intrinsic function call (States.Format(...), ...)"))
+        Some(format!(
+            "{s:?} is neither a path (starting with `$`) nor an intrinsic function call (States.Format(...), ...)"
+        ))
     }
 }
 
@@ -324,7 +325,21 @@ mod tests {
 
     #[test]
     fn json_paths() {
-        for ok in ["$", "$.a", "$.detail.Path", "$..x", "$.a[0]", "$.a[*]", "$['k'].b", "$.a[1:3]", "$.a[?(@.b > 1)]", "$$.Execution.Id", "$.a.*", "$.detail-type", "$.a[0,1]"] {
+        for ok in [
+            "$",
+            "$.a",
+            "$.detail.Path",
+            "$..x",
+            "$.a[0]",
+            "$.a[*]",
+            "$['k'].b",
+            "$.a[1:3]",
+            "$.a[?(@.b > 1)]",
+            "$$.Execution.Id",
+            "$.a.*",
+            "$.detail-type",
+            "$.a[0,1]",
+        ] {
             assert_eq!(json_path_problem(ok), None, "{ok}");
         }
         assert!(json_path_problem("detail.Path").unwrap().contains("must start with `$`"));
@@ -347,7 +362,9 @@ mod tests {
 
     #[test]
     fn timestamps() {
-        for ok in ["2016-03-14T01:59:00Z", "2016-03-14T01:59:00.123Z", "2016-03-14T01:59:00+02:00", "2024-02-29T00:00:00Z"] {
+        for ok in
+            ["2016-03-14T01:59:00Z", "2016-03-14T01:59:00.123Z", "2016-03-14T01:59:00+02:00", "2024-02-29T00:00:00Z"]
+        {
             assert_eq!(timestamp_problem(ok), None, "{ok}");
         }
         assert!(timestamp_problem("2016-03-14t01:59:00Z").unwrap().contains("uppercase `T`"));
@@ -365,6 +382,50 @@ mod tests {
         assert_eq!(string_matches_problem("a\\*b\\\\"), None);
         assert!(string_matches_problem("a\\b").unwrap().contains("escapes 'b'"));
         assert!(string_matches_problem("a\\").unwrap().contains("lone"));
+    }
+
+    #[test]
+    fn odd_inputs_never_panic() {
+        let odd = [
+            "",
+            "$",
+            "$$",
+            "$[",
+            "$..",
+            "$.[",
+            "$['",
+            "$[']",
+            "$[\"a\\\"]",
+            "[]",
+            "é(",
+            "$.é",
+            "$[é]",
+            "$[1:é]",
+            "$[?(",
+            "$[(é)]",
+            "States.Format(é)",
+            "States.Format('",
+            "States.Format(')",
+            "States.UUID(((",
+            "\\",
+            "*\\",
+            "2020-",
+            "2020-01-01T",
+            "2020-01-01T00:00:00+",
+            "2020-01-01T00:00:00.",
+            "éééé-éé-ééTéé:éé:ééZ",
+        ];
+        for s in odd {
+            let _ = json_path_problem(s);
+            let _ = reference_path_problem(s);
+            let _ = timestamp_problem(s);
+            let _ = string_matches_problem(s);
+            let _ = intrinsic_problem(s);
+            let _ = path_or_intrinsic_problem(s);
+        }
+        assert!(timestamp_problem("éééé-éé-ééTéé:éé:ééZ").is_some());
+        assert!(json_path_problem("$[").is_some());
+        assert!(intrinsic_problem("States.Format('").is_some());
     }
 
     #[test]

@@ -9,6 +9,46 @@ use super::definition::Definition;
 pub const MAX_STATE_NAME: usize = 80;
 
 impl Definition {
+    /// State names must be unique in the whole state machine, branches and Map processors
+    /// included (the States Language requires it; Step Functions rejects the definition
+    /// otherwise). Duplicates within one scope are reported by `check_into`.
+    pub(crate) fn check_unique_across_scopes(&self, out: &mut Vec<String>) {
+        let mut all: Vec<(&str, String, String)> = Vec::new();
+        self.collect_names("", &mut all);
+        let mut first: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
+        for (name, scope, ctx) in &all {
+            match first.get(name) {
+                Some((first_scope, first_ctx)) if first_scope != scope => out.push(format!(
+                    "{ctx}: the name is also used by {first_ctx}; state names must be unique in the whole state machine (branches and Map processors included)"
+                )),
+                Some(_) => {}
+                None => {
+                    first.insert(name, (scope, ctx));
+                }
+            }
+        }
+    }
+
+    /// (name, scope, context) of every state, depth first in definition order.
+    fn collect_names<'a>(&'a self, prefix: &str, out: &mut Vec<(&'a str, String, String)>) {
+        for (name, state) in &self.states {
+            let ctx = if prefix.is_empty() { format!("state {name:?}") } else { format!("{prefix}: state {name:?}") };
+            out.push((name, prefix.to_string(), ctx.clone()));
+            match state {
+                super::states::State::Parallel(p) => {
+                    for (i, b) in p.branches.iter().enumerate() {
+                        b.collect_names(&format!("{ctx} Branches[{i}]"), out);
+                    }
+                }
+                super::states::State::Map(m) => {
+                    let field = if m.legacy_iterator { "Iterator" } else { "ItemProcessor" };
+                    m.processor.collect_names(&format!("{ctx} {field}"), out);
+                }
+                _ => {}
+            }
+        }
+    }
+
     /// Appends the problems of this definition to `out`. `prefix` names where a nested
     /// definition sits (`state "P" Branches[0]`); empty for the top level.
     pub(crate) fn check_into(&self, prefix: &str, top: bool, out: &mut Vec<String>) {
@@ -110,7 +150,11 @@ impl Definition {
             let mut reported = BTreeSet::new();
             for (i, (name, _)) in self.states.iter().enumerate() {
                 if !seen[i] && index.get(name.as_str()) == Some(&i) && reported.insert(name) {
-                    out.push(format!("{}: the state is not reachable from StartAt {:?}", state_ctx(name), self.start_at));
+                    out.push(format!(
+                        "{}: the state is not reachable from StartAt {:?}",
+                        state_ctx(name),
+                        self.start_at
+                    ));
                 }
             }
         }
@@ -123,13 +167,13 @@ impl Definition {
             }
         }
         let mut ends = vec![false; n];
-        let mut queue: VecDeque<usize> =
-            self.states
-                .iter()
-                .enumerate()
-                .filter(|(i, (_, s))| s.is_terminal() || reported[*i] || matches!(s.transition(), Some(None)))
-                .map(|(i, _)| i)
-                .collect();
+        let mut queue: VecDeque<usize> = self
+            .states
+            .iter()
+            .enumerate()
+            .filter(|(i, (_, s))| s.is_terminal() || reported[*i] || matches!(s.transition(), Some(None)))
+            .map(|(i, _)| i)
+            .collect();
         for &i in &queue {
             ends[i] = true;
         }
@@ -157,7 +201,7 @@ mod tests {
     use super::super::*;
 
     fn problems(d: &Definition) -> Vec<String> {
-        d.validate()
+        d.problems()
     }
 
     fn flagship() -> Definition {
@@ -211,9 +255,7 @@ mod tests {
 
     #[test]
     fn endless_loops_are_reported() {
-        let d = Definition::new("A")
-            .state("A", Pass::new().next("B"))
-            .state("B", Wait::seconds(1).next("A"));
+        let d = Definition::new("A").state("A", Pass::new().next("B")).state("B", Wait::seconds(1).next("A"));
         let p = problems(&d);
         assert_eq!(p.len(), 2, "{p:?}");
         assert!(p[0].starts_with("state \"A\": no terminal state"), "{p:?}");
@@ -242,8 +284,16 @@ mod tests {
             .state("A2", Succeed::new())
             .state("", Succeed::new());
         let p = problems(&d);
-        assert!(p.iter().any(|m| m.contains(&format!("state {long:?}: a state name must be 1 to 80 characters long (it has 81)"))), "{p:#?}");
-        assert!(p.iter().any(|m| m == "state \"A2\": the name is used by more than one state of the definition"), "{p:#?}");
+        assert!(
+            p.iter()
+                .any(|m| m
+                    .contains(&format!("state {long:?}: a state name must be 1 to 80 characters long (it has 81)"))),
+            "{p:#?}"
+        );
+        assert!(
+            p.iter().any(|m| m == "state \"A2\": the name is used by more than one state of the definition"),
+            "{p:#?}"
+        );
         assert!(p.iter().any(|m| m == "state \"\": a state name must be 1 to 80 characters long (it has 0)"), "{p:#?}");
     }
 
@@ -270,10 +320,18 @@ mod tests {
             p.iter().any(|m| m == "state \"P\" Branches[0]: state \"Inner\": Next \"Outer\" is not a state of this branch (transitions may not leave a Parallel branch or Map processor)"),
             "{p:#?}"
         );
-        // same names in two branches and at the top are fine
-        let b = || Definition::new("A").state("A", Pass::new().end());
-        let d = Definition::new("A").state("A", Parallel::new().branch(b()).branch(b()).end());
+        // names are unique in the whole state machine, branches included
+        let b = |n: &str| Definition::new(n).state(n, Pass::new().end());
+        let d = Definition::new("P").state("P", Parallel::new().branch(b("A")).branch(b("B")).end());
         assert_eq!(problems(&d), Vec::<String>::new());
+        let d = Definition::new("A").state("A", Parallel::new().branch(b("A")).branch(b("X")).branch(b("X")).end());
+        assert_eq!(
+            problems(&d),
+            vec![
+                "state \"A\" Branches[0]: state \"A\": the name is also used by state \"A\"; state names must be unique in the whole state machine (branches and Map processors included)",
+                "state \"A\" Branches[2]: state \"X\": the name is also used by state \"A\" Branches[1]: state \"X\"; state names must be unique in the whole state machine (branches and Map processors included)",
+            ]
+        );
         let d = Definition::new("P").state("P", Parallel::new().end());
         assert_eq!(problems(&d), vec!["state \"P\": a Parallel state must have at least one branch"]);
     }
@@ -283,9 +341,18 @@ mod tests {
         let processor = Definition::new("Missing").state("Each", Pass::new().end()).timeout_seconds(5);
         let d = Definition::new("M").state("M", Map::new(processor).items_path("$.items[*]").end());
         let p = problems(&d);
-        assert!(p.iter().any(|m| m == "state \"M\" ItemProcessor: StartAt \"Missing\" is not a state of this branch"), "{p:#?}");
-        assert!(p.iter().any(|m| m == "state \"M\" ItemProcessor: TimeoutSeconds is only allowed at the top level"), "{p:#?}");
-        assert!(p.iter().any(|m| m.starts_with("state \"M\": ItemsPath \"$.items[*]\" is not a valid reference path")), "{p:#?}");
+        assert!(
+            p.iter().any(|m| m == "state \"M\" ItemProcessor: StartAt \"Missing\" is not a state of this branch"),
+            "{p:#?}"
+        );
+        assert!(
+            p.iter().any(|m| m == "state \"M\" ItemProcessor: TimeoutSeconds is only allowed at the top level"),
+            "{p:#?}"
+        );
+        assert!(
+            p.iter().any(|m| m.starts_with("state \"M\": ItemsPath \"$.items[*]\" is not a valid reference path")),
+            "{p:#?}"
+        );
     }
 
     #[test]
@@ -324,7 +391,8 @@ mod tests {
 
     #[test]
     fn fail_fields_are_exclusive() {
-        let d = Definition::new("F").state("F", Fail::new().error("E").error_path("$.e").cause("c").cause_path("States.Nope()"));
+        let d = Definition::new("F")
+            .state("F", Fail::new().error("E").error_path("$.e").cause("c").cause_path("States.Nope()"));
         let p = problems(&d);
         assert!(p.contains(&"state \"F\": a Fail state may have Error or ErrorPath, not both".to_string()));
         assert!(p.contains(&"state \"F\": a Fail state may have Cause or CausePath, not both".to_string()));
@@ -336,7 +404,10 @@ mod tests {
         let d = Definition::new("A").state("A", Succeed::new()).timeout_seconds(0).version("2.0");
         assert_eq!(
             problems(&d),
-            vec!["definition: TimeoutSeconds must be a positive integer", "definition: Version must be \"1.0\" (got \"2.0\")"]
+            vec![
+                "definition: TimeoutSeconds must be a positive integer",
+                "definition: Version must be \"1.0\" (got \"2.0\")"
+            ]
         );
         let d = Definition::new("A");
         assert_eq!(problems(&d), vec!["definition: States must hold at least one state"]);

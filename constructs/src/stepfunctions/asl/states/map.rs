@@ -226,6 +226,7 @@ impl Map {
             (true, true) => {
                 r.problem("a Map state may have ItemProcessor or its legacy form Iterator, not both");
                 r.raw("Iterator");
+                r.raw("ItemProcessor");
                 None
             }
             (false, false) => {
@@ -296,4 +297,99 @@ fn parse_config(cfg: &serde_json::Value, ctx: &str, problems: &mut Vec<String>) 
     };
     r.finish("ProcessorConfig");
     Some(ProcessorConfig { mode: mode?, express: express? })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::*;
+    use serde_json::json;
+
+    fn each() -> Definition {
+        Definition::new("Each").state("Each", Pass::new().end())
+    }
+
+    fn problems(m: Map) -> Vec<String> {
+        Definition::new("M").state("M", m.end()).problems()
+    }
+
+    #[test]
+    fn renders_item_processor_with_config() {
+        let m = Map::new(each())
+            .items_path("$.items")
+            .max_concurrency(3)
+            .processor_config(ProcessorConfig { mode: ProcessorMode::Distributed, express: Some(true) })
+            .end();
+        let d = Definition::new("M").state("M", m);
+        assert_eq!(d.problems(), Vec::<String>::new());
+        assert_eq!(
+            d.to_json().unwrap()["States"]["M"],
+            json!({
+                "End": true,
+                "ItemProcessor": {
+                    "ProcessorConfig": {"ExecutionType": "EXPRESS", "Mode": "DISTRIBUTED"},
+                    "StartAt": "Each",
+                    "States": {"Each": {"End": true, "Type": "Pass"}}
+                },
+                "ItemsPath": "$.items",
+                "MaxConcurrency": 3,
+                "Type": "Map"
+            })
+        );
+    }
+
+    #[test]
+    fn field_combinations_are_checked() {
+        let mut m = Map::new(each()).item_selector(json!({"a.$": "$"})).parameters(json!({"b": 1}));
+        m.max_concurrency = Some(1);
+        m.max_concurrency_path = Some("$.n".into());
+        m.label = Some("x".into());
+        m.tolerated_failure_percentage = Some(150.into());
+        let p = problems(m);
+        for needle in [
+            "state \"M\": a Map state may have ItemSelector or its legacy form Parameters, not both",
+            "state \"M\": a Map state may have MaxConcurrency or MaxConcurrencyPath, not both",
+            "state \"M\": ToleratedFailurePercentage must be between 0 and 100",
+            "state \"M\": Label is only allowed in a Map state with Mode DISTRIBUTED",
+            "state \"M\": ToleratedFailurePercentage is only allowed in a Map state with Mode DISTRIBUTED",
+        ] {
+            assert!(p.iter().any(|m| m == needle), "{needle}: {p:#?}");
+        }
+        let p = problems(
+            Map::new(each()).processor_config(ProcessorConfig { mode: ProcessorMode::Distributed, express: None }),
+        );
+        assert_eq!(p, vec!["state \"M\": Mode DISTRIBUTED requires ExecutionType (STANDARD or EXPRESS)"]);
+        let p = problems(
+            Map::new(each()).processor_config(ProcessorConfig { mode: ProcessorMode::Inline, express: Some(false) }),
+        );
+        assert_eq!(p, vec!["state \"M\": ExecutionType is only allowed with Mode DISTRIBUTED"]);
+    }
+
+    #[test]
+    fn processor_transitions_may_not_leave_it() {
+        let processor = Definition::new("Each").state("Each", Pass::new().next("After"));
+        let d = Definition::new("M").state("M", Map::new(processor).next("After")).state("After", Succeed::new());
+        assert_eq!(
+            d.problems(),
+            vec!["state \"M\" ItemProcessor: state \"Each\": Next \"After\" is not a state of this branch (transitions may not leave a Parallel branch or Map processor)"]
+        );
+    }
+
+    #[test]
+    fn import_reads_processor_config_and_rejects_both_forms() {
+        let v = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "FAST"}, "StartAt": "E", "States": {"E": {"Type": "Succeed"}}}}}});
+        let e = Definition::from_json(&v).unwrap_err();
+        assert_eq!(
+            e.problems,
+            vec!["state \"M\" ItemProcessor ProcessorConfig: Mode must be INLINE or DISTRIBUTED (got \"FAST\")"]
+        );
+        let v = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+            "ItemProcessor": {"StartAt": "E", "States": {"E": {"Type": "Succeed"}}},
+            "Iterator": {"StartAt": "E", "States": {"E": {"Type": "Succeed"}}}}}});
+        let e = Definition::from_json(&v).unwrap_err();
+        assert_eq!(
+            e.problems,
+            vec!["state \"M\": a Map state may have ItemProcessor or its legacy form Iterator, not both"]
+        );
+    }
 }

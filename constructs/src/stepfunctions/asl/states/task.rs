@@ -144,7 +144,9 @@ impl Task {
                 out.push(format!("{ctx}: HeartbeatSeconds ({h}) must be smaller than TimeoutSeconds ({t})"));
             }
         }
-        for (field, v) in [("TimeoutSecondsPath", &self.timeout_seconds_path), ("HeartbeatSecondsPath", &self.heartbeat_seconds_path)] {
+        for (field, v) in
+            [("TimeoutSecondsPath", &self.timeout_seconds_path), ("HeartbeatSecondsPath", &self.heartbeat_seconds_path)]
+        {
             if let Some(why) = v.as_deref().and_then(reference_path_problem) {
                 out.push(format!("{ctx}: {field} {why}"));
             }

@@ -83,7 +83,11 @@ impl Wait {
                 }
             }
             Some(WaitFor::SecondsPath(p)) | Some(WaitFor::TimestampPath(p)) => {
-                let field = if matches!(self.wait_for, Some(WaitFor::SecondsPath(_))) { "SecondsPath" } else { "TimestampPath" };
+                let field = if matches!(self.wait_for, Some(WaitFor::SecondsPath(_))) {
+                    "SecondsPath"
+                } else {
+                    "TimestampPath"
+                };
                 if let Some(why) = reference_path_problem(p) {
                     out.push(format!("{ctx}: {field} {why}"));
                 }
