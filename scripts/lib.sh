@@ -46,8 +46,17 @@ retry_once() {
 }
 
 # with_lock NAME: serializes concurrent runs of the same installer (two scripts/test at once).
+# The lock is held until the script exits or calls release_lock.
 with_lock() {
   mkdir -p "$TOOLS"
   exec {_lock_fd}>"$TOOLS/.$1.lock"
   flock "$_lock_fd"
+}
+
+# release_lock: drops the lock (before starting a long-lived process that would inherit it).
+release_lock() {
+  if [[ -n "${_lock_fd:-}" ]]; then
+    exec {_lock_fd}>&-
+    unset _lock_fd
+  fi
 }
