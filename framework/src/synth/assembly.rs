@@ -7,8 +7,7 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
 
-use crate::synth::render::LogicalIds;
-use crate::tree::{App, NodeIdx, NodeKind};
+use crate::synth::tree_file::ConstructTree;
 
 /// The cloud-assembly schema version written to `manifest.json` (the one aws-cdk-lib 2.276
 /// writes; accepted by the current AWS CDK CLI).
@@ -58,11 +57,11 @@ pub struct CloudAssembly {
     /// Stacks, in creation order.
     pub stacks: Vec<StackArtifact>,
     /// The construct tree (`tree.json`).
-    pub tree: Json,
+    pub tree: ConstructTree,
 }
 
 impl CloudAssembly {
-    pub(crate) fn new(stacks: Vec<StackArtifact>, tree: Json) -> CloudAssembly {
+    pub(crate) fn new(stacks: Vec<StackArtifact>, tree: ConstructTree) -> CloudAssembly {
         CloudAssembly { stacks, tree }
     }
 
@@ -156,47 +155,4 @@ pub fn to_json_text<T: Serialize>(value: &T) -> String {
     let mut ser = serde_json::Serializer::with_formatter(&mut buf, formatter);
     value.serialize(&mut ser).expect("JSON values always serialize");
     String::from_utf8(buf).expect("serde_json writes UTF-8")
-}
-
-/// `tree.json`: {"version": "tree-0.1", "tree": {...}}.
-pub(crate) fn tree_json(app: &App, logical_ids: &LogicalIds) -> Json {
-    let version = env!("CARGO_PKG_VERSION");
-    let mut children = Map::new();
-    for (si, stack) in app.stacks.iter().enumerate() {
-        children.insert(stack.id().to_string(), node_json(stack, si, 0, logical_ids, version));
-    }
-    json!({
-        "version": "tree-0.1",
-        "tree": {
-            "id": "App",
-            "path": "",
-            "children": children,
-            "constructInfo": { "fqn": "framework.App", "version": version }
-        }
-    })
-}
-
-fn node_json(stack: &crate::Stack, si: usize, idx: NodeIdx, logical_ids: &LogicalIds, version: &str) -> Json {
-    let node = &stack.nodes[idx as usize];
-    let mut out = Map::new();
-    out.insert("id".into(), json!(node.id));
-    out.insert("path".into(), json!(stack.path_of(idx)));
-    if !node.children.is_empty() {
-        let mut children = Map::new();
-        for c in &node.children {
-            children.insert(stack.nodes[*c as usize].id.clone(), node_json(stack, si, *c, logical_ids, version));
-        }
-        out.insert("children".into(), Json::Object(children));
-    }
-    if let NodeKind::Resource(res) = &node.kind {
-        out.insert(
-            "attributes".into(),
-            json!({
-                "aws:cdk:cloudformation:type": res.spec.cfn_type(),
-                "aws:cdk:logicalId": logical_ids[si][idx as usize],
-            }),
-        );
-    }
-    out.insert("constructInfo".into(), json!({ "fqn": node.fqn, "version": version }));
-    Json::Object(out)
 }

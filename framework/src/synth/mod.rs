@@ -2,6 +2,7 @@
 
 mod assembly;
 mod render;
+mod tree_file;
 #[cfg(test)]
 mod tests;
 
@@ -10,7 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{json, Map, Value as Json};
 
 pub use assembly::{to_json_text as assembly_text, CloudAssembly, StackArtifact, CLOUD_ASSEMBLY_VERSION};
-use render::{apply_override, export_name, export_output_id, ExportRequest, LogicalIds, Renderer};
+pub use tree_file::{ConstructTree, TreeNode};
+use render::{apply_override, export_name, export_output_id, fun, ExportRequest, LogicalIds, Renderer};
 
 use crate::logical_id::{is_valid_logical_id, logical_id};
 use crate::tree::{App, NodeIdx, NodeKind, Stack};
@@ -64,8 +66,8 @@ impl App {
         for request in &exports {
             let id = logical_ids[request.producer][request.target.node as usize].clone().unwrap_or_default();
             let value = match &request.attribute {
-                None => json!({ "Ref": id }),
-                Some(attr) => json!({ "Fn::GetAtt": [id, attr] }),
+                None => fun("Ref", Json::String(id.clone())),
+                Some(attr) => fun("Fn::GetAtt", Json::Array(vec![Json::String(id.clone()), Json::String(attr.clone())])),
             };
             let output_id = export_output_id(&id, request.attribute.as_deref());
             let outputs = templates[request.producer]
@@ -75,7 +77,12 @@ impl App {
                 .expect("Outputs is an object");
             outputs.insert(
                 output_id,
-                json!({ "Value": value, "Export": { "Name": export_name(self, &logical_ids, request) } }),
+                {
+                    let mut out = Map::new();
+                    out.insert("Value".into(), value);
+                    out.insert("Export".into(), fun("Name", Json::String(export_name(self, &logical_ids, request))));
+                    Json::Object(out)
+                },
             );
         }
         if let Some(cycle) = find_cycle(self.stacks.len(), &stack_deps) {
@@ -122,7 +129,7 @@ impl App {
                 }
             })
             .collect();
-        Ok(CloudAssembly::new(stacks, assembly::tree_json(self, &logical_ids)))
+        Ok(CloudAssembly::new(stacks, ConstructTree::from_app(self, &logical_ids)))
     }
 
     fn assign_logical_ids(&self, problems: &mut Vec<Problem>) -> LogicalIds {
@@ -287,7 +294,7 @@ impl StackCx<'_> {
                     }
                     out.insert("Value".into(), r.render(&o.value));
                     if let Some(name) = &o.export_name {
-                        out.insert("Export".into(), json!({ "Name": r.render(name) }));
+                        out.insert("Export".into(), fun("Name", r.render(name)));
                     }
                     if let Some(c) = o.condition {
                         out.insert("Condition".into(), r.render(&Value::Ref(c)).get("Ref").cloned().unwrap_or(Json::Null));
@@ -341,26 +348,26 @@ impl StackCx<'_> {
         }
 
         let mut out = Map::new();
-        out.insert("Type".into(), json!(res.spec.cfn_type()));
+        out.insert("Type".into(), Json::String(res.spec.cfn_type().to_string()));
         if !props.is_empty() {
             out.insert("Properties".into(), Json::Object(props));
         }
         if !depends_on.is_empty() {
-            out.insert("DependsOn".into(), json!(depends_on.into_iter().collect::<Vec<_>>()));
+            out.insert("DependsOn".into(), Json::Array(depends_on.into_iter().map(Json::String).collect()));
         }
         if let Some(policy) = res.removal_policy {
             let replace = match policy {
                 crate::RemovalPolicy::RetainExceptOnCreate => crate::RemovalPolicy::Retain,
                 p => p,
             };
-            out.insert("UpdateReplacePolicy".into(), json!(replace.cfn_value()));
-            out.insert("DeletionPolicy".into(), json!(policy.cfn_value()));
+            out.insert("UpdateReplacePolicy".into(), Json::String(replace.cfn_value().into()));
+            out.insert("DeletionPolicy".into(), Json::String(policy.cfn_value().into()));
         }
         if let Some(c) = condition {
             out.insert("Condition".into(), c);
         }
         if !res.metadata.is_empty() {
-            out.insert("Metadata".into(), json!(res.metadata));
+            out.insert("Metadata".into(), Json::Object(res.metadata.iter().map(|(k, v)| (k.clone(), v.clone())).collect()));
         }
         let mut out = Json::Object(out);
         for (p, v) in &res.overrides {
