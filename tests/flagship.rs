@@ -161,7 +161,7 @@ fn copies_stay_within_the_stack_size_limit() {
     assert_eq!(assembly.stacks.len(), 16);
     let mut total = 0;
     for s in &assembly.stacks {
-        let n = s.template["Resources"].as_object().unwrap().len();
+        let n = s.template()["Resources"].as_object().unwrap().len();
         assert!(n <= app::MAX_RESOURCES_PER_STACK, "{} has {n} resources", s.id);
         total += n;
     }

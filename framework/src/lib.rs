@@ -11,7 +11,7 @@
 //!     .add(&mut *stack, "Topic");
 //! stack.add_output("TopicArn", OutputNode::new(Value::Ref(topic)));
 //! let assembly = app.synth().expect("valid app");
-//! let template = &assembly.stack("Demo").unwrap().template;
+//! let template = &assembly.stack("Demo").unwrap().template();
 //! assert_eq!(template["Outputs"]["TopicArn"]["Value"]["Ref"], "Topic");
 //! # let _ = Pseudo::Region;
 //! ```

@@ -33,7 +33,7 @@
 //!     .target(SfnStateMachine::new(sm)) // creates Rule/EventsRole, grants states:StartExecution
 //!     .build(&mut *stack, "Rule");
 //! let assembly = app.synth().expect("valid");
-//! let template = &assembly.stack("Demo").unwrap().template;
+//! let template = &assembly.stack("Demo").unwrap().template();
 //! assert_eq!(template["Resources"]["Rule4C995B7F"]["Properties"]["EventPattern"]["account"][0]["Ref"], "AWS::AccountId");
 //! # let _ = rule.arn();
 //! ```

@@ -165,7 +165,7 @@ impl StateMachineBuilder {
 /// let events = Role::builder().assumed_by(Principal::service("events.amazonaws.com")).build(&mut *stack, "EventsRole");
 /// sm.grant_start_execution(stack, events);
 /// let assembly = app.synth().unwrap();
-/// let resources = &assembly.stack("Stack").unwrap().template["Resources"];
+/// let resources = &assembly.stack("Stack").unwrap().template()["Resources"];
 /// assert_eq!(resources["SM934E715A"]["Type"], "AWS::StepFunctions::StateMachine");
 /// assert_eq!(resources["SM934E715A"]["DependsOn"][0], "SMRoleDefaultPolicy34CA15C7");
 /// ```
@@ -244,7 +244,7 @@ mod tests {
     }
 
     fn template(app: &App, stack: &str) -> serde_json::Value {
-        app.synth().unwrap_or_else(|e| panic!("{e}")).stack(stack).unwrap().template.clone()
+        app.synth().unwrap_or_else(|e| panic!("{e}")).stack(stack).unwrap().template().clone()
     }
 
     fn problems(app: &App) -> Vec<String> {

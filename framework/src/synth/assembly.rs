@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
@@ -14,6 +15,9 @@ use crate::synth::tree_file::ConstructTree;
 pub const CLOUD_ASSEMBLY_VERSION: &str = "55.0.0";
 
 /// One synthesized stack.
+///
+/// The template is held as the text written to disk; [`template`](Self::template) parses it on
+/// first use. (For large apps this keeps synth's memory to the size of the output.)
 #[derive(Debug, Clone)]
 pub struct StackArtifact {
     /// Construct id (the artifact id in the manifest).
@@ -22,8 +26,10 @@ pub struct StackArtifact {
     pub stack_name: String,
     /// `aws://account/region`.
     pub environment: String,
-    /// The template.
-    pub template: Json,
+    /// The template text, as written to disk.
+    template_text: String,
+    /// The template, parsed on first use.
+    template: OnceLock<Json>,
     /// Artifact ids of the stacks this one deploys after.
     pub dependencies: Vec<String>,
     /// Construct path (`/Stack/Role/Resource`) to logical ID, for every template element.
@@ -35,14 +41,43 @@ pub struct StackArtifact {
 }
 
 impl StackArtifact {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        id: String,
+        stack_name: String,
+        environment: String,
+        template_text: String,
+        dependencies: Vec<String>,
+        logical_ids: BTreeMap<String, String>,
+        tags: BTreeMap<String, String>,
+        termination_protection: bool,
+    ) -> StackArtifact {
+        StackArtifact {
+            id,
+            stack_name,
+            environment,
+            template_text,
+            template: OnceLock::new(),
+            dependencies,
+            logical_ids,
+            tags,
+            termination_protection,
+        }
+    }
+
+    /// The template.
+    pub fn template(&self) -> &Json {
+        self.template.get_or_init(|| serde_json::from_str(&self.template_text).expect("synth writes valid JSON"))
+    }
+
     /// The template file name inside the assembly.
     pub fn template_file(&self) -> String {
         format!("{}.template.json", self.id)
     }
 
     /// The template as written to disk (1-space indented JSON, as AWS CDK writes it).
-    pub fn template_text(&self) -> String {
-        to_json_text(&self.template)
+    pub fn template_text(&self) -> &str {
+        &self.template_text
     }
 
     /// The construct path of a logical ID, if it belongs to this stack.
@@ -132,7 +167,7 @@ impl CloudAssembly {
             }
         }
         for s in &self.stacks {
-            write_if_changed(&dir.join(s.template_file()), &s.template_text())?;
+            write_if_changed(&dir.join(s.template_file()), s.template_text())?;
         }
         write_if_changed(&dir.join("manifest.json"), &to_json_text(&self.manifest()))?;
         write_if_changed(&dir.join("tree.json"), &to_json_text(&self.tree))?;

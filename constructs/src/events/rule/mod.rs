@@ -88,7 +88,7 @@ impl RuleBuilder {
 ///     .build(&mut *stack, "Rule");
 /// Rule::builder().schedule(Schedule::rate(5, TimeUnit::Minutes)).build(&mut *stack, "Every5");
 /// let assembly = app.synth().unwrap();
-/// let resource = &assembly.stack("Stack").unwrap().template["Resources"]["Rule4C995B7F"];
+/// let resource = &assembly.stack("Stack").unwrap().template()["Resources"]["Rule4C995B7F"];
 /// assert_eq!(resource["Properties"]["EventPattern"]["source"][0], "demo.sfn");
 /// assert_eq!(resource["Properties"]["State"], "ENABLED");
 /// # let _ = rule.arn();

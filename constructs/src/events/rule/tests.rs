@@ -62,7 +62,7 @@ fn synthesizes_the_flagship_rule() {
         .build(&mut *stack, "Rule");
     assert_eq!(stack.path(rule.resource()), "S/Rule/Resource");
     let asm = app.synth().unwrap();
-    let template = &asm.stack("S").unwrap().template;
+    let template = asm.stack("S").unwrap().template();
     assert_eq!(
         template["Resources"]["Rule4C995B7F"],
         json!({
@@ -88,7 +88,7 @@ fn schedule_name_description_and_disabled() {
         .build(&mut *stack, "Nightly");
     Rule::builder().schedule(Schedule::rate(1, TimeUnit::Hours)).build(&mut *stack, "Hourly");
     let asm = app.synth().unwrap();
-    let resources = &asm.stack("S").unwrap().template["Resources"];
+    let resources = &asm.stack("S").unwrap().template()["Resources"];
     let find = |prefix: &str| {
         resources.as_object().unwrap().iter().find(|(k, _)| k.starts_with(prefix)).map(|(_, v)| v.clone()).unwrap()
     };
@@ -122,7 +122,7 @@ fn target_options_render() {
         .target(path)
         .build(&mut *stack, "Rule");
     let asm = app.synth().unwrap();
-    let resources = &asm.stack("S").unwrap().template["Resources"];
+    let resources = &asm.stack("S").unwrap().template()["Resources"];
     let targets = &resources["Rule4C995B7F"]["Properties"]["Targets"];
     assert_eq!(
         targets[0],

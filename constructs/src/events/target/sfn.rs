@@ -32,7 +32,7 @@ use crate::stepfunctions::StateMachineRef;
 ///     .target(SfnStateMachine::new(sm).input(RuleTargetInput::from_event_path("$.detail")))
 ///     .build(&mut *stack, "Rule");
 /// let assembly = app.synth().unwrap();
-/// let targets = &assembly.stack("Stack").unwrap().template["Resources"]["Rule4C995B7F"]["Properties"]["Targets"];
+/// let targets = &assembly.stack("Stack").unwrap().template()["Resources"]["Rule4C995B7F"]["Properties"]["Targets"];
 /// assert_eq!(targets[0]["Arn"]["Ref"], "SM934E715A");
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -121,7 +121,7 @@ mod tests {
 
     fn resources(app: &App) -> J {
         let asm = app.synth().unwrap_or_else(|e| panic!("{e}"));
-        asm.stack("S").unwrap().template["Resources"].clone()
+        asm.stack("S").unwrap().template()["Resources"].clone()
     }
 
     fn of_type<'a>(resources: &'a J, cfn_type: &str) -> Vec<(&'a String, &'a J)> {

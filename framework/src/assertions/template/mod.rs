@@ -94,7 +94,7 @@ impl Template {
 
     /// The template of a synthesized stack.
     pub fn from_artifact(artifact: &StackArtifact) -> Template {
-        Template { json: artifact.template.clone() }
+        Template { json: artifact.template().clone() }
     }
 
     /// A template given as JSON (missing sections count as empty).
