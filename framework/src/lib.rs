@@ -16,6 +16,7 @@
 //! # let _ = Pseudo::Region;
 //! ```
 
+pub mod diff;
 pub mod logical_id;
 mod resource;
 mod rules;
