@@ -42,12 +42,16 @@ pub enum DiffLine {
     Gap,
 }
 
-/// A line diff of two texts, with [`CONTEXT`] lines around each change.
+/// A line diff of two texts, with [`CONTEXT`] lines around each change; unchanged lines left out
+/// (before, between and after the changes) are marked by a [`DiffLine::Gap`].
 pub fn line_diff(old: &str, new: &str) -> Vec<DiffLine> {
     let diff = TextDiff::from_lines(old, new);
     let mut out = Vec::new();
-    for (i, group) in diff.grouped_ops(CONTEXT).iter().enumerate() {
-        if i > 0 {
+    let groups = diff.grouped_ops(CONTEXT);
+    let old_len = diff.old_slices().len();
+    for (i, group) in groups.iter().enumerate() {
+        let starts_late = group.first().is_some_and(|op| op.old_range().start > 0);
+        if i > 0 || starts_late {
             out.push(DiffLine::Gap);
         }
         for op in group {
@@ -60,6 +64,9 @@ pub fn line_diff(old: &str, new: &str) -> Vec<DiffLine> {
                 });
             }
         }
+    }
+    if groups.last().and_then(|g| g.last()).is_some_and(|op| op.old_range().end < old_len) {
+        out.push(DiffLine::Gap);
     }
     out
 }
@@ -86,7 +93,14 @@ mod tests {
         let d = line_diff(&old, &new);
         assert!(d.contains(&DiffLine::Removed("line 2".into())));
         assert!(d.contains(&DiffLine::Added("line two".into())));
-        assert!(d.contains(&DiffLine::Gap));
+        assert_eq!(d.iter().filter(|l| **l == DiffLine::Gap).count(), 1, "{d:?}");
+        assert_eq!(d.first(), Some(&DiffLine::Same("line 0".into())));
+        assert_eq!(d.last(), Some(&DiffLine::Same("line 19".into())));
+        let tail = line_diff(&old, &old.replace("line 18\n", "line eighteen\n"));
+        assert_eq!(tail.first(), Some(&DiffLine::Gap));
+        assert_eq!(tail.last(), Some(&DiffLine::Same("line 19".into())));
+        let head = line_diff(&old, &old.replace("line 1\n", "line one\n"));
+        assert_eq!(head.last(), Some(&DiffLine::Gap));
         assert!(!d.contains(&DiffLine::Same("line 10".into())));
         assert!(line_diff(&old, &old).is_empty());
     }

@@ -77,7 +77,8 @@ const ATTRIBUTES: [&str; 7] =
     ["Condition", "CreationPolicy", "DeletionPolicy", "DependsOn", "Metadata", "UpdatePolicy", "UpdateReplacePolicy"];
 
 /// The property and attribute changes between two definitions of a resource of type
-/// `resource_type` (both `{"Type":..., "Properties":...}` objects), in path order.
+/// `resource_type` (both `{"Type":..., "Properties":...}` objects): properties in name order,
+/// then resource attributes.
 pub fn diff_properties(resource_type: &str, old: &Map<String, Value>, new: &Map<String, Value>) -> Vec<PropertyDiff> {
     let mut out = Vec::new();
     match (old.get("Properties"), new.get("Properties")) {

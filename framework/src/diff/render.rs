@@ -219,6 +219,12 @@ fn render_resource(out: &mut Out, r: &ResourceDiff) {
     head.push(' ');
     head.push_str(&r.logical_id);
     let impact = match r.impact {
+        ResourceImpact::Replace if r.retains_replaced() => {
+            Some(out.s(Style::BoldRed, "(requires replacement; the old one is retained)"))
+        }
+        ResourceImpact::MayReplace if r.retains_replaced() => {
+            Some(out.s(Style::Yellow, "(may be replaced; the old one would be retained)"))
+        }
         ResourceImpact::Replace => Some(out.s(Style::BoldRed, "(requires replacement)")),
         ResourceImpact::MayReplace => Some(out.s(Style::Yellow, "(may be replaced)")),
         ResourceImpact::Orphan => Some(out.s(Style::Yellow, "(orphaned: retained)")),

@@ -53,7 +53,8 @@ pub struct ResourceDiff {
     pub impact: ResourceImpact,
     /// Why, when not explained by the properties (type change, retained on removal).
     pub reason: Option<String>,
-    /// Property-level changes (empty for created, destroyed and orphaned resources), in path order.
+    /// Property-level changes (empty for created, destroyed and orphaned resources): properties
+    /// in name order, then resource attributes (`DependsOn`, `DeletionPolicy`...).
     pub properties: Vec<PropertyDiff>,
     /// Old definition (`None` when created).
     pub old: Option<Value>,
@@ -65,6 +66,13 @@ impl ResourceDiff {
     /// The resource type (the new one, or the old one when removed).
     pub fn resource_type(&self) -> &str {
         self.new_type.as_deref().or(self.old_type.as_deref()).unwrap_or_default()
+    }
+
+    /// Whether a replacement keeps the old physical resource (`UpdateReplacePolicy` `Retain` in
+    /// the old template): it is then left behind, outside the stack.
+    pub fn retains_replaced(&self) -> bool {
+        self.impact.replaces()
+            && self.old.as_ref().and_then(|o| o.get("UpdateReplacePolicy")).and_then(Value::as_str) == Some("Retain")
     }
 
     /// Recomputes the impact of a resource present in both templates from its properties.
@@ -156,7 +164,8 @@ pub(crate) fn add_propagated(
         }
         return true;
     }
-    let at = diff.properties.partition_point(|p| p.path < path);
+    // Properties come first, in name order, then resource attributes.
+    let at = diff.properties.partition_point(|p| p.is_property() && p.path < path);
     diff.properties.insert(
         at,
         PropertyDiff {

@@ -327,7 +327,8 @@ Resources
  └─ [~] Roles (updated: references Role1ABCC5F0, which will be replaced; updatable in place)
 [~] AWS::StepFunctions::StateMachine SM SM934E715A
  ├─ [~] DefinitionString
- │   └─ [ ]   "States": {
+ │   └─ ...
+ │      [ ]   "States": {
  │      [ ]     "A": {
  │      [ ]       "Type": "Pass",
  │      [-]       "End": true
