@@ -384,3 +384,92 @@ fn construct_library_types_have_replacement_data() {
     let missing: Vec<_> = found.iter().filter(|t| schemas::lookup(t).is_none()).collect();
     assert!(missing.is_empty(), "no replacement data for {missing:?}: add them to scripts/vendor-schemas");
 }
+
+#[test]
+fn getatt_in_create_only_property_propagates_replacement() {
+    let function = |name: &str| {
+        json!({"Type": "AWS::Lambda::Function", "Properties": {"FunctionName": name, "Handler": "index.handler",
+            "Runtime": "nodejs20.x", "Role": "arn:aws:iam::123456789012:role/x", "Code": {"ZipFile": "x"}}})
+    };
+    let old = template(json!({
+        "Fn": function("one"),
+        "Perm": {"Type": "AWS::Lambda::Permission", "Properties": {"Action": "lambda:InvokeFunction",
+            "FunctionName": {"Fn::GetAtt": ["Fn", "Arn"]}, "Principal": "events.amazonaws.com"}},
+        "Invoke": policy(json!([{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": {"Fn::GetAtt": ["Fn", "Arn"]}}]))
+    }));
+    let mut new = old.clone();
+    new["Resources"]["Fn"] = function("two");
+    let d = diff_templates(&old, &new);
+    assert_eq!(
+        impacts(&d),
+        vec![("Fn", ResourceImpact::Replace), ("Invoke", ResourceImpact::Update), ("Perm", ResourceImpact::Replace)]
+    );
+    let perm = &d.resource("Perm").unwrap().properties[0];
+    assert_eq!((perm.display_path().as_str(), perm.impact), ("FunctionName", PropertyImpact::Replace));
+    assert_eq!(perm.reason, "references Fn, which will be replaced; FunctionName is create-only");
+    let invoke = &d.resource("Invoke").unwrap().properties[0];
+    assert_eq!((invoke.display_path().as_str(), invoke.impact), ("PolicyDocument", PropertyImpact::Update));
+    // A Ref to a replaced resource is a new physical ID too.
+    let old = template(json!({"B": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "a"}},
+        "BP": {"Type": "AWS::S3::BucketPolicy", "Properties": {"Bucket": {"Ref": "B"}, "PolicyDocument": {}}}}));
+    let mut new = old.clone();
+    new["Resources"]["B"]["Properties"]["BucketName"] = json!("b");
+    assert_eq!(diff_templates(&old, &new).resource("BP").unwrap().impact, ResourceImpact::Replace);
+}
+
+#[test]
+fn rendered_create_destroy_may_replace_and_sections() {
+    let old = json!({
+        "Parameters": {"Env": {"Type": "String", "Default": "dev"}},
+        "Resources": {
+            "Old": {"Type": "AWS::SNS::Topic"},
+            "Bus": {"Type": "AWS::Events::Rule", "Properties": {"EventBusName": "a", "State": "ENABLED"}},
+            "Kept": {"Type": "AWS::SQS::Queue", "UpdateReplacePolicy": "Retain", "Properties": {"QueueName": "q1"}}
+        },
+        "Outputs": {"Name": {"Value": {"Ref": "Old"}}}
+    });
+    let new = json!({
+        "Parameters": {"Env": {"Type": "String", "Default": "prod"}},
+        "Resources": {
+            "New": {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": "new"}},
+            "Bus": {"Type": "AWS::Events::Rule", "Properties": {"EventBusName": "b", "State": "DISABLED"}},
+            "Kept": {"Type": "AWS::SQS::Queue", "UpdateReplacePolicy": "Retain", "Properties": {"QueueName": "q2"}}
+        },
+        "Outputs": {"Name": {"Value": {"Ref": "New"}}}
+    });
+    let text = diff_templates(&old, &new).render(&RenderOptions::default());
+    assert_text(&text, SNAPSHOT_SECTIONS);
+}
+
+const SNAPSHOT_SECTIONS: &str = r#"Parameters
+[~] Parameter Env: {"Type":"String","Default":"dev"} to {"Type":"String","Default":"prod"}
+
+Resources
+[~] AWS::Events::Rule Bus (may be replaced)
+ ├─ [~] EventBusName (may cause replacement: EventBusName is conditionally create-only)
+ │   ├─ [-] a
+ │   └─ [+] b
+ └─ [~] State
+     ├─ [-] ENABLED
+     └─ [+] DISABLED
+[~] AWS::SQS::Queue Kept (requires replacement; the old one is retained)
+ └─ [~] QueueName (requires replacement: QueueName is create-only)
+     ├─ [-] q1
+     └─ [+] q2
+[+] AWS::SNS::Topic New
+[-] AWS::SNS::Topic Old
+
+Outputs
+[~] Output Name: {"Value":{"Ref":"Old"}} to {"Value":{"Ref":"New"}}
+
+"#;
+
+#[test]
+fn replacement_with_retain_policy_keeps_the_old_resource() {
+    let old = template(json!({"Q": {"Type": "AWS::SQS::Queue", "UpdateReplacePolicy": "Retain", "Properties": {"QueueName": "a"}}}));
+    let new = template(json!({"Q": {"Type": "AWS::SQS::Queue", "UpdateReplacePolicy": "Retain", "Properties": {"QueueName": "b"}}}));
+    assert!(diff_templates(&old, &new).resource("Q").unwrap().retains_replaced());
+    let plain = template(json!({"Q": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "b"}}}));
+    let d = diff_templates(&plain, &template(json!({"Q": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "c"}}})));
+    assert!(!d.resource("Q").unwrap().retains_replaced());
+}
