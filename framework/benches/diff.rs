@@ -32,7 +32,8 @@ fn definition(i: usize, changed: bool) -> Value {
         states["Audit"] = json!({"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sqs:sendMessage",
             "Parameters": {"QueueUrl": "__QUEUE__", "MessageBody.$": "$"}, "End": true});
     }
-    let text = json!({"Comment": "Simple State Machine with Choice", "StartAt": "WhichPath?", "States": states}).to_string();
+    let text =
+        json!({"Comment": "Simple State Machine with Choice", "StartAt": "WhichPath?", "States": states}).to_string();
     // As synth renders it: a Join when the definition holds a token.
     let parts: Vec<Value> = text
         .split("__QUEUE__")
@@ -85,19 +86,34 @@ fn group(i: usize, changed: bool, out: &mut Map<String, Value>) {
     out.insert(ev_role.clone(), role("events.amazonaws.com", None));
     out.insert(
         id("EventsRoleDefaultPolicy5C1E5A0B"),
-        policy(id("EventsRoleDefaultPolicy"), ev_role.clone(), vec![statement(&["states:StartExecution"], json!({"Ref": sm}))]),
+        policy(
+            id("EventsRoleDefaultPolicy"),
+            ev_role.clone(),
+            vec![statement(&["states:StartExecution"], json!({"Ref": sm}))],
+        ),
     );
     let name = if renamed { format!("pattern-{i}-sm-role-v2") } else { format!("pattern-{i}-sm-role") };
     out.insert(sm_role.clone(), role("states.amazonaws.com", Some(name)));
     let mut statements = vec![statement(
-        &["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
-          "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"],
+        &[
+            "logs:CreateLogDelivery",
+            "logs:GetLogDelivery",
+            "logs:UpdateLogDelivery",
+            "logs:DeleteLogDelivery",
+            "logs:ListLogDeliveries",
+            "logs:PutResourcePolicy",
+            "logs:DescribeResourcePolicies",
+            "logs:DescribeLogGroups",
+        ],
         json!("*"),
     )];
     if statement_added {
         statements.push(statement(&["sqs:SendMessage"], json!({"Fn::GetAtt": ["Queue4A7E3555", "Arn"]})));
     }
-    out.insert(id("StateMachineRoleDefaultPolicyDF1E6607"), policy(id("SMRoleDefaultPolicy"), sm_role.clone(), statements));
+    out.insert(
+        id("StateMachineRoleDefaultPolicyDF1E6607"),
+        policy(id("SMRoleDefaultPolicy"), sm_role.clone(), statements),
+    );
     out.insert(
         log_group.clone(),
         json!({"Type": "AWS::Logs::LogGroup", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
@@ -131,8 +147,12 @@ fn stack(changed: bool) -> Value {
     if changed {
         group(GROUPS, changed, &mut resources);
     }
-    resources.insert("Queue4A7E3555".into(), json!({"Type": "AWS::SQS::Queue", "Properties": {"VisibilityTimeout": 30}}));
-    resources.insert("AlertsTopic1A2B3C4D".into(), json!({"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": "alerts"}}));
+    resources
+        .insert("Queue4A7E3555".into(), json!({"Type": "AWS::SQS::Queue", "Properties": {"VisibilityTimeout": 30}}));
+    resources.insert(
+        "AlertsTopic1A2B3C4D".into(),
+        json!({"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": "alerts"}}),
+    );
     json!({"Resources": resources, "Outputs": {"QueueUrl": {"Value": {"Ref": "Queue4A7E3555"}}}})
 }
 

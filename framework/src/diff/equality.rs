@@ -15,9 +15,7 @@ pub fn cfn_equal(a: &Value, b: &Value) -> bool {
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| cfn_equal(v, w)))
         }
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(v, w)| cfn_equal(v, w))
-        }
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(v, w)| cfn_equal(v, w)),
         (Value::String(x), Value::String(y)) => x == y,
         (Value::Null, Value::Null) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,
@@ -53,11 +51,8 @@ pub fn depends_on_set(v: Option<&Value>) -> BTreeSet<String> {
 pub fn user_metadata(v: Option<&Value>) -> Option<Value> {
     match v? {
         Value::Object(m) => {
-            let kept: Map<String, Value> = m
-                .iter()
-                .filter(|(k, _)| !k.starts_with("aws:cdk:"))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
+            let kept: Map<String, Value> =
+                m.iter().filter(|(k, _)| !k.starts_with("aws:cdk:")).map(|(k, v)| (k.clone(), v.clone())).collect();
             (!kept.is_empty()).then_some(Value::Object(kept))
         }
         Value::Null => None,
@@ -133,10 +128,7 @@ mod tests {
     #[test]
     fn cdk_metadata_is_ignored() {
         assert_eq!(user_metadata(Some(&json!({"aws:cdk:path": "S/R"}))), None);
-        assert_eq!(
-            user_metadata(Some(&json!({"aws:cdk:path": "S/R", "Owner": "me"}))),
-            Some(json!({"Owner": "me"}))
-        );
+        assert_eq!(user_metadata(Some(&json!({"aws:cdk:path": "S/R", "Owner": "me"}))), Some(json!({"Owner": "me"})));
     }
 
     #[test]

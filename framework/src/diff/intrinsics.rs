@@ -13,11 +13,8 @@ pub fn render_intrinsics(v: &Value) -> Value {
             if let Some(s) = intrinsic_text(m) {
                 return Value::String(s);
             }
-            let out: Map<String, Value> = m
-                .iter()
-                .filter(|(_, x)| !is_no_value(x))
-                .map(|(k, x)| (k.clone(), render_intrinsics(x)))
-                .collect();
+            let out: Map<String, Value> =
+                m.iter().filter(|(_, x)| !is_no_value(x)).map(|(k, x)| (k.clone(), render_intrinsics(x))).collect();
             Value::Object(out)
         }
         other => other.clone(),
@@ -64,8 +61,7 @@ fn compact(k: &str, arg: &Value) -> String {
 }
 
 fn is_no_value(v: &Value) -> bool {
-    v.as_object()
-        .is_some_and(|m| m.len() == 1 && m.get("Ref").and_then(Value::as_str) == Some("AWS::NoValue"))
+    v.as_object().is_some_and(|m| m.len() == 1 && m.get("Ref").and_then(Value::as_str) == Some("AWS::NoValue"))
 }
 
 /// A value as one line of text: strings as they are, anything else as compact JSON.

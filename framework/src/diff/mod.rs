@@ -128,10 +128,7 @@ pub fn diff_templates(old: &Value, new: &Value) -> TemplateDiff {
     let old_t = top(old, "old", &mut warnings).unwrap_or(&empty);
     let new_t = top(new, "new", &mut warnings).unwrap_or(&empty);
     let section = |name: &str, warnings: &mut Vec<String>| {
-        (
-            sub(old_t, name, "old", warnings).unwrap_or(&empty),
-            sub(new_t, name, "new", warnings).unwrap_or(&empty),
-        )
+        (sub(old_t, name, "old", warnings).unwrap_or(&empty), sub(new_t, name, "new", warnings).unwrap_or(&empty))
     };
 
     let (old_r, new_r) = section("Resources", &mut warnings);
@@ -149,7 +146,8 @@ pub fn diff_templates(old: &Value, new: &Value) -> TemplateDiff {
     }
     // IAM content only differs in resources whose template text differs (propagated changes
     // keep the template text).
-    let iam = IamChanges::from_resources(diffs.values().map(|d| (d.logical_id.as_str(), d.old.as_ref(), d.new.as_ref())));
+    let iam =
+        IamChanges::from_resources(diffs.values().map(|d| (d.logical_id.as_str(), d.old.as_ref(), d.new.as_ref())));
     propagation::propagate(&mut diffs, old_r, new_r);
 
     let named = |name: &str, warnings: &mut Vec<String>| {
@@ -191,7 +189,12 @@ fn top<'a>(v: &'a Value, side: &str, warnings: &mut Vec<String>) -> Option<&'a M
     }
 }
 
-fn sub<'a>(t: &'a Map<String, Value>, name: &str, side: &str, warnings: &mut Vec<String>) -> Option<&'a Map<String, Value>> {
+fn sub<'a>(
+    t: &'a Map<String, Value>,
+    name: &str,
+    side: &str,
+    warnings: &mut Vec<String>,
+) -> Option<&'a Map<String, Value>> {
     match t.get(name) {
         Some(Value::Object(m)) => Some(m),
         None | Some(Value::Null) => None,
@@ -243,10 +246,7 @@ impl TemplateDiff {
 
     /// The change to resource `logical_id`, if it changes.
     pub fn resource(&self, logical_id: &str) -> Option<&ResourceDiff> {
-        self.resources
-            .binary_search_by(|d| d.logical_id.as_str().cmp(logical_id))
-            .ok()
-            .map(|i| &self.resources[i])
+        self.resources.binary_search_by(|d| d.logical_id.as_str().cmp(logical_id)).ok().map(|i| &self.resources[i])
     }
 
     /// Number of resources per impact.

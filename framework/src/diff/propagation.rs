@@ -23,8 +23,7 @@ struct Referrer<'a> {
 /// Applies replacement propagation to `diffs` (changed resources by logical ID), adding changes
 /// to resources that reference replaced ones (and entries for resources that had none).
 pub fn propagate(diffs: &mut BTreeMap<String, ResourceDiff>, old: &Map<String, Value>, new: &Map<String, Value>) {
-    let mut queue: Vec<String> =
-        diffs.values().filter(|d| d.impact.replaces()).map(|d| d.logical_id.clone()).collect();
+    let mut queue: Vec<String> = diffs.values().filter(|d| d.impact.replaces()).map(|d| d.logical_id.clone()).collect();
     if queue.is_empty() {
         return;
     }

@@ -125,7 +125,12 @@ pub fn diff_properties(resource_type: &str, old: &Map<String, Value>, new: &Map<
     out
 }
 
-fn diff_property_maps(resource_type: &str, a: &Map<String, Value>, b: &Map<String, Value>, out: &mut Vec<PropertyDiff>) {
+fn diff_property_maps(
+    resource_type: &str,
+    a: &Map<String, Value>,
+    b: &Map<String, Value>,
+    out: &mut Vec<PropertyDiff>,
+) {
     let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
     for key in keys {
         let (x, y) = (a.get(key), b.get(key));
@@ -179,8 +184,11 @@ mod tests {
 
     #[test]
     fn each_changed_property_with_its_impact() {
-        let old = obj(json!({"Type": "AWS::IAM::Role", "Properties": {"RoleName": "a", "Path": "/", "Description": "x"}}));
-        let new = obj(json!({"Type": "AWS::IAM::Role", "Properties": {"RoleName": "b", "Path": "/", "MaxSessionDuration": 3600}}));
+        let old =
+            obj(json!({"Type": "AWS::IAM::Role", "Properties": {"RoleName": "a", "Path": "/", "Description": "x"}}));
+        let new = obj(
+            json!({"Type": "AWS::IAM::Role", "Properties": {"RoleName": "b", "Path": "/", "MaxSessionDuration": 3600}}),
+        );
         let d = diff_properties("AWS::IAM::Role", &old, &new);
         let summary: Vec<_> = d.iter().map(|p| (p.display_path(), p.kind, p.impact)).collect();
         assert_eq!(
@@ -209,8 +217,12 @@ mod tests {
 
     #[test]
     fn json_strings_get_a_line_diff() {
-        let old = obj(json!({"Properties": {"DefinitionString": "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"End\":true}}}"}}));
-        let new = obj(json!({"Properties": {"DefinitionString": "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Succeed\"}}}"}}));
+        let old = obj(
+            json!({"Properties": {"DefinitionString": "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"End\":true}}}"}}),
+        );
+        let new = obj(
+            json!({"Properties": {"DefinitionString": "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Succeed\"}}}"}}),
+        );
         let d = diff_properties("AWS::StepFunctions::StateMachine", &old, &new);
         let lines = d[0].json_line_diff().unwrap();
         assert!(lines.contains(&DiffLine::Removed("      \"Type\": \"Pass\",".into())));

@@ -43,9 +43,7 @@ fn scan(v: &Value, path: &mut Vec<String>, out: &mut Vec<Reference>) {
                         path.truncate(path.len() - 2);
                     }
                 }
-                ("Fn::GetAtt", Value::String(s)) => {
-                    push(path, s.split('.').next().unwrap_or_default(), out)
-                }
+                ("Fn::GetAtt", Value::String(s)) => push(path, s.split('.').next().unwrap_or_default(), out),
                 ("Fn::Sub", Value::String(s)) => {
                     for name in sub_placeholders(s) {
                         push(path, name, out);

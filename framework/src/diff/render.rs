@@ -242,7 +242,12 @@ fn render_resource(out: &mut Out, r: &ResourceDiff) {
     if type_changes {
         n += 1;
         let last = n == count;
-        let l = format!(" {}─ {} Type {}", if last { "└" } else { "├" }, out.tag(ChangeKind::Changed), out.s(Style::BoldRed, "(requires replacement)"));
+        let l = format!(
+            " {}─ {} Type {}",
+            if last { "└" } else { "├" },
+            out.tag(ChangeKind::Changed),
+            out.s(Style::BoldRed, "(requires replacement)")
+        );
         out.line(&l);
         let pre = if last { "    " } else { " │  " };
         let old = Value::from(r.old_type.clone().unwrap_or_default());
@@ -263,7 +268,12 @@ fn render_property(out: &mut Out, p: &PropertyDiff, last: bool) {
         PropertyImpact::Update => String::new(),
     };
     let name = out.s(Style::Blue, &p.display_path());
-    let l = format!(" {}─ {} {name}{}{impact}", if last { "└" } else { "├" }, out.tag(p.kind), if impact.is_empty() { "" } else { " " });
+    let l = format!(
+        " {}─ {} {name}{}{impact}",
+        if last { "└" } else { "├" },
+        out.tag(p.kind),
+        if impact.is_empty() { "" } else { " " }
+    );
     out.line(&l);
     let pre = if last { "    " } else { " │  " };
     match (p.kind, &p.old, &p.new) {
@@ -303,11 +313,19 @@ fn value_diff(out: &mut Out, pre: &str, old: &Value, new: &Value) {
                         value_diff(out, &deeper, x, y);
                     }
                     (Some(x), None) => {
-                        let l = format!("{pre} {branch}─ {} Removed: {key}: {}", out.tag(ChangeKind::Removed), out.s(Style::Red, &display(x)));
+                        let l = format!(
+                            "{pre} {branch}─ {} Removed: {key}: {}",
+                            out.tag(ChangeKind::Removed),
+                            out.s(Style::Red, &display(x))
+                        );
                         out.line(&l);
                     }
                     (None, Some(y)) => {
-                        let l = format!("{pre} {branch}─ {} Added: {key}: {}", out.tag(ChangeKind::Added), out.s(Style::Green, &display(y)));
+                        let l = format!(
+                            "{pre} {branch}─ {} Added: {key}: {}",
+                            out.tag(ChangeKind::Added),
+                            out.s(Style::Green, &display(y))
+                        );
                         out.line(&l);
                     }
                     (None, None) => {}

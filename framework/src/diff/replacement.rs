@@ -68,14 +68,20 @@ mod tests {
         let d = decide("AWS::IAM::Role", &[path("RoleName")]);
         assert_eq!(d.impact, PropertyImpact::Replace);
         assert_eq!(d.reason, "RoleName is create-only");
-        assert_eq!(decide("AWS::StepFunctions::StateMachine", &[path("StateMachineType")]).impact, PropertyImpact::Replace);
+        assert_eq!(
+            decide("AWS::StepFunctions::StateMachine", &[path("StateMachineType")]).impact,
+            PropertyImpact::Replace
+        );
     }
 
     #[test]
     fn mutable_updates() {
         let d = decide("AWS::IAM::Role", &[path("AssumeRolePolicyDocument.Statement.0.Action")]);
         assert_eq!(d.impact, PropertyImpact::Update);
-        assert_eq!(decide("AWS::StepFunctions::StateMachine", &[path("DefinitionString")]).impact, PropertyImpact::Update);
+        assert_eq!(
+            decide("AWS::StepFunctions::StateMachine", &[path("DefinitionString")]).impact,
+            PropertyImpact::Update
+        );
     }
 
     #[test]

@@ -44,7 +44,8 @@ fn empty_diff() {
 
 #[test]
 fn new_stack_is_all_create() {
-    let t = template(json!({"Role": role(None), "SM": state_machine(json!({"Fn::GetAtt": ["Role", "Arn"]}), DEF_A, None)}));
+    let t =
+        template(json!({"Role": role(None), "SM": state_machine(json!({"Fn::GetAtt": ["Role", "Arn"]}), DEF_A, None)}));
     let d = diff_templates(&json!({}), &t);
     assert_eq!(impacts(&d), vec![("Role", ResourceImpact::Create), ("SM", ResourceImpact::Create)]);
     assert_eq!(d.counts().create, 2);
@@ -82,10 +83,7 @@ fn every_impact_kind() {
             ("Upd", ResourceImpact::Update),
         ]
     );
-    assert_eq!(
-        d.counts(),
-        Counts { create: 1, update: 1, replace: 1, may_replace: 1, destroy: 1, orphan: 1 }
-    );
+    assert_eq!(d.counts(), Counts { create: 1, update: 1, replace: 1, may_replace: 1, destroy: 1, orphan: 1 });
     assert!(d.resource("Same").is_none());
     let rep = d.resource("Rep").unwrap();
     assert_eq!(rep.properties[0].impact, PropertyImpact::Replace);
@@ -133,7 +131,10 @@ fn propagation_into_create_only_and_mutable_properties() {
     let sm = d.resource("SM").unwrap();
     assert_eq!(sm.properties.len(), 1);
     let p = &sm.properties[0];
-    assert_eq!((p.display_path().as_str(), p.kind, p.impact), ("RoleArn", ChangeKind::Propagated, PropertyImpact::Update));
+    assert_eq!(
+        (p.display_path().as_str(), p.kind, p.impact),
+        ("RoleArn", ChangeKind::Propagated, PropertyImpact::Update)
+    );
     assert_eq!(p.via, vec!["Role"]);
     assert!(p.reason.starts_with("references Role, which will be replaced"), "{}", p.reason);
     let named = d.resource("Named").unwrap();
@@ -176,8 +177,10 @@ fn propagation_merges_with_template_changes_and_terminates_on_cycles() {
     let a = d.resource("A").unwrap();
     assert_eq!(a.properties.iter().map(|p| p.display_path()).collect::<Vec<_>>(), vec!["QueueName", "Tags"]);
     let b = d.resource("B").unwrap();
-    assert_eq!(b.properties.iter().map(|p| (p.display_path(), p.kind)).collect::<Vec<_>>(),
-        vec![("DelaySeconds".to_string(), ChangeKind::Changed), ("QueueName".to_string(), ChangeKind::Propagated)]);
+    assert_eq!(
+        b.properties.iter().map(|p| (p.display_path(), p.kind)).collect::<Vec<_>>(),
+        vec![("DelaySeconds".to_string(), ChangeKind::Changed), ("QueueName".to_string(), ChangeKind::Propagated)]
+    );
 }
 
 #[test]
@@ -204,8 +207,10 @@ fn parameters_outputs_conditions() {
     let new = json!({"Parameters": {"P": {"Type": "String", "Default": "x"}, "Q": {"Type": "Number"}},
                      "Outputs": {}, "Conditions": {"C": {"Fn::Equals": ["a", "b"]}}, "Description": "two"});
     let d = diff_templates(&old, &new);
-    assert_eq!(d.parameters.iter().map(|c| (c.id.as_str(), c.kind())).collect::<Vec<_>>(),
-        vec![("P", ChangeKind::Changed), ("Q", ChangeKind::Added)]);
+    assert_eq!(
+        d.parameters.iter().map(|c| (c.id.as_str(), c.kind())).collect::<Vec<_>>(),
+        vec![("P", ChangeKind::Changed), ("Q", ChangeKind::Added)]
+    );
     assert_eq!(d.outputs[0].kind(), ChangeKind::Removed);
     assert_eq!(d.conditions.len(), 1);
     assert_eq!(d.other[0].id, "Description");
@@ -363,7 +368,10 @@ fn construct_library_types_have_replacement_data() {
                 let text = std::fs::read_to_string(&path).expect("source is readable");
                 for part in text.split('"').skip(1).step_by(2) {
                     let segs: Vec<&str> = part.split("::").collect();
-                    if segs.len() == 3 && segs[0] == "AWS" && segs[1..].iter().all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric())) {
+                    if segs.len() == 3
+                        && segs[0] == "AWS"
+                        && segs[1..].iter().all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric()))
+                    {
                         found.insert(part.to_string());
                     }
                 }
@@ -466,10 +474,15 @@ Outputs
 
 #[test]
 fn replacement_with_retain_policy_keeps_the_old_resource() {
-    let old = template(json!({"Q": {"Type": "AWS::SQS::Queue", "UpdateReplacePolicy": "Retain", "Properties": {"QueueName": "a"}}}));
-    let new = template(json!({"Q": {"Type": "AWS::SQS::Queue", "UpdateReplacePolicy": "Retain", "Properties": {"QueueName": "b"}}}));
+    let old = template(
+        json!({"Q": {"Type": "AWS::SQS::Queue", "UpdateReplacePolicy": "Retain", "Properties": {"QueueName": "a"}}}),
+    );
+    let new = template(
+        json!({"Q": {"Type": "AWS::SQS::Queue", "UpdateReplacePolicy": "Retain", "Properties": {"QueueName": "b"}}}),
+    );
     assert!(diff_templates(&old, &new).resource("Q").unwrap().retains_replaced());
     let plain = template(json!({"Q": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "b"}}}));
-    let d = diff_templates(&plain, &template(json!({"Q": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "c"}}})));
+    let d =
+        diff_templates(&plain, &template(json!({"Q": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "c"}}})));
     assert!(!d.resource("Q").unwrap().retains_replaced());
 }

@@ -47,7 +47,9 @@ pub struct IamChanges {
 
 impl IamChanges {
     /// Compares the IAM content of resource definitions `(logical ID, old, new)`.
-    pub fn from_resources<'a>(resources: impl IntoIterator<Item = (&'a str, Option<&'a Value>, Option<&'a Value>)>) -> IamChanges {
+    pub fn from_resources<'a>(
+        resources: impl IntoIterator<Item = (&'a str, Option<&'a Value>, Option<&'a Value>)>,
+    ) -> IamChanges {
         let (mut old_st, mut new_st, mut old_mp, mut new_mp) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (id, old, new) in resources {
             if let Some(def) = old {
@@ -58,13 +60,17 @@ impl IamChanges {
             }
         }
         let (added, removed) = multiset_diff(old_st, new_st, IamStatement::key);
-        let (managed_added, managed_removed) = multiset_diff(old_mp, new_mp, |m| format!("{}|{}", m.identity, m.policy_arn));
+        let (managed_added, managed_removed) =
+            multiset_diff(old_mp, new_mp, |m| format!("{}|{}", m.identity, m.policy_arn));
         IamChanges { added, removed, managed_added, managed_removed }
     }
 
     /// Whether there is any IAM change.
     pub fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.removed.is_empty() && self.managed_added.is_empty() && self.managed_removed.is_empty()
+        self.added.is_empty()
+            && self.removed.is_empty()
+            && self.managed_added.is_empty()
+            && self.managed_removed.is_empty()
     }
 
     /// Whether the changes broaden permissions (see the module docs).

@@ -70,7 +70,9 @@ fn strings(v: &Value) -> Vec<String> {
         Value::Null => Vec::new(),
         Value::String(s) => vec![s.clone()],
         Value::Array(a) => a.iter().map(|x| strings(x).join(",")).collect(),
-        Value::Object(m) => m.iter().flat_map(|(k, x)| strings(x).into_iter().map(move |s| format!("{k}:{s}"))).collect(),
+        Value::Object(m) => {
+            m.iter().flat_map(|(k, x)| strings(x).into_iter().map(move |s| format!("{k}:{s}"))).collect()
+        }
         other => vec![other.to_string()],
     }
 }
@@ -127,10 +129,7 @@ impl IamStatement {
             resources: Targets::parse(m, "Resource", "NotResource"),
             actions: Targets::parse(m, "Action", "NotAction"),
             principals: Targets::parse(m, "Principal", "NotPrincipal"),
-            condition: m
-                .get("Condition")
-                .filter(|c| !matches!(c, Value::Object(o) if o.is_empty()))
-                .map(canonical),
+            condition: m.get("Condition").filter(|c| !matches!(c, Value::Object(o) if o.is_empty())).map(canonical),
             unparsed: None,
         }
     }
@@ -232,8 +231,10 @@ mod tests {
 
     #[test]
     fn key_ignores_order_and_source() {
-        let a = IamStatement::parse("A", &json!({"Effect": "Allow", "Action": ["x", "y"], "Condition": {"B": 1, "A": 2}}));
-        let b = IamStatement::parse("B", &json!({"Action": ["y", "x"], "Effect": "Allow", "Condition": {"A": 2, "B": 1}}));
+        let a =
+            IamStatement::parse("A", &json!({"Effect": "Allow", "Action": ["x", "y"], "Condition": {"B": 1, "A": 2}}));
+        let b =
+            IamStatement::parse("B", &json!({"Action": ["y", "x"], "Effect": "Allow", "Condition": {"A": 2, "B": 1}}));
         assert_eq!(a.key(), b.key());
     }
 }

@@ -8,26 +8,14 @@ pub const CFN_LINT_VERSION: &str = "1.58.0";
 
 /// Replacement data per resource type, sorted by type name (binary-searchable).
 pub static TYPES: &[TypeSchema] = &[
-    TypeSchema {
-        type_name: "AWS::Events::Rule",
-        create_only: &["Name"],
-        conditional_create_only: &["EventBusName"],
-    },
+    TypeSchema { type_name: "AWS::Events::Rule", create_only: &["Name"], conditional_create_only: &["EventBusName"] },
     TypeSchema {
         type_name: "AWS::IAM::ManagedPolicy",
         create_only: &["Description", "ManagedPolicyName", "Path"],
         conditional_create_only: &[],
     },
-    TypeSchema {
-        type_name: "AWS::IAM::Policy",
-        create_only: &[],
-        conditional_create_only: &[],
-    },
-    TypeSchema {
-        type_name: "AWS::IAM::Role",
-        create_only: &["Path", "RoleName"],
-        conditional_create_only: &[],
-    },
+    TypeSchema { type_name: "AWS::IAM::Policy", create_only: &[], conditional_create_only: &[] },
+    TypeSchema { type_name: "AWS::IAM::Role", create_only: &["Path", "RoleName"], conditional_create_only: &[] },
     TypeSchema {
         type_name: "AWS::Lambda::Function",
         create_only: &["FunctionName", "PackageType", "TenancyConfig"],
@@ -35,49 +23,31 @@ pub static TYPES: &[TypeSchema] = &[
     },
     TypeSchema {
         type_name: "AWS::Lambda::Permission",
-        create_only: &["Action", "EventSourceToken", "FunctionName", "FunctionUrlAuthType", "InvokedViaFunctionUrl", "Principal", "PrincipalOrgID", "SourceAccount", "SourceArn"],
+        create_only: &[
+            "Action",
+            "EventSourceToken",
+            "FunctionName",
+            "FunctionUrlAuthType",
+            "InvokedViaFunctionUrl",
+            "Principal",
+            "PrincipalOrgID",
+            "SourceAccount",
+            "SourceArn",
+        ],
         conditional_create_only: &[],
     },
-    TypeSchema {
-        type_name: "AWS::Logs::LogGroup",
-        create_only: &["LogGroupName"],
-        conditional_create_only: &[],
-    },
-    TypeSchema {
-        type_name: "AWS::Logs::ResourcePolicy",
-        create_only: &["PolicyName"],
-        conditional_create_only: &[],
-    },
+    TypeSchema { type_name: "AWS::Logs::LogGroup", create_only: &["LogGroupName"], conditional_create_only: &[] },
+    TypeSchema { type_name: "AWS::Logs::ResourcePolicy", create_only: &["PolicyName"], conditional_create_only: &[] },
     TypeSchema {
         type_name: "AWS::S3::Bucket",
         create_only: &["BucketName", "BucketNamePrefix", "BucketNamespace"],
         conditional_create_only: &[],
     },
-    TypeSchema {
-        type_name: "AWS::S3::BucketPolicy",
-        create_only: &["Bucket"],
-        conditional_create_only: &[],
-    },
-    TypeSchema {
-        type_name: "AWS::SNS::Topic",
-        create_only: &["FifoTopic", "TopicName"],
-        conditional_create_only: &[],
-    },
-    TypeSchema {
-        type_name: "AWS::SNS::TopicPolicy",
-        create_only: &[],
-        conditional_create_only: &[],
-    },
-    TypeSchema {
-        type_name: "AWS::SQS::Queue",
-        create_only: &["FifoQueue", "QueueName"],
-        conditional_create_only: &[],
-    },
-    TypeSchema {
-        type_name: "AWS::SQS::QueuePolicy",
-        create_only: &[],
-        conditional_create_only: &[],
-    },
+    TypeSchema { type_name: "AWS::S3::BucketPolicy", create_only: &["Bucket"], conditional_create_only: &[] },
+    TypeSchema { type_name: "AWS::SNS::Topic", create_only: &["FifoTopic", "TopicName"], conditional_create_only: &[] },
+    TypeSchema { type_name: "AWS::SNS::TopicPolicy", create_only: &[], conditional_create_only: &[] },
+    TypeSchema { type_name: "AWS::SQS::Queue", create_only: &["FifoQueue", "QueueName"], conditional_create_only: &[] },
+    TypeSchema { type_name: "AWS::SQS::QueuePolicy", create_only: &[], conditional_create_only: &[] },
     TypeSchema {
         type_name: "AWS::StepFunctions::StateMachine",
         create_only: &["StateMachineName", "StateMachineType"],

@@ -22,10 +22,7 @@ pub struct TypeSchema {
 
 /// The replacement data of `type_name`, if vendored.
 pub fn lookup(type_name: &str) -> Option<&'static TypeSchema> {
-    generated::TYPES
-        .binary_search_by(|t| t.type_name.cmp(type_name))
-        .ok()
-        .map(|i| &generated::TYPES[i])
+    generated::TYPES.binary_search_by(|t| t.type_name.cmp(type_name)).ok().map(|i| &generated::TYPES[i])
 }
 
 /// Every resource type with vendored replacement data, sorted.
@@ -37,10 +34,7 @@ pub fn known_types() -> impl Iterator<Item = &'static str> {
 /// one is a prefix of the other (a changed parent object may change the create-only child; a
 /// changed child of a create-only object changes it), with `*` matching any segment.
 pub fn touches(pattern: &str, path: &[String]) -> bool {
-    pattern
-        .split('/')
-        .zip(path.iter())
-        .all(|(p, s)| p == "*" || p == s)
+    pattern.split('/').zip(path.iter()).all(|(p, s)| p == "*" || p == s)
 }
 
 #[cfg(test)]
