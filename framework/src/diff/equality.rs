@@ -24,7 +24,7 @@ pub fn cfn_equal(a: &Value, b: &Value) -> bool {
         }
         (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
         (Value::Number(n), Value::String(s)) | (Value::String(s), Value::Number(n)) => {
-            *s == n.to_string() || s.trim().parse::<f64>().ok().zip(n.as_f64()).is_some_and(|(p, q)| p == q)
+            *s == n.to_string() || s.parse::<f64>().ok().zip(n.as_f64()).is_some_and(|(p, q)| p == q)
         }
         _ => false,
     }
@@ -109,6 +109,7 @@ mod tests {
         assert!(!cfn_equal(&json!("true"), &json!(false)));
         assert!(!cfn_equal(&json!("yes"), &json!(true)));
         assert!(!cfn_equal(&json!(null), &json!("")));
+        assert!(!cfn_equal(&json!(" 10"), &json!(10)));
     }
 
     #[test]

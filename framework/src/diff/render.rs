@@ -277,17 +277,37 @@ fn render_property(out: &mut Out, p: &PropertyDiff, last: bool) {
     out.line(&l);
     let pre = if last { "    " } else { " │  " };
     match (p.kind, &p.old, &p.new) {
-        (ChangeKind::Added, _, Some(v)) => {
-            let l = format!("{pre} └─ {}", out.s(Style::Green, &display(v)));
-            out.line(&l);
-        }
-        (ChangeKind::Removed, Some(v), _) => {
-            let l = format!("{pre} └─ {}", out.s(Style::Red, &display(v)));
-            out.line(&l);
-        }
+        (ChangeKind::Added, _, Some(v)) => whole_value(out, pre, v, ChangeKind::Added),
+        (ChangeKind::Removed, Some(v), _) => whole_value(out, pre, v, ChangeKind::Removed),
         (ChangeKind::Changed, Some(o), Some(n)) => value_diff(out, pre, o, n),
         _ => {}
     }
+}
+
+/// An added or removed value: on one line when it is a scalar, else pretty-printed (JSON held
+/// in a string too), every line marked.
+fn whole_value(out: &mut Out, pre: &str, v: &Value, kind: ChangeKind) {
+    let style = if kind == ChangeKind::Added { Style::Green } else { Style::Red };
+    let text = match json_text(v) {
+        Some(t) => t,
+        None if v.is_object() || v.is_array() => serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string()),
+        None => {
+            let l = format!("{pre} └─ {}", out.s(style, &display(v)));
+            out.line(&l);
+            return;
+        }
+    };
+    let marked: Vec<DiffLine> =
+        text.lines()
+            .map(|l| {
+                if kind == ChangeKind::Added {
+                    DiffLine::Added(l.to_string())
+                } else {
+                    DiffLine::Removed(l.to_string())
+                }
+            })
+            .collect();
+    lines(out, pre, &marked);
 }
 
 /// The difference between two values, below a tree line whose continuation prefix is `pre`.

@@ -440,7 +440,8 @@ fn rendered_create_destroy_may_replace_and_sections() {
         "Parameters": {"Env": {"Type": "String", "Default": "prod"}},
         "Resources": {
             "New": {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": "new"}},
-            "Bus": {"Type": "AWS::Events::Rule", "Properties": {"EventBusName": "b", "State": "DISABLED"}},
+            "Bus": {"Type": "AWS::Events::Rule", "Properties": {"EventBusName": "b", "State": "DISABLED",
+                "EventPattern": {"source": ["demo.sfn"]}}},
             "Kept": {"Type": "AWS::SQS::Queue", "UpdateReplacePolicy": "Retain", "Properties": {"QueueName": "q2"}}
         },
         "Outputs": {"Name": {"Value": {"Ref": "New"}}}
@@ -457,6 +458,12 @@ Resources
  ├─ [~] EventBusName (may cause replacement: EventBusName is conditionally create-only)
  │   ├─ [-] a
  │   └─ [+] b
+ ├─ [+] EventPattern
+ │   └─ [+] {
+ │      [+]   "source": [
+ │      [+]     "demo.sfn"
+ │      [+]   ]
+ │      [+] }
  └─ [~] State
      ├─ [-] ENABLED
      └─ [+] DISABLED
