@@ -42,7 +42,7 @@ pub enum DiffLine {
     Gap,
 }
 
-/// A line diff of two texts, with [`CONTEXT`] lines around each change; unchanged lines left out
+/// A line diff of two texts, with 3 lines of context around each change; unchanged lines left out
 /// (before, between and after the changes) are marked by a [`DiffLine::Gap`].
 pub fn line_diff(old: &str, new: &str) -> Vec<DiffLine> {
     let diff = TextDiff::from_lines(old, new);

@@ -7,7 +7,10 @@
 //!   [`PropertyDiff`]s.
 //! - Replacement comes from the create-only properties of the CloudFormation resource schemas
 //!   ([`schemas`]); types without data **may replace** ([`replacement`]). A replacement propagates
-//!   to properties that reference the replaced resource ([`propagation`]).
+//!   to every property of another resource that references the replaced one (`Ref`,
+//!   `Fn::GetAtt`, `Fn::Sub` placeholders; not `DependsOn`): its value changes at deploy time, so
+//!   it gets a [`ChangeKind::Propagated`] change whose impact comes from its own schema
+//!   (create-only: replace), transitively; see [`PropertyDiff::via`].
 //! - Values compare as CloudFormation sees them ([`equality`]).
 //! - IAM statement changes and broadening ([`iam`]).
 //! - Text output like `cdk diff` ([`TemplateDiff::render`]).
@@ -32,7 +35,7 @@ pub mod equality;
 pub mod iam;
 pub mod intrinsics;
 pub mod json_text;
-pub mod propagation;
+mod propagation;
 pub mod property;
 pub mod references;
 pub mod render;
