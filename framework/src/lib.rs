@@ -17,6 +17,7 @@
 //! ```
 
 pub mod assertions;
+pub mod diff;
 pub mod logical_id;
 mod resource;
 mod rules;
