@@ -4,8 +4,10 @@
 //! copyable handle (`RoleRef`, `StateMachineRef`, ...) whose methods yield attribute values and
 //! whose mutations (grants) go through the stack.
 
+pub mod events;
 pub mod iam;
 pub mod logs;
+pub mod stepfunctions;
 
 /// `[{"Key": k, "Value": v}, ...]`, sorted by key: the tag list most resource types take.
 pub(crate) fn tags_value(tags: &std::collections::BTreeMap<String, framework::Value>) -> framework::Value {

@@ -11,11 +11,13 @@
 //!     .add(&mut *stack, "Topic");
 //! stack.add_output("TopicArn", OutputNode::new(Value::Ref(topic)));
 //! let assembly = app.synth().expect("valid app");
-//! let template = &assembly.stack("Demo").unwrap().template;
+//! let template = &assembly.stack("Demo").unwrap().template();
 //! assert_eq!(template["Outputs"]["TopicArn"]["Value"]["Ref"], "Topic");
 //! # let _ = Pseudo::Region;
 //! ```
 
+pub mod assertions;
+pub mod diff;
 pub mod logical_id;
 mod resource;
 mod rules;

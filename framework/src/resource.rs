@@ -112,7 +112,7 @@ impl ResourceNode {
 ///     .property("TopicName", "alerts")
 ///     .add(stack, "Topic");
 /// let assembly = app.synth().unwrap();
-/// let template = &assembly.stack("Stack").unwrap().template;
+/// let template = &assembly.stack("Stack").unwrap().template();
 /// assert_eq!(template["Resources"]["Topic"]["Type"], "AWS::SNS::Topic");
 /// # let _ = topic;
 /// ```

@@ -184,7 +184,7 @@ impl RoleBuilder {
 ///     .build(&mut *stack, "Role");
 /// role.add_to_policy(stack, PolicyStatement::allow().action("logs:DescribeLogGroups").resource("*"));
 /// let assembly = app.synth().unwrap();
-/// let resources = &assembly.stack("Stack").unwrap().template["Resources"];
+/// let resources = &assembly.stack("Stack").unwrap().template()["Resources"];
 /// assert_eq!(resources["Role1ABCC5F0"]["Type"], "AWS::IAM::Role");
 /// assert_eq!(resources["RoleDefaultPolicy5FFB7DAB"]["Type"], "AWS::IAM::Policy");
 /// ```
@@ -284,7 +284,7 @@ mod tests {
             .tag("team", "core")
             .build(&mut *stack, "Role");
         let asm = app.synth().unwrap();
-        let role = &asm.stack("S").unwrap().template["Resources"]["Role1ABCC5F0"];
+        let role = &asm.stack("S").unwrap().template()["Resources"]["Role1ABCC5F0"];
         assert_eq!(
             role["Properties"],
             json!({
@@ -334,7 +334,7 @@ mod tests {
         role.add_to_policy(stack, PolicyStatement::allow().action("states:StartExecution").resource("arn:aws:states:eu-west-1:123456789012:stateMachine:a"));
         role.add_to_policy(stack, PolicyStatement::allow().action("logs:DescribeLogGroups").resource("*"));
         let asm = app.synth().unwrap();
-        let resources = asm.stack("S").unwrap().template["Resources"].as_object().unwrap().clone();
+        let resources = asm.stack("S").unwrap().template()["Resources"].as_object().unwrap().clone();
         assert_eq!(resources.len(), 2);
         let policy = &resources["RoleDefaultPolicy5FFB7DAB"];
         assert_eq!(policy["Properties"]["PolicyName"], "RoleDefaultPolicy5FFB7DAB");

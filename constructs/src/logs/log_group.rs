@@ -128,7 +128,7 @@ impl LogGroupBuilder {
 ///     .retention(RetentionDays::TwoWeeks)
 ///     .build(&mut *stack, "LogGroup");
 /// let assembly = app.synth().unwrap();
-/// let resource = &assembly.stack("Stack").unwrap().template["Resources"]["LogGroupF5B46931"];
+/// let resource = &assembly.stack("Stack").unwrap().template()["Resources"]["LogGroupF5B46931"];
 /// assert_eq!(resource["DeletionPolicy"], "Retain");
 /// assert_eq!(resource["Properties"]["RetentionInDays"], 14);
 /// # let _ = group.arn();
@@ -192,7 +192,7 @@ mod tests {
             .log_group_class(LogGroupClass::InfrequentAccess)
             .build(&mut *stack, "LogGroup");
         let asm = app.synth().unwrap();
-        let r = &asm.stack("S").unwrap().template["Resources"]["LogGroupF5B46931"];
+        let r = &asm.stack("S").unwrap().template()["Resources"]["LogGroupF5B46931"];
         assert_eq!(
             r,
             &json!({
@@ -210,7 +210,7 @@ mod tests {
         let stack = app.add_stack("S");
         LogGroup::builder().removal_policy(RemovalPolicy::Destroy).build(&mut *stack, "LogGroup");
         let asm = app.synth().unwrap();
-        assert_eq!(asm.stack("S").unwrap().template["Resources"]["LogGroupF5B46931"]["DeletionPolicy"], "Delete");
+        assert_eq!(asm.stack("S").unwrap().template()["Resources"]["LogGroupF5B46931"]["DeletionPolicy"], "Delete");
     }
 
     #[test]

@@ -44,7 +44,7 @@ pub(crate) fn synth(app: &crate::App, args: &SynthArgs, out: &mut dyn Write) -> 
     let io = |source| CliError::Io { context: "cannot write to stdout".into(), source };
     match selected.as_slice() {
         [one] => {
-            let text = if args.yaml { to_yaml(&one.template) } else { one.template_text() + "\n" };
+            let text = if args.yaml { to_yaml(one.template()) } else { format!("{}\n", one.template_text()) };
             out.write_all(text.as_bytes()).map_err(io)?;
         }
         many => {

@@ -3,18 +3,21 @@
 use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
 
-use crate::synth::render::LogicalIds;
-use crate::tree::{App, NodeIdx, NodeKind};
+use crate::synth::tree_file::ConstructTree;
 
 /// The cloud-assembly schema version written to `manifest.json` (the one aws-cdk-lib 2.276
 /// writes; accepted by the current AWS CDK CLI).
 pub const CLOUD_ASSEMBLY_VERSION: &str = "55.0.0";
 
 /// One synthesized stack.
+///
+/// The template is held as the text written to disk; [`template`](Self::template) parses it on
+/// first use. (For large apps this keeps synth's memory to the size of the output.)
 #[derive(Debug, Clone)]
 pub struct StackArtifact {
     /// Construct id (the artifact id in the manifest).
@@ -23,8 +26,10 @@ pub struct StackArtifact {
     pub stack_name: String,
     /// `aws://account/region`.
     pub environment: String,
-    /// The template.
-    pub template: Json,
+    /// The template text, as written to disk.
+    template_text: String,
+    /// The template, parsed on first use.
+    template: OnceLock<Json>,
     /// Artifact ids of the stacks this one deploys after.
     pub dependencies: Vec<String>,
     /// Construct path (`/Stack/Role/Resource`) to logical ID, for every template element.
@@ -36,14 +41,43 @@ pub struct StackArtifact {
 }
 
 impl StackArtifact {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        id: String,
+        stack_name: String,
+        environment: String,
+        template_text: String,
+        dependencies: Vec<String>,
+        logical_ids: BTreeMap<String, String>,
+        tags: BTreeMap<String, String>,
+        termination_protection: bool,
+    ) -> StackArtifact {
+        StackArtifact {
+            id,
+            stack_name,
+            environment,
+            template_text,
+            template: OnceLock::new(),
+            dependencies,
+            logical_ids,
+            tags,
+            termination_protection,
+        }
+    }
+
+    /// The template.
+    pub fn template(&self) -> &Json {
+        self.template.get_or_init(|| serde_json::from_str(&self.template_text).expect("synth writes valid JSON"))
+    }
+
     /// The template file name inside the assembly.
     pub fn template_file(&self) -> String {
         format!("{}.template.json", self.id)
     }
 
     /// The template as written to disk (1-space indented JSON, as AWS CDK writes it).
-    pub fn template_text(&self) -> String {
-        to_json_text(&self.template)
+    pub fn template_text(&self) -> &str {
+        &self.template_text
     }
 
     /// The construct path of a logical ID, if it belongs to this stack.
@@ -58,11 +92,11 @@ pub struct CloudAssembly {
     /// Stacks, in creation order.
     pub stacks: Vec<StackArtifact>,
     /// The construct tree (`tree.json`).
-    pub tree: Json,
+    pub tree: ConstructTree,
 }
 
 impl CloudAssembly {
-    pub(crate) fn new(stacks: Vec<StackArtifact>, tree: Json) -> CloudAssembly {
+    pub(crate) fn new(stacks: Vec<StackArtifact>, tree: ConstructTree) -> CloudAssembly {
         CloudAssembly { stacks, tree }
     }
 
@@ -133,7 +167,7 @@ impl CloudAssembly {
             }
         }
         for s in &self.stacks {
-            write_if_changed(&dir.join(s.template_file()), &s.template_text())?;
+            write_if_changed(&dir.join(s.template_file()), s.template_text())?;
         }
         write_if_changed(&dir.join("manifest.json"), &to_json_text(&self.manifest()))?;
         write_if_changed(&dir.join("tree.json"), &to_json_text(&self.tree))?;
@@ -156,47 +190,4 @@ pub fn to_json_text<T: Serialize>(value: &T) -> String {
     let mut ser = serde_json::Serializer::with_formatter(&mut buf, formatter);
     value.serialize(&mut ser).expect("JSON values always serialize");
     String::from_utf8(buf).expect("serde_json writes UTF-8")
-}
-
-/// `tree.json`: {"version": "tree-0.1", "tree": {...}}.
-pub(crate) fn tree_json(app: &App, logical_ids: &LogicalIds) -> Json {
-    let version = env!("CARGO_PKG_VERSION");
-    let mut children = Map::new();
-    for (si, stack) in app.stacks.iter().enumerate() {
-        children.insert(stack.id().to_string(), node_json(stack, si, 0, logical_ids, version));
-    }
-    json!({
-        "version": "tree-0.1",
-        "tree": {
-            "id": "App",
-            "path": "",
-            "children": children,
-            "constructInfo": { "fqn": "framework.App", "version": version }
-        }
-    })
-}
-
-fn node_json(stack: &crate::Stack, si: usize, idx: NodeIdx, logical_ids: &LogicalIds, version: &str) -> Json {
-    let node = &stack.nodes[idx as usize];
-    let mut out = Map::new();
-    out.insert("id".into(), json!(node.id));
-    out.insert("path".into(), json!(stack.path_of(idx)));
-    if !node.children.is_empty() {
-        let mut children = Map::new();
-        for c in &node.children {
-            children.insert(stack.nodes[*c as usize].id.clone(), node_json(stack, si, *c, logical_ids, version));
-        }
-        out.insert("children".into(), Json::Object(children));
-    }
-    if let NodeKind::Resource(res) = &node.kind {
-        out.insert(
-            "attributes".into(),
-            json!({
-                "aws:cdk:cloudformation:type": res.spec.cfn_type(),
-                "aws:cdk:logicalId": logical_ids[si][idx as usize],
-            }),
-        );
-    }
-    out.insert("constructInfo".into(), json!({ "fqn": node.fqn, "version": version }));
-    Json::Object(out)
 }

@@ -2,6 +2,7 @@
 
 mod assembly;
 mod render;
+mod tree_file;
 #[cfg(test)]
 mod tests;
 
@@ -10,7 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{json, Map, Value as Json};
 
 pub use assembly::{to_json_text as assembly_text, CloudAssembly, StackArtifact, CLOUD_ASSEMBLY_VERSION};
-use render::{apply_override, export_name, export_output_id, ExportRequest, LogicalIds, Renderer};
+use assembly::to_json_text;
+pub use tree_file::{ConstructTree, TreeNode};
+use render::{apply_override, export_name, export_output_id, fun, ExportRequest, LogicalIds, Renderer};
 
 use crate::logical_id::{is_valid_logical_id, logical_id};
 use crate::tree::{App, NodeIdx, NodeKind, Stack};
@@ -42,18 +45,21 @@ impl App {
             problems.extend(stack.problems.iter().cloned());
         }
         let logical_ids = self.assign_logical_ids(&mut problems);
-        for stack in &self.stacks {
-            validate_stack(stack, &mut problems);
+
+        let paths: Vec<Vec<String>> = self.stacks.iter().map(Stack::all_paths).collect();
+        for (stack, paths) in self.stacks.iter().zip(&paths) {
+            validate_stack(stack, paths, &mut problems);
         }
 
         let mut exports = BTreeSet::new();
         let mut stack_deps: BTreeSet<(usize, usize)> = self.stack_dependencies.iter().copied().collect();
-        let mut templates: Vec<Map<String, Json>> = Vec::with_capacity(self.stacks.len());
+        let mut templates: Vec<TemplateText> = Vec::with_capacity(self.stacks.len());
         for (i, stack) in self.stacks.iter().enumerate() {
             let mut cx = StackCx {
                 app: self,
                 stack_index: i,
                 stack,
+                paths: &paths[i],
                 logical_ids: &logical_ids,
                 exports: &mut exports,
                 stack_deps: &mut stack_deps,
@@ -64,19 +70,13 @@ impl App {
         for request in &exports {
             let id = logical_ids[request.producer][request.target.node as usize].clone().unwrap_or_default();
             let value = match &request.attribute {
-                None => json!({ "Ref": id }),
-                Some(attr) => json!({ "Fn::GetAtt": [id, attr] }),
+                None => fun("Ref", Json::String(id.clone())),
+                Some(attr) => fun("Fn::GetAtt", Json::Array(vec![Json::String(id.clone()), Json::String(attr.clone())])),
             };
-            let output_id = export_output_id(&id, request.attribute.as_deref());
-            let outputs = templates[request.producer]
-                .entry("Outputs")
-                .or_insert_with(|| Json::Object(Map::new()))
-                .as_object_mut()
-                .expect("Outputs is an object");
-            outputs.insert(
-                output_id,
-                json!({ "Value": value, "Export": { "Name": export_name(self, &logical_ids, request) } }),
-            );
+            let mut out = Map::new();
+            out.insert("Value".into(), value);
+            out.insert("Export".into(), fun("Name", Json::String(export_name(self, &logical_ids, request))));
+            templates[request.producer].outputs.insert(export_output_id(&id, request.attribute.as_deref()), Json::Object(out));
         }
         if let Some(cycle) = find_cycle(self.stacks.len(), &stack_deps) {
             let names: Vec<&str> = cycle.iter().map(|i| self.stacks[*i].id()).collect();
@@ -102,27 +102,24 @@ impl App {
                     .filter(|(a, _)| *a == i)
                     .map(|(_, b)| self.stacks[*b].id().to_string())
                     .collect();
-                let logical_ids = stack
-                    .nodes
+                let logical_ids = logical_ids[i]
                     .iter()
                     .enumerate()
-                    .filter_map(|(n, _)| {
-                        logical_ids[i][n].clone().map(|id| (format!("/{}", stack.path_of(n as NodeIdx)), id))
-                    })
+                    .filter_map(|(n, id)| id.clone().map(|id| (format!("/{}", paths[i][n]), id)))
                     .collect();
-                StackArtifact {
-                    id: stack.id().to_string(),
-                    stack_name: stack.stack_name().to_string(),
-                    environment: stack.props.env.uri(),
-                    template: Json::Object(template),
+                StackArtifact::new(
+                    stack.id().to_string(),
+                    stack.stack_name().to_string(),
+                    stack.props.env.uri(),
+                    template.finish(),
                     dependencies,
                     logical_ids,
-                    tags: stack.props.tags.clone(),
-                    termination_protection: stack.props.termination_protection,
-                }
+                    stack.props.tags.clone(),
+                    stack.props.termination_protection,
+                )
             })
             .collect();
-        Ok(CloudAssembly::new(stacks, assembly::tree_json(self, &logical_ids)))
+        Ok(CloudAssembly::new(stacks, ConstructTree::from_app(self, &logical_ids)))
     }
 
     fn assign_logical_ids(&self, problems: &mut Vec<Problem>) -> LogicalIds {
@@ -169,7 +166,7 @@ impl App {
     }
 }
 
-fn validate_stack(stack: &Stack, problems: &mut Vec<Problem>) {
+fn validate_stack(stack: &Stack, paths: &[String], problems: &mut Vec<Problem>) {
     if let Some(name) = &stack.props.stack_name {
         let ok = !name.is_empty()
             && name.len() <= 128
@@ -186,16 +183,55 @@ fn validate_stack(stack: &Stack, problems: &mut Vec<Problem>) {
     }
     for (i, node) in stack.nodes.iter().enumerate() {
         if let NodeKind::Resource(res) = &node.kind {
-            let path = stack.path_of(i as NodeIdx);
-            res.spec.validate(&mut Validator::new(&path, problems));
+            res.spec.validate(&mut Validator::new(&paths[i], problems));
         }
     }
+}
+
+/// A template being rendered: the finished sections as text, and the outputs (kept as a value
+/// until every stack is rendered, since cross-stack references add exports to them).
+struct TemplateText {
+    sections: Vec<String>,
+    outputs: Map<String, Json>,
+}
+
+impl TemplateText {
+    /// The whole template text, byte-identical to pretty-printing it as one value.
+    fn finish(mut self) -> String {
+        if !self.outputs.is_empty() {
+            let outputs = std::mem::take(&mut self.outputs);
+            self.sections.push(section_text("Outputs", Json::Object(outputs)));
+        }
+        if self.sections.is_empty() {
+            return "{}".to_string();
+        }
+        let mut text = String::with_capacity(self.sections.iter().map(|s| s.len() + 2).sum::<usize>() + 3);
+        text.push('{');
+        for (i, section) in self.sections.iter().enumerate() {
+            if i > 0 {
+                text.push(',');
+            }
+            text.push_str(section);
+        }
+        text.push_str("\n}");
+        text
+    }
+}
+
+/// `\n "Key": <value>` as it appears inside the pretty-printed template object.
+fn section_text(key: &str, value: Json) -> String {
+    let mut one = Map::with_capacity(1);
+    one.insert(key.to_string(), value);
+    let text = to_json_text(&Json::Object(one));
+    // "{" + "\n \"Key\": ..." + "\n}": keep the middle.
+    text[1..text.len() - 2].to_string()
 }
 
 struct StackCx<'a> {
     app: &'a App,
     stack_index: usize,
     stack: &'a Stack,
+    paths: &'a [String],
     logical_ids: &'a LogicalIds,
     exports: &'a mut BTreeSet<ExportRequest>,
     stack_deps: &'a mut BTreeSet<(usize, usize)>,
@@ -231,10 +267,10 @@ impl StackCx<'_> {
         out
     }
 
-    fn template(&mut self) -> Map<String, Json> {
-        let mut template = Map::new();
+    fn template(&mut self) -> TemplateText {
+        let mut sections = Vec::new();
         if let Some(d) = &self.stack.props.description {
-            template.insert("Description".into(), Json::String(d.clone()));
+            sections.push(section_text("Description", Json::String(d.clone())));
         }
         let (mut parameters, mut conditions, mut resources, mut outputs) = (Map::new(), Map::new(), Map::new(), Map::new());
         for idx in self.ordered_nodes() {
@@ -274,12 +310,12 @@ impl StackCx<'_> {
                     parameters.insert(self.id(idx), Json::Object(out));
                 }
                 NodeKind::Condition(c) => {
-                    let path = self.stack.path_of(idx);
+                    let path = self.paths[idx as usize].clone();
                     let rendered = self.renderer(&path).render(&c.expression);
                     conditions.insert(self.id(idx), rendered);
                 }
                 NodeKind::Output(o) => {
-                    let path = self.stack.path_of(idx);
+                    let path = self.paths[idx as usize].clone();
                     let mut r = self.renderer(&path);
                     let mut out = Map::new();
                     if let Some(d) = &o.description {
@@ -287,7 +323,7 @@ impl StackCx<'_> {
                     }
                     out.insert("Value".into(), r.render(&o.value));
                     if let Some(name) = &o.export_name {
-                        out.insert("Export".into(), json!({ "Name": r.render(name) }));
+                        out.insert("Export".into(), fun("Name", r.render(name)));
                     }
                     if let Some(c) = o.condition {
                         out.insert("Condition".into(), r.render(&Value::Ref(c)).get("Ref").cloned().unwrap_or(Json::Null));
@@ -300,17 +336,17 @@ impl StackCx<'_> {
                 }
             }
         }
-        for (key, section) in [("Parameters", parameters), ("Conditions", conditions), ("Resources", resources), ("Outputs", outputs)] {
+        for (key, section) in [("Parameters", parameters), ("Conditions", conditions), ("Resources", resources)] {
             if !section.is_empty() {
-                template.insert(key.into(), Json::Object(section));
+                sections.push(section_text(key, Json::Object(section)));
             }
         }
-        template
+        TemplateText { sections, outputs }
     }
 
     fn resource(&mut self, idx: NodeIdx) -> Json {
         let NodeKind::Resource(res) = &self.stack.nodes[idx as usize].kind else { unreachable!("resource node") };
-        let path = self.stack.path_of(idx);
+        let path = self.paths[idx as usize].clone();
         let mut r = self.renderer(&path);
         let mut props = Map::new();
         for (k, v) in res.spec.properties() {
@@ -341,26 +377,26 @@ impl StackCx<'_> {
         }
 
         let mut out = Map::new();
-        out.insert("Type".into(), json!(res.spec.cfn_type()));
+        out.insert("Type".into(), Json::String(res.spec.cfn_type().to_string()));
         if !props.is_empty() {
             out.insert("Properties".into(), Json::Object(props));
         }
         if !depends_on.is_empty() {
-            out.insert("DependsOn".into(), json!(depends_on.into_iter().collect::<Vec<_>>()));
+            out.insert("DependsOn".into(), Json::Array(depends_on.into_iter().map(Json::String).collect()));
         }
         if let Some(policy) = res.removal_policy {
             let replace = match policy {
                 crate::RemovalPolicy::RetainExceptOnCreate => crate::RemovalPolicy::Retain,
                 p => p,
             };
-            out.insert("UpdateReplacePolicy".into(), json!(replace.cfn_value()));
-            out.insert("DeletionPolicy".into(), json!(policy.cfn_value()));
+            out.insert("UpdateReplacePolicy".into(), Json::String(replace.cfn_value().into()));
+            out.insert("DeletionPolicy".into(), Json::String(policy.cfn_value().into()));
         }
         if let Some(c) = condition {
             out.insert("Condition".into(), c);
         }
         if !res.metadata.is_empty() {
-            out.insert("Metadata".into(), json!(res.metadata));
+            out.insert("Metadata".into(), Json::Object(res.metadata.iter().map(|(k, v)| (k.clone(), v.clone())).collect()));
         }
         let mut out = Json::Object(out);
         for (p, v) in &res.overrides {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::{json, Map, Value as Json};
+use serde_json::{Map, Value as Json};
 
 use crate::tree::{App, NodeKind, NodeRef};
 use crate::validation::Problem;
@@ -102,17 +102,17 @@ impl Renderer<'_> {
                 Json::Object(out)
             }
             Value::Ref(target) => match self.target_id(*target, None) {
-                Some(Ok(id)) => json!({ "Ref": id }),
-                Some(Err(export)) => json!({ "Fn::ImportValue": export }),
+                Some(Ok(id)) => fun("Ref", Json::String(id)),
+                Some(Err(export)) => fun("Fn::ImportValue", Json::String(export)),
                 None => Json::Null,
             },
             Value::GetAtt(target, attr) => match self.target_id(*target, Some(attr)) {
-                Some(Ok(id)) => json!({ "Fn::GetAtt": [id, attr] }),
-                Some(Err(export)) => json!({ "Fn::ImportValue": export }),
+                Some(Ok(id)) => fun("Fn::GetAtt", Json::Array(vec![Json::String(id), Json::String(attr.clone())])),
+                Some(Err(export)) => fun("Fn::ImportValue", Json::String(export)),
                 None => Json::Null,
             },
             Value::Condition(target) => match self.target_id(*target, None) {
-                Some(Ok(id)) => json!({ "Condition": id }),
+                Some(Ok(id)) => fun("Condition", Json::String(id)),
                 _ => Json::Null,
             },
             Value::If(cond, a, b) => {
@@ -120,9 +120,9 @@ impl Renderer<'_> {
                     Some(Ok(id)) => Json::String(id),
                     _ => Json::Null,
                 };
-                json!({ "Fn::If": [id, self.render(a), self.render(b)] })
+                fun("Fn::If", Json::Array(vec![id, self.render(a), self.render(b)]))
             }
-            Value::Pseudo(p) => json!({ "Ref": p.name() }),
+            Value::Pseudo(p) => fun("Ref", Json::String(p.name().to_string())),
             Value::LogicalId(target) => {
                 let id = (target.app == self.app.id)
                     .then(|| self.logical_ids.get(target.stack as usize)?.get(target.node as usize)?.clone())
@@ -137,25 +137,25 @@ impl Renderer<'_> {
             }
             Value::Sub(template, vars) => {
                 if vars.is_empty() {
-                    json!({ "Fn::Sub": template })
+                    fun("Fn::Sub", Json::String(template.clone()))
                 } else {
                     let vars: Map<String, Json> = vars.iter().map(|(k, v)| (k.clone(), self.render(v))).collect();
-                    json!({ "Fn::Sub": [template, vars] })
+                    fun("Fn::Sub", Json::Array(vec![Json::String(template.clone()), Json::Object(vars)]))
                 }
             }
             Value::Join(delimiter, parts) => {
                 let parts: Vec<Json> = parts.iter().map(|v| self.render(v)).collect();
-                json!({ "Fn::Join": [delimiter, parts] })
+                fun("Fn::Join", Json::Array(vec![Json::String(delimiter.clone()), Json::Array(parts)]))
             }
-            Value::Select(i, list) => json!({ "Fn::Select": [i, self.render(list)] }),
-            Value::Split(d, source) => json!({ "Fn::Split": [d, self.render(source)] }),
-            Value::ImportValue(v) => json!({ "Fn::ImportValue": self.render(v) }),
-            Value::Base64(v) => json!({ "Fn::Base64": self.render(v) }),
-            Value::GetAzs(v) => json!({ "Fn::GetAZs": self.render(v) }),
-            Value::Equals(a, b) => json!({ "Fn::Equals": [self.render(a), self.render(b)] }),
-            Value::And(items) => json!({ "Fn::And": items.iter().map(|v| self.render(v)).collect::<Vec<_>>() }),
-            Value::Or(items) => json!({ "Fn::Or": items.iter().map(|v| self.render(v)).collect::<Vec<_>>() }),
-            Value::Not(v) => json!({ "Fn::Not": [self.render(v)] }),
+            Value::Select(i, list) => fun("Fn::Select", Json::Array(vec![Json::from(*i), self.render(list)])),
+            Value::Split(d, source) => fun("Fn::Split", Json::Array(vec![Json::String(d.clone()), self.render(source)])),
+            Value::ImportValue(v) => fun("Fn::ImportValue", self.render(v)),
+            Value::Base64(v) => fun("Fn::Base64", self.render(v)),
+            Value::GetAzs(v) => fun("Fn::GetAZs", self.render(v)),
+            Value::Equals(a, b) => fun("Fn::Equals", Json::Array(vec![self.render(a), self.render(b)])),
+            Value::And(items) => fun("Fn::And", Json::Array(items.iter().map(|v| self.render(v)).collect())),
+            Value::Or(items) => fun("Fn::Or", Json::Array(items.iter().map(|v| self.render(v)).collect())),
+            Value::Not(v) => fun("Fn::Not", Json::Array(vec![self.render(v)])),
             Value::JsonString(inner) => {
                 let mut parts = JsonTextParts::default();
                 parts.write_value(inner);
@@ -164,6 +164,13 @@ impl Renderer<'_> {
             }
         }
     }
+}
+
+/// `{name: value}`: an intrinsic function call, built without copying `value`.
+pub(crate) fn fun(name: &str, value: Json) -> Json {
+    let mut m = Map::with_capacity(1);
+    m.insert(name.to_string(), value);
+    Json::Object(m)
 }
 
 /// The export name for a cross-stack reference (same shape as AWS CDK's).
@@ -312,6 +319,7 @@ pub(crate) fn apply_override(resource: &mut Json, path: &str, value: Option<&Jso
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn overrides_create_delete_and_escape() {

@@ -24,7 +24,7 @@ fn refs_imply_dependencies_and_depends_on_is_only_emitted_when_needed() {
     let d = topic("d").add(&mut *stack, "D");
     stack.add_dependency(d, a); // not implied
     stack.add_dependency(d, a); // twice: once
-    let t = app.synth().unwrap().stack("S").unwrap().template.clone();
+    let t = app.synth().unwrap().stack("S").unwrap().template().clone();
     assert!(t["Resources"]["C"].get("DependsOn").is_none(), "{t:#}");
     assert_eq!(t["Resources"]["D"]["DependsOn"], json!(["A"]));
     assert_eq!(t["Resources"]["C"]["Properties"]["TopicArn"], json!({"Ref": "A"}));
@@ -40,7 +40,7 @@ fn dependency_on_a_construct_means_all_its_resources() {
     topic("y").add(stack.at(group), "Y");
     let z = topic("z").add(&mut *stack, "Z");
     stack.add_dependency(z, group);
-    let t = app.synth().unwrap().stack("S").unwrap().template.clone();
+    let t = app.synth().unwrap().stack("S").unwrap().template().clone();
     let deps = t["Resources"]["Z"]["DependsOn"].as_array().unwrap().clone();
     assert_eq!(deps.len(), 2, "{deps:?}");
 }
@@ -56,7 +56,7 @@ fn template_sections_parameters_conditions_outputs() {
     stack.set_removal_policy(t, RemovalPolicy::RetainExceptOnCreate);
     stack.add_output("TopicName", OutputNode::new(Value::GetAtt(t, "TopicName".into())).description("the topic"));
     stack.add_output("Where", OutputNode::new(is_prod.if_then(Value::Pseudo(Pseudo::Region), "none")));
-    let tpl = app.synth().unwrap().stack("S").unwrap().template.clone();
+    let tpl = app.synth().unwrap().stack("S").unwrap().template().clone();
     let keys: Vec<&String> = tpl.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["Description", "Parameters", "Conditions", "Resources", "Outputs"]);
     assert_eq!(tpl["Parameters"]["Env"], json!({"Type": "String", "Default": "dev", "AllowedValues": ["dev", "prod"]}));
@@ -76,7 +76,7 @@ fn escape_hatches_override_properties_and_logical_ids() {
     stack.add_property_override(t, "Tags", json!([{"Key": "a", "Value": "b"}]));
     stack.add_deletion_override(t, "Properties.TopicName");
     stack.override_logical_id(t, "MyTopic");
-    let tpl = app.synth().unwrap().stack("S").unwrap().template.clone();
+    let tpl = app.synth().unwrap().stack("S").unwrap().template().clone();
     assert_eq!(
         tpl["Resources"]["MyTopic"]["Properties"],
         json!({"FifoTopic": true, "Tags": [{"Key": "a", "Value": "b"}]})
@@ -97,10 +97,10 @@ fn cross_stack_references_become_exports_and_stack_dependencies() {
     let asm = app.synth().unwrap();
     let consumer = asm.stack("Consumer").unwrap();
     assert_eq!(consumer.dependencies, vec!["Producer".to_string()]);
-    let import = &consumer.template["Resources"]["Sub"]["Properties"]["TopicArn"]["Fn::ImportValue"];
+    let import = &consumer.template()["Resources"]["Sub"]["Properties"]["TopicArn"]["Fn::ImportValue"];
     let name = import.as_str().unwrap();
     assert!(name.starts_with("Producer:ExportsOutputRefTopic"), "{name}");
-    let outputs = asm.stack("Producer").unwrap().template["Outputs"].as_object().unwrap().clone();
+    let outputs = asm.stack("Producer").unwrap().template()["Outputs"].as_object().unwrap().clone();
     let (_, out) = outputs.iter().next().unwrap();
     assert_eq!(out["Export"]["Name"], *import);
     assert_eq!(out["Value"], json!({"Ref": "Topic"}));
@@ -167,7 +167,7 @@ fn json_string_renders_tokens_as_join() {
         .property("Doc", Value::json_string(Value::map([("arn", Value::Ref(t)), ("n", Value::from(1))])))
         .property("Plain", Value::json_string(Value::map([("n", 1)])))
         .add(&mut *stack, "P");
-    let tpl = app.synth().unwrap().stack("S").unwrap().template.clone();
+    let tpl = app.synth().unwrap().stack("S").unwrap().template().clone();
     assert_eq!(tpl["Resources"]["P"]["Properties"]["Doc"], json!({"Fn::Join": ["", ["{\"arn\":\"", {"Ref": "T"}, "\",\"n\":1}"]]}));
     assert_eq!(tpl["Resources"]["P"]["Properties"]["Plain"], json!("{\"n\":1}"));
 }
@@ -181,7 +181,7 @@ fn synth_is_deterministic() {
             topic(&format!("t{i}")).add(&mut *stack, &format!("T{i}"));
         }
         let a = app.synth().unwrap();
-        (a.stacks[0].template_text(), crate::synth::assembly_text(&a.manifest()), crate::synth::assembly_text(&a.tree))
+        (a.stacks[0].template_text().to_string(), crate::synth::assembly_text(&a.manifest()), crate::synth::assembly_text(&a.tree))
     };
     assert_eq!(build(), build());
 }

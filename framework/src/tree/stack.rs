@@ -142,6 +142,27 @@ impl Stack {
         self.path_of(r.node)
     }
 
+    /// The path of every node, indexed like [`nodes`](Self::nodes) (one pass: a parent always
+    /// comes before its children in the arena).
+    pub fn all_paths(&self) -> Vec<String> {
+        let mut paths: Vec<String> = Vec::with_capacity(self.nodes.len());
+        for node in &self.nodes {
+            let path = match node.parent {
+                None => node.id.clone(),
+                Some(p) => {
+                    let parent = &paths[p as usize];
+                    let mut s = String::with_capacity(parent.len() + 1 + node.id.len());
+                    s.push_str(parent);
+                    s.push('/');
+                    s.push_str(&node.id);
+                    s
+                }
+            };
+            paths.push(path);
+        }
+        paths
+    }
+
     pub(crate) fn path_of(&self, idx: NodeIdx) -> String {
         let mut parts = Vec::new();
         let mut cur = Some(idx);

@@ -1,0 +1,93 @@
+//! The event-routing pattern as a reusable construct: an EventBridge rule starts a Step
+//! Functions state machine that routes on `$.detail.Path`, logging everything to a log group.
+
+use constructs::events::target::SfnStateMachine;
+use constructs::events::{EventPattern, Rule, RuleRef};
+use constructs::logs::{LogGroup, LogGroupRef};
+use constructs::stepfunctions::asl::{Choice, Condition, Definition, Fail, Pass};
+use constructs::stepfunctions::{LogLevel, LogOptions, StateMachine, StateMachineRef};
+use framework::{OutputNode, Pseudo, Scope, Value};
+
+/// The event source the rule listens to.
+pub const EVENT_SOURCE: &str = "demo.sfn";
+
+/// What the pattern created.
+#[derive(Debug, Clone, Copy)]
+pub struct RoutedStateMachine {
+    pub log_group: LogGroupRef,
+    pub state_machine: StateMachineRef,
+    pub rule: RuleRef,
+}
+
+/// The state machine definition: Choice on `$.detail.Path`, "A" -> PathA, "B" -> PathB,
+/// anything else -> Fail.
+///
+/// ```
+/// let definition = app::pattern::definition();
+/// assert!(definition.problems().is_empty());
+/// ```
+pub fn definition() -> Definition {
+    Definition::new("WhichPath?")
+        .comment("Simple State Machine with Choice")
+        .state(
+            "WhichPath?",
+            Choice::new()
+                .when(Condition::string_equals("$.detail.Path", "A"), "PathA")
+                .when(Condition::string_equals("$.detail.Path", "B"), "PathB")
+                .otherwise("Fail"),
+        )
+        .state("PathA", Pass::new().end())
+        .state("PathB", Pass::new().end())
+        .state("Fail", Fail::new())
+}
+
+/// The rule's pattern: events from [`EVENT_SOURCE`] in the stack's own account.
+pub fn event_pattern() -> EventPattern {
+    EventPattern::new().account([Pseudo::AccountId]).source([EVENT_SOURCE])
+}
+
+impl RoutedStateMachine {
+    /// Builds the pattern's constructs directly under `scope` (ids `LogGroup`, `StateMachine`,
+    /// `Rule`) with outputs `<prefix>LogGroupName` and `<prefix>StateMachineName` in the stack.
+    ///
+    /// ```
+    /// use framework::App;
+    /// use framework::assertions::Template;
+    /// let mut app = App::new();
+    /// let stack = app.add_stack("Demo");
+    /// app::pattern::RoutedStateMachine::build(&mut *stack, "");
+    /// let template = Template::from_stack(&app, "Demo");
+    /// template.resource_count_is("AWS::IAM::Role", 2);
+    /// template.resource_count_is("AWS::StepFunctions::StateMachine", 1);
+    /// ```
+    pub fn build<'a>(scope: impl Into<Scope<'a>>, output_prefix: &str) -> RoutedStateMachine {
+        let mut scope = scope.into();
+        let name_suffix = {
+            let path = scope.stack_ref().path(scope.parent());
+            let below_stack: Vec<&str> = path.split('/').skip(1).collect();
+            if below_stack.is_empty() { "StateMachine".to_string() } else { below_stack.join("-") }
+        };
+        let log_group = LogGroup::builder()
+            .log_group_name(Value::sub(format!("/aws/vendedlogs/states/${{AWS::StackName}}-{name_suffix}")))
+            .build(scope.reborrow(), "LogGroup");
+        let state_machine = StateMachine::builder()
+            .definition(definition())
+            .logs(LogOptions::new(log_group.arn()).level(LogLevel::All).include_execution_data(true))
+            .build(scope.reborrow(), "StateMachine");
+        let rule = Rule::builder()
+            .description("Starts the state machine for demo.sfn events of this account")
+            .event_pattern(event_pattern())
+            .target(SfnStateMachine::new(state_machine))
+            .build(scope.reborrow(), "Rule");
+        let stack = scope.stack();
+        stack.add_output(
+            &format!("{output_prefix}LogGroupName"),
+            OutputNode::new(log_group.name()).description("Log group receiving the state machine's logs"),
+        );
+        stack.add_output(
+            &format!("{output_prefix}StateMachineName"),
+            OutputNode::new(state_machine.name()).description("Name of the state machine"),
+        );
+        RoutedStateMachine { log_group, state_machine, rule }
+    }
+}

@@ -1,0 +1,55 @@
+//! Rule targets: what a rule sends matching events to.
+//!
+//! A target implements [`RuleTarget`]: when added to a rule it creates what it needs (a role,
+//! grants) and returns its [`TargetConfig`]. The Step Functions state machine target ships here;
+//! other kinds implement the same trait.
+
+mod input;
+mod retry;
+mod sfn;
+
+pub use input::{InputTransformer, RuleTargetInput, PREDEFINED_PLACEHOLDERS};
+pub use retry::RetryPolicy;
+pub use sfn::SfnStateMachine;
+
+use framework::{Stack, Value};
+
+use crate::events::rule::RuleRef;
+
+/// Something a rule can send events to.
+pub trait RuleTarget: std::fmt::Debug {
+    /// Called once when the target is added to `rule`: creates and grants what the target needs,
+    /// and returns its configuration.
+    fn bind(&self, stack: &mut Stack, rule: RuleRef) -> TargetConfig;
+}
+
+/// A bound target: what goes into one entry of the rule's `Targets`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetConfig {
+    /// The target's `Id` (`Target<n>` in the order targets were added, when `None`).
+    pub id: Option<String>,
+    /// ARN of the target resource.
+    pub arn: Value,
+    /// Role EventBridge assumes to invoke the target.
+    pub role_arn: Option<Value>,
+    /// What the target receives (the matched event when `None`).
+    pub input: Option<RuleTargetInput>,
+    /// ARN of the SQS queue receiving events that could not be delivered.
+    pub dead_letter_queue_arn: Option<Value>,
+    /// Retry policy.
+    pub retry_policy: Option<RetryPolicy>,
+}
+
+impl TargetConfig {
+    /// A configuration with only the target ARN.
+    pub fn new(arn: impl Into<Value>) -> TargetConfig {
+        TargetConfig {
+            id: None,
+            arn: arn.into(),
+            role_arn: None,
+            input: None,
+            dead_letter_queue_arn: None,
+            retry_policy: None,
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! The Task state: one unit of work done by a resource (Lambda, activity, service integration).
+
+use std::collections::BTreeMap;
+
+use framework::Value;
+
+use super::super::error_handling::{check_catch, check_retry, parse_retry_catch, Catcher, Retrier};
+use super::super::fields::{check_path, check_payload, check_reference_path, put, PathOrNull, Transition};
+use super::super::reader::Reader;
+use super::super::syntax::reference_path_problem;
+use super::{error_setters, io_setters, next_setters, result_setters};
+
+/// A Task state. `Resource` is a [`Value`], so it may be a token (`function.arn()`).
+///
+/// ```
+/// use constructs::stepfunctions::asl::{Catcher, Retrier, Task};
+/// let t = Task::new("arn:aws:states:::lambda:invoke")
+///     .parameters(serde_json::json!({"FunctionName": "f", "Payload.$": "$"}))
+///     .timeout_seconds(30)
+///     .retry(Retrier::on(["States.TaskFailed"]).max_attempts(2))
+///     .catch(Catcher::on(["States.ALL"], "Failed"))
+///     .next("Done");
+/// # let _ = t;
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Task {
+    pub comment: Option<String>,
+    pub resource: Value,
+    pub input_path: Option<PathOrNull>,
+    pub output_path: Option<PathOrNull>,
+    pub parameters: Option<Value>,
+    pub result_selector: Option<Value>,
+    pub result_path: Option<PathOrNull>,
+    pub timeout_seconds: Option<u32>,
+    pub timeout_seconds_path: Option<String>,
+    pub heartbeat_seconds: Option<u32>,
+    pub heartbeat_seconds_path: Option<String>,
+    pub credentials: Option<Value>,
+    pub retry: Vec<Retrier>,
+    pub catch: Vec<Catcher>,
+    pub transition: Option<Transition>,
+}
+
+impl Task {
+    /// A Task state calling `resource` (an ARN, literal or token).
+    pub fn new(resource: impl Into<Value>) -> Task {
+        Task {
+            comment: None,
+            resource: resource.into(),
+            input_path: None,
+            output_path: None,
+            parameters: None,
+            result_selector: None,
+            result_path: None,
+            timeout_seconds: None,
+            timeout_seconds_path: None,
+            heartbeat_seconds: None,
+            heartbeat_seconds_path: None,
+            credentials: None,
+            retry: Vec::new(),
+            catch: Vec::new(),
+            transition: None,
+        }
+    }
+    io_setters!();
+    next_setters!();
+    result_setters!();
+    error_setters!();
+    /// `TimeoutSeconds` (default 99999999).
+    pub fn timeout_seconds(mut self, s: u32) -> Self {
+        self.timeout_seconds = Some(s);
+        self
+    }
+    /// `HeartbeatSeconds`: must be less than `TimeoutSeconds`.
+    pub fn heartbeat_seconds(mut self, s: u32) -> Self {
+        self.heartbeat_seconds = Some(s);
+        self
+    }
+    /// `TimeoutSecondsPath`.
+    pub fn timeout_seconds_path(mut self, p: impl Into<String>) -> Self {
+        self.timeout_seconds_path = Some(p.into());
+        self
+    }
+    /// `HeartbeatSecondsPath`.
+    pub fn heartbeat_seconds_path(mut self, p: impl Into<String>) -> Self {
+        self.heartbeat_seconds_path = Some(p.into());
+        self
+    }
+    /// `Credentials`: a role to assume for the task (`{"RoleArn": ...}`).
+    pub fn credentials(mut self, c: impl Into<Value>) -> Self {
+        self.credentials = Some(c.into());
+        self
+    }
+
+    pub(crate) fn render(&self, m: &mut BTreeMap<String, Value>) {
+        put(m, "Comment", self.comment.as_deref());
+        m.insert("Resource".into(), self.resource.clone());
+        put(m, "InputPath", self.input_path.as_ref().map(PathOrNull::to_value));
+        put(m, "OutputPath", self.output_path.as_ref().map(PathOrNull::to_value));
+        put(m, "Parameters", self.parameters.clone());
+        put(m, "ResultSelector", self.result_selector.clone());
+        put(m, "ResultPath", self.result_path.as_ref().map(PathOrNull::to_value));
+        put(m, "TimeoutSeconds", self.timeout_seconds);
+        put(m, "TimeoutSecondsPath", self.timeout_seconds_path.as_deref());
+        put(m, "HeartbeatSeconds", self.heartbeat_seconds);
+        put(m, "HeartbeatSecondsPath", self.heartbeat_seconds_path.as_deref());
+        put(m, "Credentials", self.credentials.clone());
+        if !self.retry.is_empty() {
+            m.insert("Retry".into(), Value::List(self.retry.iter().map(Retrier::render).collect()));
+        }
+        if !self.catch.is_empty() {
+            m.insert("Catch".into(), Value::List(self.catch.iter().map(Catcher::render).collect()));
+        }
+        Transition::render(&self.transition, m);
+    }
+
+    pub(crate) fn check(&self, ctx: &str, out: &mut Vec<String>) {
+        match &self.resource {
+            Value::String(s) if !s.starts_with("arn:") => {
+                out.push(format!("{ctx}: Resource {s:?} must be an ARN (arn:...)"))
+            }
+            Value::String(_) => {}
+            v if v.is_token() => {}
+            _ => out.push(format!("{ctx}: Resource must be an ARN string")),
+        }
+        check_path(ctx, "InputPath", &self.input_path, out);
+        check_path(ctx, "OutputPath", &self.output_path, out);
+        check_reference_path(ctx, "ResultPath", &self.result_path, out);
+        check_payload(ctx, "Parameters", &self.parameters, out);
+        check_payload(ctx, "ResultSelector", &self.result_selector, out);
+        if self.timeout_seconds.is_some() && self.timeout_seconds_path.is_some() {
+            out.push(format!("{ctx}: a Task state may have TimeoutSeconds or TimeoutSecondsPath, not both"));
+        }
+        if self.heartbeat_seconds.is_some() && self.heartbeat_seconds_path.is_some() {
+            out.push(format!("{ctx}: a Task state may have HeartbeatSeconds or HeartbeatSecondsPath, not both"));
+        }
+        for (field, v) in [("TimeoutSeconds", self.timeout_seconds), ("HeartbeatSeconds", self.heartbeat_seconds)] {
+            if v == Some(0) {
+                out.push(format!("{ctx}: {field} must be a positive integer"));
+            }
+        }
+        if let (Some(h), Some(t)) = (self.heartbeat_seconds, self.timeout_seconds) {
+            if h >= t {
+                out.push(format!("{ctx}: HeartbeatSeconds ({h}) must be smaller than TimeoutSeconds ({t})"));
+            }
+        }
+        for (field, v) in
+            [("TimeoutSecondsPath", &self.timeout_seconds_path), ("HeartbeatSecondsPath", &self.heartbeat_seconds_path)]
+        {
+            if let Some(why) = v.as_deref().and_then(reference_path_problem) {
+                out.push(format!("{ctx}: {field} {why}"));
+            }
+        }
+        check_retry(ctx, &self.retry, out);
+        check_catch(ctx, &self.catch, out);
+    }
+
+    pub(crate) fn parse(r: &mut Reader<'_, '_>) -> Option<Task> {
+        let resource = if r.has("Resource") {
+            r.string("Resource")
+        } else {
+            r.problem("missing required field Resource");
+            None
+        };
+        let (retry, catch) = parse_retry_catch(r);
+        let task = Task {
+            comment: r.string("Comment"),
+            resource: Value::Null,
+            input_path: r.path_or_null("InputPath"),
+            output_path: r.path_or_null("OutputPath"),
+            parameters: r.value("Parameters"),
+            result_selector: r.value("ResultSelector"),
+            result_path: r.path_or_null("ResultPath"),
+            timeout_seconds: r.uint("TimeoutSeconds"),
+            timeout_seconds_path: r.string("TimeoutSecondsPath"),
+            heartbeat_seconds: r.uint("HeartbeatSeconds"),
+            heartbeat_seconds_path: r.string("HeartbeatSecondsPath"),
+            credentials: r.value("Credentials"),
+            retry,
+            catch,
+            transition: r.transition(),
+        };
+        Some(Task { resource: resource?.into(), ..task })
+    }
+}
