@@ -1,4 +1,4 @@
-//! End-to-end tests of `deploy` and `destroy` against LocalStack (started by the test support
+//! End-to-end tests of `deploy`, `diff` and `destroy` against LocalStack (started by the test support
 //! when it is not running), with the small app in `tests/bin/deploy_fixture.rs`. Every test uses
 //! its own stack name, so they run in parallel and never see each other's stacks.
 
@@ -42,7 +42,10 @@ impl Fixture {
     /// terminal on stdin and no AWS settings inherited from the caller's environment.
     fn run(&self, variant: &str, args: &[&str]) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_deploy-fixture"));
-        cmd.args(args).args(["--local", "--progress", "events"]);
+        cmd.args(args).arg("--local");
+        if args.first().is_some_and(|c| *c != "diff") {
+            cmd.args(["--progress", "events"]);
+        }
         self.command(&mut cmd, variant)
     }
 
@@ -91,6 +94,13 @@ impl Drop for Fixture {
 fn create_noop_update_and_destroy() {
     let f = Fixture::new("lifecycle");
 
+    // Not deployed yet: everything is new.
+    let all_new = f.run("v1", &["diff", "--fail"]);
+    assert_eq!(all_new.code, Some(1), "--fail: differences exit 1: {}", all_new.text());
+    assert!(all_new.stdout.contains(&format!("Stack {}", f.stack)), "{}", all_new.text());
+    assert!(all_new.stdout.contains("[+] AWS::IAM::Role Role Role") && all_new.stdout.contains("[+] AWS::Logs::LogGroup Logs Logs"), "{}", all_new.text());
+    assert!(f.run("v1", &["diff"]).ok(), "without --fail, differences exit 0");
+
     let created = f.deploy("v1", &["--outputs-file", "out/outputs.json"]);
     assert!(created.ok(), "{}", created.text());
     assert!(created.stdout.contains(&format!("{}: creating a change set (CREATE)", f.stack)), "{}", created.text());
@@ -111,9 +121,18 @@ fn create_noop_update_and_destroy() {
     assert!(!noop.stdout.contains("change set"), "a no-op creates no change set: {}", noop.text());
     assert!(noop.elapsed < Duration::from_secs(2), "no-op deploy took {:?}", noop.elapsed);
 
+    let same = f.run("v1", &["diff", "--fail"]);
+    assert!(same.ok() && same.stdout.contains("There were no differences"), "{}", same.text());
+
     let forced = f.deploy("v1", &["--force"]);
     assert!(forced.ok(), "{}", forced.text());
     assert!(forced.stdout.contains("no changes (the change set was empty and has been deleted)"), "{}", forced.text());
+
+    let changes = f.run("v2", &["diff"]);
+    assert!(changes.ok(), "{}", changes.text());
+    let expected = "Resources\n[+] AWS::Logs::LogGroup AuditLogs AuditLogs\n[~] AWS::IAM::Role Role Role\n └─ [~] Description\n     ├─ [-] deploy fixture role\n     └─ [+] deploy fixture role (v2)\n";
+    assert!(changes.stdout.contains(expected), "exactly the change: {}", changes.text());
+    assert!(!changes.stdout.contains("IAM Statement Changes"), "{}", changes.text());
 
     let updated = f.deploy("v2", &["--parameters", "Fixture:Stage=prod", "--outputs-file", "outputs.json"]);
     assert!(updated.ok(), "{}", updated.text());
@@ -123,6 +142,9 @@ fn create_noop_update_and_destroy() {
     assert!(updated.stdout.contains("Modify  Role       AWS::IAM::Role"), "{}", updated.text());
     assert!(updated.stdout.contains(&format!("{}: updated (UPDATE_COMPLETE)", f.stack)), "{}", updated.text());
     assert_eq!(f.outputs("outputs.json")["StageName"], "prod");
+
+    let same = f.run("v2", &["diff", "--fail"]);
+    assert!(same.ok() && same.stdout.contains("There were no differences"), "{}", same.text());
 
     // A parameter not given keeps its deployed value: still a no-op.
     let noop = f.deploy("v2", &[]);
@@ -172,7 +194,9 @@ fn approval_needs_a_terminal_and_nothing_is_left_behind() {
     let refused = f.run("v1", &["deploy"]);
     assert_eq!(refused.code, Some(1), "{}", refused.text());
     assert!(refused.stdout.contains("Add     Role  AWS::IAM::Role"), "the changes are shown first: {}", refused.text());
-    assert!(refused.stderr.contains("needs approval (--require-approval broadening: permissions may widen (Role AWS::IAM::Role))"), "{}", refused.text());
+    let widening = "Role adds Allow sts:AssumeRole on ${Role.Arn} for Service:states.amazonaws.com";
+    assert!(refused.stdout.contains(&format!("permissions: {widening}")), "{}", refused.text());
+    assert!(refused.stderr.contains(&format!("needs approval (--require-approval broadening: IAM permissions widen ({widening}))")), "{}", refused.text());
     assert!(refused.stderr.contains("rerun with --require-approval never"), "{}", refused.text());
 
     let any = f.run("v1", &["deploy", "--require-approval", "any-change"]);

@@ -110,7 +110,7 @@ pub(crate) fn selection<'a>(assembly: &'a CloudAssembly, patterns: &[String], ex
     Ok(assembly.stacks_in_dependency_order().into_iter().filter(|s| ids.contains(&s.id.as_str())).collect())
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

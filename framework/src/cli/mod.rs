@@ -22,6 +22,8 @@
 
 #[cfg(feature = "deploy")]
 mod deploy;
+#[cfg(feature = "deploy")]
+mod diff;
 mod synth;
 mod yaml;
 
@@ -29,6 +31,8 @@ use std::process::ExitCode;
 
 #[cfg(feature = "deploy")]
 pub use deploy::{ConnectionArgs, DeployArgs, DestroyArgs};
+#[cfg(feature = "deploy")]
+pub use diff::DiffArgs;
 pub use synth::{LsArgs, SynthArgs};
 pub use yaml::to_yaml;
 
@@ -45,6 +49,10 @@ pub enum Command {
     /// Delete deployed stacks (feature `deploy`).
     #[cfg(feature = "deploy")]
     Destroy(DestroyArgs),
+    /// Compare the app's templates with the deployed stacks (or --template FILE); exit 0, or 1
+    /// with --fail when they differ (feature `deploy`).
+    #[cfg(feature = "deploy")]
+    Diff(DiffArgs),
 }
 
 impl Command {
@@ -57,6 +65,12 @@ impl Command {
             Command::Deploy(args) => deploy::deploy(app, args, &mut crate::deploy::Ui::terminal(args.progress)),
             #[cfg(feature = "deploy")]
             Command::Destroy(args) => deploy::destroy(app, args, &mut crate::deploy::Ui::terminal(args.progress)),
+            #[cfg(feature = "deploy")]
+            Command::Diff(args) => match diff::diff(app, args, &mut std::io::stdout().lock()) {
+                Ok(diff::Differences(true)) if args.fail => return ExitCode::FAILURE,
+                Ok(_) => Ok(()),
+                Err(e) => Err(e),
+            },
         };
         match result {
             Ok(()) => ExitCode::SUCCESS,
@@ -85,6 +99,9 @@ pub enum CliError {
     #[cfg(feature = "deploy")]
     #[error("{0}")]
     Deploy(#[from] crate::deploy::DeployError),
+    /// Options that do not go together.
+    #[error("{0}")]
+    Usage(String),
     /// A stack name given on the command line is not in the app.
     #[error("no stack matches {pattern:?}; the app has: {available}")]
     UnknownStack { pattern: String, available: String },

@@ -1,17 +1,14 @@
 //! `--require-approval never|any-change|broadening`: which changes a person must approve before
 //! they are executed, and asking them.
 //!
-//! Broadening is judged here from the change set: adding or modifying a resource of a type that
-//! grants permissions (IAM principals and policies, resource policies, security-group rules)
-//! counts as possibly broadening. That is conservative: a modification that only narrows a
-//! policy is asked about too. The template diff engine (`framework::diff`) knows statement by
-//! statement whether permissions widen; when it is available the deploy command can pass its
-//! verdict to [`decide`] instead of [`broadening_changes`]' (the seam is the `broadening`
-//! argument).
+//! Broadening is judged by the template diff engine ([`crate::diff`]) on the deployed and the new
+//! template, statement by statement, as `diff` shows it: an allowing IAM statement added, a
+//! restricting one removed, or a managed policy attached.
 
 use crate::deploy::change_set::ResourceChange;
 use crate::deploy::error::DeployError;
 use crate::deploy::ui::Ui;
+use crate::diff::{IamStatement, TemplateDiff};
 
 /// When to ask before executing a change set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -21,48 +18,35 @@ pub enum RequireApproval {
     Never,
     /// Ask for every change.
     AnyChange,
-    /// Ask when permissions may widen (the default).
+    /// Ask when IAM permissions widen (the default).
     #[default]
     Broadening,
 }
 
-/// Resource types whose addition or modification can grant permissions.
-const PERMISSION_TYPES: &[&str] = &[
-    "AWS::IAM::Role",
-    "AWS::IAM::Policy",
-    "AWS::IAM::ManagedPolicy",
-    "AWS::IAM::RolePolicy",
-    "AWS::IAM::User",
-    "AWS::IAM::UserPolicy",
-    "AWS::IAM::Group",
-    "AWS::IAM::GroupPolicy",
-    "AWS::IAM::UserToGroupAddition",
-    "AWS::IAM::InstanceProfile",
-    "AWS::IAM::AccessKey",
-    "AWS::Lambda::Permission",
-    "AWS::Lambda::LayerVersionPermission",
-    "AWS::SNS::TopicPolicy",
-    "AWS::SQS::QueuePolicy",
-    "AWS::S3::BucketPolicy",
-    "AWS::KMS::Key",
-    "AWS::KMS::Grant",
-    "AWS::Events::EventBusPolicy",
-    "AWS::Logs::ResourcePolicy",
-    "AWS::SecretsManager::ResourcePolicy",
-    "AWS::ECR::Repository",
-    "AWS::EC2::SecurityGroup",
-    "AWS::EC2::SecurityGroupIngress",
-    "AWS::EC2::SecurityGroupEgress",
-    "AWS::ApiGateway::RestApi",
-];
+fn describe_statement(verb: &str, s: &IamStatement) -> String {
+    if let Some(text) = &s.unparsed {
+        return format!("{} {verb} statement {text}", s.source);
+    }
+    let mut d = format!("{} {verb} {} {}", s.source, s.effect.as_str(), s.actions.render().replace('\n', ","));
+    let resources = s.resources.render().replace('\n', ",");
+    if !resources.is_empty() {
+        d.push_str(&format!(" on {resources}"));
+    }
+    let principals = s.principals.render().replace('\n', ",");
+    if !principals.is_empty() {
+        d.push_str(&format!(" for {principals}"));
+    }
+    d
+}
 
-/// The changes that may widen permissions: additions and modifications of permission-bearing
-/// resources (removals only take permissions away).
-pub fn broadening_changes(changes: &[ResourceChange]) -> Vec<&ResourceChange> {
-    changes
-        .iter()
-        .filter(|c| c.action != "Remove" && PERMISSION_TYPES.contains(&c.resource_type.as_str()))
-        .collect()
+/// What in a template diff widens permissions, one description each (empty = nothing).
+pub fn broadening(diff: &TemplateDiff) -> Vec<String> {
+    let iam = &diff.iam;
+    let mut out: Vec<String> = Vec::new();
+    out.extend(iam.added.iter().filter(|s| s.is_unknown() || !s.is_negative()).map(|s| describe_statement("adds", s)));
+    out.extend(iam.removed.iter().filter(|s| s.is_unknown() || s.is_negative()).map(|s| describe_statement("removes", s)));
+    out.extend(iam.managed_added.iter().map(|m| format!("{} attaches {}", m.identity, m.policy_arn)));
+    out
 }
 
 /// Whether to ask, and why.
@@ -74,16 +58,15 @@ pub enum Decision {
     Ask(String),
 }
 
-/// Decides for one stack's changes; `broadening` names the changes that may widen permissions.
-pub fn decide(level: RequireApproval, changes: &[ResourceChange], broadening: &[&ResourceChange]) -> Decision {
+/// Decides for one stack's changes; `broadening` describes what widens permissions.
+pub fn decide(level: RequireApproval, changes: &[ResourceChange], broadening: &[String]) -> Decision {
     match level {
         RequireApproval::Never => Decision::Proceed,
         _ if changes.is_empty() => Decision::Proceed,
         RequireApproval::AnyChange => Decision::Ask(format!("--require-approval any-change: {} change(s)", changes.len())),
         RequireApproval::Broadening if broadening.is_empty() => Decision::Proceed,
         RequireApproval::Broadening => {
-            let ids: Vec<String> = broadening.iter().map(|c| format!("{} {}", c.logical_id, c.resource_type)).collect();
-            Decision::Ask(format!("--require-approval broadening: permissions may widen ({})", ids.join(", ")))
+            Decision::Ask(format!("--require-approval broadening: IAM permissions widen ({})", broadening.join("; ")))
         }
     }
 }
@@ -112,6 +95,8 @@ pub fn confirm(decision: &Decision, stack: &str, action: &'static str, ui: &mut 
 mod tests {
     use super::*;
     use crate::deploy::ui::{ProgressMode, ScriptedPrompt, Ui};
+    use crate::diff::diff_templates;
+    use serde_json::json;
 
     fn change(action: &str, ty: &str) -> ResourceChange {
         ResourceChange { action: action.into(), logical_id: "X".into(), resource_type: ty.into(), ..Default::default() }
@@ -120,18 +105,34 @@ mod tests {
     #[test]
     fn decisions_per_level() {
         let plain = [change("Add", "AWS::Logs::LogGroup")];
-        let iam = [change("Add", "AWS::Logs::LogGroup"), change("Modify", "AWS::IAM::Policy")];
-        let removal = [change("Remove", "AWS::IAM::Role")];
-
-        assert_eq!(decide(RequireApproval::Never, &iam, &broadening_changes(&iam)), Decision::Proceed);
-        assert_eq!(decide(RequireApproval::Broadening, &plain, &broadening_changes(&plain)), Decision::Proceed);
-        assert_eq!(decide(RequireApproval::Broadening, &removal, &broadening_changes(&removal)), Decision::Proceed, "removing a role narrows");
-        match decide(RequireApproval::Broadening, &iam, &broadening_changes(&iam)) {
-            Decision::Ask(why) => assert!(why.contains("X AWS::IAM::Policy") && !why.contains("LogGroup"), "{why}"),
+        let widening = vec!["Role adds Allow sts:AssumeRole".to_string()];
+        assert_eq!(decide(RequireApproval::Never, &plain, &widening), Decision::Proceed);
+        assert_eq!(decide(RequireApproval::Broadening, &plain, &[]), Decision::Proceed);
+        match decide(RequireApproval::Broadening, &plain, &widening) {
+            Decision::Ask(why) => assert!(why.contains("IAM permissions widen (Role adds Allow sts:AssumeRole)"), "{why}"),
             d => panic!("{d:?}"),
         }
         assert!(matches!(decide(RequireApproval::AnyChange, &plain, &[]), Decision::Ask(_)));
         assert_eq!(decide(RequireApproval::AnyChange, &[], &[]), Decision::Proceed);
+        assert_eq!(decide(RequireApproval::Broadening, &[], &widening), Decision::Proceed, "no change, nothing to approve");
+    }
+
+    fn role(statements: serde_json::Value) -> serde_json::Value {
+        json!({"Resources": {"Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Statement": statements}}}}})
+    }
+
+    #[test]
+    fn broadening_comes_from_the_template_diff() {
+        let allow = json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "states.amazonaws.com"}});
+        let deny = json!({"Effect": "Deny", "Action": "sts:AssumeRole", "Principal": {"AWS": "*"}});
+        let created = broadening(&diff_templates(&json!({}), &role(json!([allow.clone()]))));
+        assert_eq!(created, ["Role adds Allow sts:AssumeRole on ${Role.Arn} for Service:states.amazonaws.com"]);
+        assert!(broadening(&diff_templates(&role(json!([allow.clone()])), &role(json!([])))).is_empty(), "a removal narrows");
+        let lifted = broadening(&diff_templates(&role(json!([allow.clone(), deny.clone()])), &role(json!([allow]))));
+        assert_eq!(lifted.len(), 1);
+        assert!(lifted[0].starts_with("Role removes Deny sts:AssumeRole"), "{lifted:?}");
+        let logs = json!({"Resources": {"L": {"Type": "AWS::Logs::LogGroup"}}});
+        assert!(broadening(&diff_templates(&json!({}), &logs)).is_empty());
     }
 
     #[test]

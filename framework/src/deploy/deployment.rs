@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::deploy::approval::{broadening_changes, confirm, decide, RequireApproval};
+use crate::deploy::approval::{broadening, confirm, decide, Decision, RequireApproval};
 use crate::deploy::change_set::{self, template_body, ChangeSetRequest, ChangeSetResult};
 use crate::deploy::client::CfnClient;
 use crate::deploy::destroy::delete_and_wait;
@@ -17,6 +17,7 @@ use crate::deploy::root_cause::root_cause;
 use crate::deploy::stack::{describe, deployed_template, set_termination_protection, DeployedStack, StackOutput};
 use crate::deploy::status::{advice, Operation, Outcome, StackCondition};
 use crate::deploy::ui::Ui;
+use crate::diff::diff_templates;
 use crate::StackArtifact;
 
 /// Options of a deployment.
@@ -125,6 +126,8 @@ pub async fn deploy_stack(
     let name = artifact.stack_name.as_str();
     let body = template_body(artifact)?;
     let mut existing = describe(cfn, name).await?;
+    // The deployed template, once read (for the no-op check and the approval diff).
+    let mut deployed: Option<serde_json::Value> = None;
     if let Some(stack) = &mut existing {
         match stack.condition() {
             StackCondition::Busy => return Err(DeployError::StackBusy { stack: name.to_string(), status: stack.status.clone() }),
@@ -142,8 +145,8 @@ pub async fn deploy_stack(
                 existing = None;
             }
             StackCondition::Deployed if !opts.force => {
-                let deployed = deployed_template(cfn, &stack.stack_id).await?;
-                let why = differences(stack, deployed.as_ref(), &artifact.template, given, &artifact.tags);
+                deployed = deployed_template(cfn, &stack.stack_id).await?;
+                let why = differences(stack, deployed.as_ref(), &artifact.template(), given, &artifact.tags);
                 if why.is_empty() {
                     ui.say(format!("{name}: no changes (template, parameters and tags as deployed; --force deploys anyway)"));
                     sync_termination_protection(cfn, ui, artifact, stack).await?;
@@ -162,7 +165,7 @@ pub async fn deploy_stack(
             stack_name: name,
             create,
             template_body: &body,
-            template: &artifact.template,
+            template: &artifact.template(),
             parameters: change_set_parameters(artifact, given, existing.as_ref()),
             tags: &artifact.tags,
         },
@@ -188,7 +191,26 @@ pub async fn deploy_stack(
     for line in change_set::render_changes(&changes, Some(artifact)) {
         ui.say(line);
     }
-    let decision = decide(opts.require_approval, &changes, &broadening_changes(&changes));
+    let widening = match opts.require_approval {
+        RequireApproval::Broadening => {
+            let old = match (&existing, deployed.take()) {
+                (_, Some(t)) => t,
+                // Only a stack with resources has a template worth comparing with.
+                (Some(s), None) if s.condition() == StackCondition::Deployed => {
+                    deployed_template(cfn, &s.stack_id).await?.unwrap_or_else(|| serde_json::json!({}))
+                }
+                _ => serde_json::json!({}),
+            };
+            broadening(&diff_templates(&old, &artifact.template()))
+        }
+        _ => Vec::new(),
+    };
+    let decision = decide(opts.require_approval, &changes, &widening);
+    if let Decision::Ask(_) = decision {
+        for line in &widening {
+            ui.say(format!("  permissions: {line}"));
+        }
+    }
     if let Err(e) = confirm(&decision, name, "deployment", ui) {
         let _ = change_set::delete(cfn, name, &cs).await;
         if created_empty_stack {

@@ -56,7 +56,7 @@ impl std::fmt::Display for ParameterAssignment {
 }
 
 fn declared(artifact: &StackArtifact) -> Vec<&str> {
-    artifact.template.get("Parameters").and_then(|p| p.as_object()).map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default()
+    artifact.template().get("Parameters").and_then(|p| p.as_object()).map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default()
 }
 
 fn names_stack(assignment: &ParameterAssignment, artifact: &StackArtifact) -> bool {

@@ -138,3 +138,19 @@ pub async fn set_termination_protection(cfn: &CfnClient, stack: &DeployedStack, 
     .map_err(|e| api_error("UpdateTerminationProtection", &stack.stack_name, &e))?;
     Ok(())
 }
+
+/// The template a deployment would change, for `diff`: the deployed one, or `{}` when the stack
+/// does not exist, was never executed (`REVIEW_IN_PROGRESS`) or only failed to be created (its
+/// resources are gone, the next deployment creates it anew).
+pub async fn current_template(cfn: &CfnClient, stack_name: &str) -> Result<serde_json::Value, DeployError> {
+    let empty = serde_json::Value::Object(serde_json::Map::new());
+    let Some(stack) = describe(cfn, stack_name).await? else { return Ok(empty) };
+    match stack.condition() {
+        StackCondition::Missing | StackCondition::ReviewInProgress | StackCondition::FailedCreate => Ok(empty),
+        _ => deployed_template(cfn, &stack.stack_id).await?.ok_or_else(|| DeployError::Api {
+            operation: "GetTemplate",
+            stack: stack_name.to_string(),
+            message: "the deployed template is not JSON (YAML templates are not compared)".into(),
+        }),
+    }
+}
