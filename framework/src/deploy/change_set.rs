@@ -17,7 +17,7 @@ pub const TEMPLATE_BODY_LIMIT: usize = 51_200;
 
 /// The template as sent: minified JSON, checked against the inline size limit.
 pub fn template_body(artifact: &StackArtifact) -> Result<String, DeployError> {
-    let body = serde_json::to_string(&artifact.template()).unwrap_or_default();
+    let body = serde_json::to_string(artifact.template()).unwrap_or_default();
     if body.len() > TEMPLATE_BODY_LIMIT {
         return Err(DeployError::TemplateTooLarge { stack: artifact.stack_name.clone(), bytes: body.len(), limit: TEMPLATE_BODY_LIMIT });
     }

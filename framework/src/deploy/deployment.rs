@@ -146,7 +146,7 @@ pub async fn deploy_stack(
             }
             StackCondition::Deployed if !opts.force => {
                 deployed = deployed_template(cfn, &stack.stack_id).await?;
-                let why = differences(stack, deployed.as_ref(), &artifact.template(), given, &artifact.tags);
+                let why = differences(stack, deployed.as_ref(), artifact.template(), given, &artifact.tags);
                 if why.is_empty() {
                     ui.say(format!("{name}: no changes (template, parameters and tags as deployed; --force deploys anyway)"));
                     sync_termination_protection(cfn, ui, artifact, stack).await?;
@@ -165,7 +165,7 @@ pub async fn deploy_stack(
             stack_name: name,
             create,
             template_body: &body,
-            template: &artifact.template(),
+            template: artifact.template(),
             parameters: change_set_parameters(artifact, given, existing.as_ref()),
             tags: &artifact.tags,
         },
@@ -201,7 +201,7 @@ pub async fn deploy_stack(
                 }
                 _ => serde_json::json!({}),
             };
-            broadening(&diff_templates(&old, &artifact.template()))
+            broadening(&diff_templates(&old, artifact.template()))
         }
         _ => Vec::new(),
     };
@@ -242,7 +242,7 @@ pub async fn deploy_stack(
             stack: name.to_string(),
             status: finished.status,
             status_reason: finished.status_reason,
-            root_cause: root_cause(&log.events, name, Some(artifact)),
+            root_cause: root_cause(&log.events, name, Some(artifact)).map(Box::new),
         }),
     }
 }

@@ -135,7 +135,7 @@ pub(crate) async fn delete_and_wait(
                     stack: stack.stack_name.clone(),
                     status: finished.status,
                     status_reason: finished.status_reason,
-                    root_cause: root_cause(&events, &stack.stack_name, artifact),
+                    root_cause: root_cause(&events, &stack.stack_name, artifact).map(Box::new),
                 })
             }
         }

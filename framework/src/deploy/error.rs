@@ -95,7 +95,7 @@ pub enum DeployError {
         /// The stack's status reason.
         status_reason: Option<String>,
         /// The first failed resource event.
-        root_cause: Option<RootCause>,
+        root_cause: Option<Box<RootCause>>,
     },
     /// Writing the outputs file failed.
     #[error("cannot write {path}: {source}")]
@@ -112,7 +112,7 @@ fn reason_suffix(reason: &Option<String>) -> String {
     reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default()
 }
 
-fn failure_message(stack: &str, status: &str, reason: &Option<String>, root: &Option<RootCause>) -> String {
+fn failure_message(stack: &str, status: &str, reason: &Option<String>, root: &Option<Box<RootCause>>) -> String {
     let mut s = String::new();
     if let Some(root) = root {
         s.push_str(&format!("{root}\n"));
