@@ -2,7 +2,7 @@
 //! has computed it, read its resource changes, then execute or delete it.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use aws_sdk_cloudformation::types::{Capability, ChangeSetStatus, ChangeSetType, Parameter, Tag};
 
@@ -142,7 +142,7 @@ pub async fn wait(cfn: &CfnClient, stack_name: &str, cs: &ChangeSet) -> Result<C
                 }
                 return Err(DeployError::ChangeSetFailed { stack: stack_name.to_string(), reason });
             }
-            _ => tokio::time::sleep(schedule.next(false).min(Duration::from_millis(500))).await,
+            _ => tokio::time::sleep(schedule.next(false)).await,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Stack events: reading the new ones of an operation, showing them live (one line per event or
 //! a progress bar), and following an operation to its terminal status.
 //!
-//! Polling starts every 250 ms and backs off to 1 s while nothing happens (reset on activity),
+//! Polling starts at 100 ms, is 250 ms after activity and backs off to 1 s while nothing happens,
 //! so a deployment ends within about a second of CloudFormation finishing it, where the awscli's
 //! waiter polls every 30 s.
 
@@ -131,27 +131,30 @@ impl EventLog {
     }
 }
 
-/// The polling interval: 250 ms after activity, doubling to at most 1 s while idle.
+/// The polling interval: 100 ms at first (a fast backend is done almost at once), 250 ms after
+/// activity, doubling to at most 1 s while idle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PollSchedule {
     current: Duration,
 }
 
 impl PollSchedule {
-    /// The shortest interval.
+    /// The first interval.
+    pub const FIRST: Duration = Duration::from_millis(100);
+    /// The interval after activity.
     pub const MIN: Duration = Duration::from_millis(250);
     /// The longest interval.
     pub const MAX: Duration = Duration::from_secs(1);
 
-    /// A schedule at its shortest interval.
+    /// A fresh schedule.
     pub fn new() -> PollSchedule {
-        PollSchedule { current: Self::MIN }
+        PollSchedule { current: Self::FIRST }
     }
 
-    /// The next wait: back to the shortest after activity, else twice the last one (capped).
+    /// The next wait: 250 ms after activity, else twice the last one (capped at 1 s).
     pub fn next(&mut self, activity: bool) -> Duration {
         let wait = if activity { Self::MIN } else { self.current };
-        self.current = if activity { Self::MIN } else { (self.current * 2).min(Self::MAX) };
+        self.current = (wait * 2).min(Self::MAX);
         wait
     }
 }
@@ -314,9 +317,8 @@ mod tests {
     #[test]
     fn polling_backs_off_to_one_second_and_resets_on_activity() {
         let mut s = PollSchedule::new();
-        let waits: Vec<u128> = [false, false, false, false, true, false].iter().map(|a| s.next(*a).as_millis()).collect();
-        assert_eq!(waits, [250, 500, 1000, 1000, 250, 250]);
-        assert_eq!(s.next(false).as_millis(), 500);
+        let waits: Vec<u128> = [false, false, false, false, false, true, false, false].iter().map(|a| s.next(*a).as_millis()).collect();
+        assert_eq!(waits, [100, 200, 400, 800, 1000, 250, 500, 1000]);
     }
 
     #[test]
