@@ -193,6 +193,46 @@ mod tests {
         assert_eq!(classify_parts(FailureKind::Dispatch { user: true }, None, None), ErrorClass::Permanent);
     }
 
+    type Error = SdkError<aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksError, aws_sdk_cloudformation::config::http::HttpResponse>;
+
+    fn run<T>(f: impl Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(f)
+    }
+
+    fn quick() -> RetryPolicy {
+        RetryPolicy { max_attempts: 4, transient_base: Duration::from_millis(1), throttling_base: Duration::from_millis(1), max_delay: Duration::from_millis(2) }
+    }
+
+    #[test]
+    fn transient_failures_are_retried_until_success_or_the_last_attempt() {
+        let mut calls = 0;
+        let result: Result<&str, Error> = run(with_retry(&quick(), || {
+            calls += 1;
+            let n = calls;
+            async move { if n < 3 { Err(SdkError::timeout_error("slow")) } else { Ok("done") } }
+        }));
+        assert_eq!((result.unwrap(), calls), ("done", 3));
+
+        let mut calls = 0;
+        let result: Result<(), Error> = run(with_retry(&quick(), || {
+            calls += 1;
+            async { Err(SdkError::timeout_error("always slow")) }
+        }));
+        assert!(result.is_err());
+        assert_eq!(calls, 4, "max_attempts in all");
+    }
+
+    #[test]
+    fn permanent_failures_are_not_retried() {
+        let mut calls = 0;
+        let result: Result<(), Error> = run(with_retry(&quick(), || {
+            calls += 1;
+            async { Err(SdkError::construction_failure("bad input")) }
+        }));
+        assert!(result.is_err());
+        assert_eq!(calls, 1);
+    }
+
     #[test]
     fn backoff_doubles_is_capped_and_jittered() {
         let p = RetryPolicy::default();
