@@ -226,3 +226,14 @@ fn termination_protection_follows_the_app() {
     let destroyed = f.run("v1", &["destroy", "--force"]);
     assert!(destroyed.ok(), "{}", destroyed.text());
 }
+
+#[test]
+fn invalid_template_is_rejected_before_anything_is_created() {
+    let f = Fixture::new("invalid");
+    let rejected = f.deploy("unresolved", &[]);
+    assert_eq!(rejected.code, Some(1), "{}", rejected.text());
+    assert!(rejected.stderr.contains(&format!("CreateChangeSet failed for stack {}: ValidationError: ", f.stack)), "{}", rejected.text());
+    assert!(rejected.stderr.contains("Unresolved resource dependencies [Nope]"), "{}", rejected.text());
+    let fixed = f.deploy("v1", &[]);
+    assert!(fixed.ok() && fixed.stdout.contains("creating a change set (CREATE)"), "{}", fixed.text());
+}

@@ -5,7 +5,8 @@
 //! - `v1`: the base app;
 //! - `v2`: the role's description changed and a second log group added (an update);
 //! - `broken`: v1 plus a state machine whose definition is invalid (LocalStack and AWS reject it);
-//! - `protected`: v1 with termination protection on.
+//! - `protected`: v1 with termination protection on;
+//! - `unresolved`: v1 with a `Ref` to a resource that does not exist (an invalid template).
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -36,6 +37,10 @@ fn build(variant: &str, stack_name: &str) -> App {
     stack.set_removal_policy(logs, RemovalPolicy::Retain);
     if variant == "v2" {
         CfnResource::new("AWS::Logs::LogGroup").property("RetentionInDays", 1).add(&mut *stack, "AuditLogs");
+    }
+    if variant == "unresolved" {
+        // A Ref to a resource that does not exist, through the escape hatch: the template is invalid.
+        stack.add_property_override(role, "Description", json!({"Ref": "Nope"}));
     }
     if variant == "broken" {
         let workflow = stack.construct("Workflow");

@@ -114,6 +114,20 @@ async fn sync_termination_protection(cfn: &CfnClient, ui: &mut Ui, artifact: &St
     Ok(())
 }
 
+/// Deletes a change set that will not be executed and, when this run created its stack (still
+/// `REVIEW_IN_PROGRESS`, without resources), that stack too. Best effort: the error that led here
+/// is the one reported.
+async fn discard(cfn: &CfnClient, name: &str, cs: &change_set::ChangeSet, created_empty_stack: bool) {
+    let _ = change_set::delete(cfn, name, cs).await;
+    if created_empty_stack {
+        if let Ok(Some(s)) = describe(cfn, &cs.stack_id).await {
+            if s.condition() == StackCondition::ReviewInProgress {
+                let _ = crate::deploy::stack::start_delete(cfn, &s).await;
+            }
+        }
+    }
+}
+
 /// Deploys one stack.
 pub async fn deploy_stack(
     cfn: &CfnClient,
@@ -183,7 +197,7 @@ pub async fn deploy_stack(
             return Ok(finish(ui, artifact, StackChange::Unchanged, &stack, t0));
         }
         Err(e) => {
-            let _ = change_set::delete(cfn, name, &cs).await;
+            discard(cfn, name, &cs, created_empty_stack).await;
             return Err(e);
         }
     };
@@ -212,14 +226,7 @@ pub async fn deploy_stack(
         }
     }
     if let Err(e) = confirm(&decision, name, "deployment", ui) {
-        let _ = change_set::delete(cfn, name, &cs).await;
-        if created_empty_stack {
-            if let Ok(Some(s)) = describe(cfn, &cs.stack_id).await {
-                if s.condition() == StackCondition::ReviewInProgress {
-                    let _ = crate::deploy::stack::start_delete(cfn, &s).await;
-                }
-            }
-        }
+        discard(cfn, name, &cs, created_empty_stack).await;
         return Err(e);
     }
     let before = describe(cfn, &cs.stack_id).await?.unwrap_or_else(|| DeployedStack {
