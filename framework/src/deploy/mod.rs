@@ -7,7 +7,7 @@
 //! settles, then prints (and optionally writes) its outputs. A stack left in
 //! `ROLLBACK_COMPLETE` by a failed creation is deleted and created again; a busy stack is
 //! reported and left alone; a failure reports the first failed resource with its construct path.
-//! [`destroy`] deletes stacks (dependents first) after confirmation and reports the resources
+//! [`destroy()`] deletes stacks (dependents first) after confirmation and reports the resources
 //! their `DeletionPolicy` kept.
 //!
 //! ```no_run
