@@ -17,8 +17,11 @@ use crate::value::Value;
 pub struct StringRule {
     min: usize,
     max: usize,
-    chars: Option<(fn(char) -> bool, &'static str)>,
+    chars: Option<CharRule>,
 }
+
+/// Which characters are allowed, and how to say so.
+type CharRule = (fn(char) -> bool, &'static str);
 
 impl StringRule {
     /// Length between `min` and `max` characters, inclusive.

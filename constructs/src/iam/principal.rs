@@ -80,15 +80,11 @@ impl Principal {
                     out.push(format!("service principal {s:?} must look like \"states.amazonaws.com\""));
                 }
             }
-            Principal::Account(Value::String(id)) => {
-                if id.len() != 12 || !id.chars().all(|c| c.is_ascii_digit()) {
-                    out.push(format!("account principal {id:?} must be a 12-digit account id"));
-                }
+            Principal::Account(Value::String(id)) if id.len() != 12 || !id.chars().all(|c| c.is_ascii_digit()) => {
+                out.push(format!("account principal {id:?} must be a 12-digit account id"));
             }
-            Principal::Arn(Value::String(arn)) => {
-                if !arn.starts_with("arn:") {
-                    out.push(format!("principal ARN {arn:?} must start with \"arn:\""));
-                }
+            Principal::Arn(Value::String(arn)) if !arn.starts_with("arn:") => {
+                out.push(format!("principal ARN {arn:?} must start with \"arn:\""));
             }
             _ => {}
         }

@@ -106,10 +106,8 @@ impl Stack {
     /// A scope for building children of `parent` (a node of this stack).
     pub fn at(&mut self, parent: impl AsNode) -> Scope<'_> {
         let parent = parent.node();
-        let idx = match self.check_own(parent, "scope") {
-            Some(i) => i,
-            None => 0,
-        };
+        // A foreign handle is recorded as a problem; building continues at the root.
+        let idx = self.check_own(parent, "scope").unwrap_or_default();
         Scope { stack: self, parent: idx }
     }
 

@@ -49,7 +49,7 @@ fn from_stack_takes_the_synthesized_template() {
     assert_eq!(t, Template::from_artifact(assembly.stack("Stack").unwrap()));
     assert_eq!(t.to_json(), assembly.stack("Stack").unwrap().template());
     assert_eq!(t.clone().into_json()["Resources"]["Role1ABCC5F0"]["Type"], "AWS::IAM::Role");
-    assert_eq!(Template::parse(&assembly.stack("Stack").unwrap().template_text()).unwrap(), t);
+    assert_eq!(Template::parse(assembly.stack("Stack").unwrap().template_text()).unwrap(), t);
     let err = Template::parse("{oops").unwrap_err();
     assert!(err.message().starts_with("the template is not valid JSON: "), "{err}");
 }
@@ -75,8 +75,8 @@ fn from_stack_reports_synth_problems_and_unknown_stacks() {
 
 fn app_with_two_stacks() -> App {
     let mut app = App::new();
-    app.add_stack("A");
-    app.add_stack("B");
+    CfnResource::new("AWS::SNS::Topic").add(app.add_stack("A"), "Topic");
+    CfnResource::new("AWS::SNS::Topic").add(app.add_stack("B"), "Topic");
     app
 }
 
