@@ -23,17 +23,50 @@ pub const RESOURCES_PER_PATTERN: usize = 7;
 /// The most resources a benchmark stack holds (CloudFormation allows 500).
 pub const MAX_RESOURCES_PER_STACK: usize = 450;
 
+/// Environment variable naming the CloudFormation stack (default [`STACK_ID`]), so that several
+/// copies of the flagship can be deployed side by side (tests, personal stacks).
+pub const STACK_NAME_ENV: &str = "EVENT_SFN_DEMO_STACK_NAME";
+
+/// Variations of the flagship app.
+#[derive(Debug, Clone)]
+pub struct FlagshipOptions {
+    /// CloudFormation stack name (the construct id, and so the logical IDs, stay the same).
+    pub stack_name: Option<String>,
+    /// The state machine definition.
+    pub definition: constructs::stepfunctions::asl::Definition,
+}
+
+impl Default for FlagshipOptions {
+    fn default() -> Self {
+        FlagshipOptions { stack_name: None, definition: pattern::definition() }
+    }
+}
+
+impl FlagshipOptions {
+    /// The defaults, with the stack name from [`STACK_NAME_ENV`] when it is set.
+    pub fn from_env() -> FlagshipOptions {
+        let stack_name = std::env::var(STACK_NAME_ENV).ok().filter(|s| !s.is_empty());
+        FlagshipOptions { stack_name, ..FlagshipOptions::default() }
+    }
+}
+
 /// The flagship app: one stack with the pattern at its root.
 pub fn flagship_app() -> App {
+    flagship_app_with(FlagshipOptions::default())
+}
+
+/// The flagship app, varied.
+pub fn flagship_app_with(options: FlagshipOptions) -> App {
     let mut app = App::new();
     let stack = app.add_stack_with(
         STACK_ID,
         StackProps {
+            stack_name: options.stack_name,
             description: Some("EventBridge rule starting a Step Functions state machine that routes on $.detail.Path".into()),
             ..Default::default()
         },
     );
-    RoutedStateMachine::build(stack, "");
+    RoutedStateMachine::build_with(stack, "", options.definition);
     app
 }
 

@@ -14,6 +14,6 @@ struct Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let app = app::flagship_app();
+    let app = app::flagship_app_with(app::FlagshipOptions::from_env());
     cli.command.run(&app)
 }

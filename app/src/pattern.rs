@@ -61,6 +61,11 @@ impl RoutedStateMachine {
     /// template.resource_count_is("AWS::StepFunctions::StateMachine", 1);
     /// ```
     pub fn build<'a>(scope: impl Into<Scope<'a>>, output_prefix: &str) -> RoutedStateMachine {
+        RoutedStateMachine::build_with(scope, output_prefix, definition())
+    }
+
+    /// [`build`](Self::build) with another state machine definition.
+    pub fn build_with<'a>(scope: impl Into<Scope<'a>>, output_prefix: &str, definition: Definition) -> RoutedStateMachine {
         let mut scope = scope.into();
         let name_suffix = {
             let path = scope.stack_ref().path(scope.parent());
@@ -71,7 +76,7 @@ impl RoutedStateMachine {
             .log_group_name(Value::sub(format!("/aws/vendedlogs/states/${{AWS::StackName}}-{name_suffix}")))
             .build(scope.reborrow(), "LogGroup");
         let state_machine = StateMachine::builder()
-            .definition(definition())
+            .definition(definition)
             .logs(LogOptions::new(log_group.arn()).level(LogLevel::All).include_execution_data(true))
             .build(scope.reborrow(), "StateMachine");
         let rule = Rule::builder()
