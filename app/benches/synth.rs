@@ -115,7 +115,7 @@ fn report(what: &str, s: &Stats, target: Option<Duration>) {
         None => String::new(),
     };
     println!(
-        "| {what} | median {} | p95 {} | min {} ({} runs) | {verdict} |",
+        "| {what} | {} | {} | {} ({} runs) | {verdict} |",
         ms(s.median),
         ms(s.p95),
         ms(s.min),

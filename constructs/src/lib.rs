@@ -5,6 +5,11 @@
 //! whose mutations (grants) go through the stack.
 
 pub mod events;
+/// The README's example, compiled and run as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExample;
+
 pub mod iam;
 pub mod logs;
 pub mod stepfunctions;

@@ -111,7 +111,7 @@ mod tests {
     fn app() -> App {
         let mut app = App::new();
         CfnResource::new("AWS::SNS::Topic").property("TopicName", "on").add(app.add_stack("One"), "Topic");
-        app.add_stack("Two");
+        CfnResource::new("AWS::SNS::Topic").add(app.add_stack("Two"), "Topic");
         app
     }
 

@@ -181,10 +181,23 @@ fn validate_stack(stack: &Stack, paths: &[String], problems: &mut Vec<Problem>) 
             });
         }
     }
+    let mut resources = 0;
     for (i, node) in stack.nodes.iter().enumerate() {
         if let NodeKind::Resource(res) = &node.kind {
+            resources += 1;
             res.spec.validate(&mut Validator::new(&paths[i], problems));
         }
+    }
+    if resources == 0 {
+        problems.push(Problem {
+            path: stack.id().to_string(),
+            message: "the stack has no resources; CloudFormation requires at least one (add a construct or remove the stack)".into(),
+        });
+    } else if resources > 500 {
+        problems.push(Problem {
+            path: stack.id().to_string(),
+            message: format!("the stack has {resources} resources; CloudFormation allows at most 500 (split it into several stacks)"),
+        });
     }
 }
 

@@ -7,13 +7,18 @@ use crate::validation::Problem;
 /// The root of the construct tree. Owns its stacks.
 ///
 /// ```
-/// use framework::App;
+/// use framework::{App, CfnResource};
 /// let mut app = App::new();
-/// app.add_stack("One");
-/// app.add_stack("Two");
+/// CfnResource::new("AWS::SNS::Topic").add(app.add_stack("One"), "Topic");
+/// CfnResource::new("AWS::SNS::Topic").add(app.add_stack("Two"), "Topic");
 /// app.add_stack_dependency("Two", "One");
 /// let assembly = app.synth().unwrap();
-/// assert_eq!(assembly.stacks.len(), 2);
+/// let order: Vec<&str> = assembly.stacks_in_dependency_order().iter().map(|s| s.id.as_str()).collect();
+/// assert_eq!(order, ["One", "Two"]);
+///
+/// let mut empty = App::new();
+/// empty.add_stack("Empty");
+/// assert!(empty.synth().unwrap_err().problems().has("Empty", "no resources"));
 /// ```
 #[derive(Debug)]
 pub struct App {

@@ -75,8 +75,8 @@ fn from_stack_reports_synth_problems_and_unknown_stacks() {
 
 fn app_with_two_stacks() -> App {
     let mut app = App::new();
-    app.add_stack("A");
-    app.add_stack("B");
+    CfnResource::new("AWS::SNS::Topic").add(app.add_stack("A"), "Topic");
+    CfnResource::new("AWS::SNS::Topic").add(app.add_stack("B"), "Topic");
     app
 }
 
