@@ -95,7 +95,7 @@ mod tests {
     fn app(name: &str) -> App {
         let mut app = App::new();
         CfnResource::new("AWS::SNS::Topic").property("TopicName", name).add(app.add_stack("S"), "Topic");
-        app.add_stack("Other");
+        CfnResource::new("AWS::SNS::Topic").add(app.add_stack("Other"), "Topic");
         app
     }
 
