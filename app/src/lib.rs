@@ -25,11 +25,23 @@ pub const MAX_RESOURCES_PER_STACK: usize = 450;
 
 /// The flagship app: one stack with the pattern at its root.
 pub fn flagship_app() -> App {
+    flagship_app_named(None)
+}
+
+/// The flagship app with its stack deployed under another CloudFormation stack name (the
+/// construct id, and so the template, stay the same): for tests that deploy copies side by side.
+///
+/// ```
+/// let assembly = app::flagship_app_named(Some("demo-copy-1")).synth().unwrap();
+/// assert_eq!(assembly.stacks[0].stack_name, "demo-copy-1");
+/// ```
+pub fn flagship_app_named(stack_name: Option<&str>) -> App {
     let mut app = App::new();
     let stack = app.add_stack_with(
         STACK_ID,
         StackProps {
             description: Some("EventBridge rule starting a Step Functions state machine that routes on $.detail.Path".into()),
+            stack_name: stack_name.map(str::to_string),
             ..Default::default()
         },
     );

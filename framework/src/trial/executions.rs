@@ -183,14 +183,14 @@ impl<'a> Finder<'a> {
 }
 
 /// Polls an execution (DescribeExecution) until it has ended or `deadline` passes; returns its
-/// last description.
+/// last description (an execution not seen ended is described once more, even past the
+/// deadline, since finding other events' executions may have used up the time).
 pub async fn follow(sfn: &aws_sdk_sfn::Client, execution: &Execution, deadline: Instant) -> Result<Execution, TrialError> {
     let mut current = execution.clone();
     let mut backoff = Backoff::default();
-    while !current.finished() {
-        if !backoff.wait(deadline).await {
-            break;
-        }
+    let mut described_late = false;
+    while !current.finished() && !described_late {
+        described_late = !backoff.wait(deadline).await;
         current = describe(sfn, &execution.arn).await?;
     }
     Ok(current)
