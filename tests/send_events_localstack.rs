@@ -145,7 +145,7 @@ fn events_that_start_nothing_are_reported_with_a_hint() {
             {"Source": "demo.sfn", "DetailType": "message", "Detail": "{\"Path\":\"B\"}"}
         ]),
     );
-    let run = f.send(&[other.clone()], &["--json", "--timeout", "3"]);
+    let run = f.send(std::slice::from_ref(&other), &["--json", "--timeout", "3"]);
     assert_eq!(run.code, Some(1), "an event that started nothing fails the trial: {}", run.text());
     let rows = rows(&run);
     assert_eq!(rows.len(), 2, "{}", run.text());
