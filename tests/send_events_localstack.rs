@@ -121,6 +121,7 @@ fn the_three_sample_events_take_their_paths() {
     let ids: std::collections::BTreeSet<&str> = rows.iter().filter_map(|r| r["event_id"].as_str()).collect();
     assert_eq!(ids.len(), 3, "three different events");
     assert!(run.stderr.contains(&format!("Sending 3 event(s) from 3 file(s); watching 1 state machine(s) of {}", f.stack)), "{}", run.text());
+    assert!(run.stderr.contains("3 event(s) sent, 3 execution(s): 1 FAILED, 2 SUCCEEDED; all ended "), "summary on stderr: {}", run.text());
     eprintln!("send-events --json: {:?} for three events, put-events to all ended; {}", run.elapsed, run.stderr.trim());
 
     // The same in text, for people: each event's path and status, then a summary.

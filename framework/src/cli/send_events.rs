@@ -30,7 +30,8 @@ pub struct SendEventsArgs {
     #[arg(long, value_name = "SECS", default_value_t = 60)]
     pub timeout: u64,
     /// Print the outcome as a JSON array of {file, entry, event_id, execution_arn,
-    /// state_machine_arn, path, status, error, cause, duration_ms, hint}.
+    /// state_machine_arn, path, status, error, cause, duration_ms, hint} (one item per
+    /// execution; `entry` counts from 1; status NOT_SENT / NOT_STARTED when there is none).
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
@@ -71,7 +72,13 @@ pub(crate) fn send_events(app: &crate::App, args: &SendEventsArgs, out: &mut dyn
         let config = crate::deploy::load(&args.connection.connection()).await?;
         run_trial(&config, &files, &options, &mut |line| eprintln!("{line}")).await
     })?;
-    let text = if args.json { format!("{}\n", report.to_json()) } else { report.render() };
+    // With --json, stdout holds only the JSON; the summary line goes to stderr with the progress.
+    let text = if args.json {
+        eprintln!("{}", report.summary());
+        format!("{}\n", report.to_json())
+    } else {
+        report.render()
+    };
     out.write_all(text.as_bytes()).map_err(|source| CliError::Io { context: "cannot write to stdout".into(), source })?;
     Ok(report)
 }

@@ -74,7 +74,9 @@ impl Execution {
     }
 }
 
-/// Sleeps between polls: 100 ms, growing by half each time up to 1 s, never past the deadline.
+/// Sleeps between polls: 100 ms, growing by half each time up to 500 ms (an execution's end is
+/// seen within half a second; a poll costs one ListExecutions per state machine), never past
+/// the deadline.
 #[derive(Debug, Clone)]
 pub struct Backoff {
     next: Duration,
@@ -90,7 +92,7 @@ impl Backoff {
     /// The next delay (and grows the one after).
     pub fn next_delay(&mut self) -> Duration {
         let d = self.next;
-        self.next = (self.next * 3 / 2).min(Duration::from_secs(1));
+        self.next = (self.next * 3 / 2).min(Duration::from_millis(500));
         d
     }
 
@@ -237,9 +239,9 @@ mod tests {
     }
 
     #[test]
-    fn backoff_grows_to_one_second() {
+    fn backoff_grows_to_half_a_second() {
         let mut b = Backoff::default();
         let delays: Vec<u128> = (0..8).map(|_| b.next_delay().as_millis()).collect();
-        assert_eq!(delays, [100, 150, 225, 337, 506, 759, 1000, 1000]);
+        assert_eq!(delays, [100, 150, 225, 337, 500, 500, 500, 500]);
     }
 }

@@ -141,6 +141,86 @@ mod tests {
         assert!(batches(&[]).is_empty());
     }
 
+    /// A one-connection HTTP server answering each request with the next canned PutEvents
+    /// response; returns its address and, when done, the request bodies it got.
+    fn fake_eventbridge(responses: Vec<&'static str>) -> (String, std::thread::JoinHandle<Vec<serde_json::Value>>) {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = format!("http://{}", listener.local_addr().unwrap());
+        let handle = std::thread::spawn(move || {
+            let mut bodies = Vec::new();
+            let mut responses = responses.into_iter();
+            'connections: while let Ok((stream, _)) = listener.accept() {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut writer = stream;
+                loop {
+                    let mut length = 0;
+                    loop {
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            continue 'connections;
+                        }
+                        if line == "\r\n" {
+                            break;
+                        }
+                        if let Some((k, v)) = line.split_once(':') {
+                            if k.eq_ignore_ascii_case("content-length") {
+                                length = v.trim().parse().unwrap();
+                            }
+                        }
+                    }
+                    let mut body = vec![0; length];
+                    reader.read_exact(&mut body).unwrap();
+                    bodies.push(serde_json::from_slice(&body).unwrap());
+                    let Some(response) = responses.next() else { break 'connections };
+                    let reply = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/x-amz-json-1.1\r\ncontent-length: {}\r\n\r\n{response}",
+                        response.len()
+                    );
+                    writer.write_all(reply.as_bytes()).unwrap();
+                    if responses.len() == 0 {
+                        break 'connections;
+                    }
+                }
+            }
+            bodies
+        });
+        (addr, handle)
+    }
+
+    #[test]
+    fn refused_entries_are_reported_and_throttled_ones_sent_again() {
+        let (endpoint, server) = fake_eventbridge(vec![
+            r#"{"FailedEntryCount": 2, "Entries": [{"EventId": "ev-1"}, {"ErrorCode": "ThrottlingException", "ErrorMessage": "slow down"},
+                {"ErrorCode": "InvalidArgument", "ErrorMessage": "Parameter Detail is not valid."}]}"#,
+            r#"{"FailedEntryCount": 0, "Entries": [{"EventId": "ev-2"}]}"#,
+        ]);
+        let entries: Vec<EventEntry> = (0..3).map(|i| EventEntry { source: format!("s{i}"), ..entry(2) }).collect();
+        let refs: Vec<&EventEntry> = entries.iter().collect();
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let sent = rt.block_on(async {
+            let conn = crate::deploy::Connection { local: true, endpoint_url: Some(endpoint), ..Default::default() };
+            let config = crate::deploy::load(&conn).await.unwrap();
+            put_events(&aws_sdk_eventbridge::Client::new(&config.sdk_config), &refs).await.unwrap()
+        });
+        assert_eq!(
+            sent,
+            [
+                Sent::Accepted { event_id: "ev-1".into() },
+                Sent::Accepted { event_id: "ev-2".into() },
+                Sent::Refused { code: "InvalidArgument".into(), message: "Parameter Detail is not valid.".into() },
+            ]
+        );
+        let bodies = server.join().unwrap();
+        assert_eq!(bodies.len(), 2);
+        let sources = |b: &serde_json::Value| -> Vec<String> {
+            b["Entries"].as_array().unwrap().iter().map(|e| e["Source"].as_str().unwrap().to_string()).collect()
+        };
+        assert_eq!(sources(&bodies[0]), ["s0", "s1", "s2"]);
+        assert_eq!(sources(&bodies[1]), ["s1"], "only the throttled entry again");
+        assert_eq!(bodies[0]["Entries"][0]["DetailType"], "t");
+    }
+
     #[test]
     fn entries_convert_to_the_sdk_shape() {
         let mut e = entry(2);
