@@ -49,7 +49,10 @@ impl Flagship {
                 cmd.env_remove(k);
             }
         }
-        cmd.env("FLAGSHIP_STACK", &self.stack).env("AWS_EC2_METADATA_DISABLED", "true").current_dir(&self.dir).stdin(Stdio::null());
+        cmd.env("FLAGSHIP_STACK", &self.stack)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .current_dir(&self.dir)
+            .stdin(Stdio::null());
         let t0 = Instant::now();
         let out = cmd.output().expect("run the flagship app");
         Run {
@@ -87,7 +90,8 @@ fn sample_events() -> Vec<PathBuf> {
 }
 
 fn rows(run: &Run) -> Vec<serde_json::Value> {
-    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("--json prints JSON ({e}): {}", run.text()));
+    let json: serde_json::Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("--json prints JSON ({e}): {}", run.text()));
     json.as_array().unwrap_or_else(|| panic!("a JSON array: {}", run.text())).clone()
 }
 
@@ -97,7 +101,12 @@ fn the_three_sample_events_take_their_paths() {
     let files = sample_events();
 
     let run = f.send(&files, &["--json", "--timeout", "30"]);
-    assert_eq!(run.code, Some(0), "every event started an execution that ended (path C's FAILED is an outcome): {}", run.text());
+    assert_eq!(
+        run.code,
+        Some(0),
+        "every event started an execution that ended (path C's FAILED is an outcome): {}",
+        run.text()
+    );
     let rows = rows(&run);
     assert_eq!(rows.len(), 3, "one execution per event: {}", run.text());
     let expected = [
@@ -115,13 +124,25 @@ fn the_three_sample_events_take_their_paths() {
         let arn = row["execution_arn"].as_str().expect("an execution ARN");
         assert!(arn.starts_with("arn:aws:states:us-east-1:000000000000:execution:"), "{arn}");
         let machine = row["state_machine_arn"].as_str().expect("a state machine ARN");
-        assert!(machine.contains(&format!(":stateMachine:{}-StateMachine", f.stack)) || machine.contains(":stateMachine:StateMachine"), "{machine}");
+        assert!(
+            machine.contains(&format!(":stateMachine:{}-StateMachine", f.stack))
+                || machine.contains(":stateMachine:StateMachine"),
+            "{machine}"
+        );
         assert!(!event_id.is_empty());
     }
     let ids: std::collections::BTreeSet<&str> = rows.iter().filter_map(|r| r["event_id"].as_str()).collect();
     assert_eq!(ids.len(), 3, "three different events");
-    assert!(run.stderr.contains(&format!("Sending 3 event(s) from 3 file(s); watching 1 state machine(s) of {}", f.stack)), "{}", run.text());
-    assert!(run.stderr.contains("3 event(s) sent, 3 execution(s): 1 FAILED, 2 SUCCEEDED; all ended "), "summary on stderr: {}", run.text());
+    assert!(
+        run.stderr.contains(&format!("Sending 3 event(s) from 3 file(s); watching 1 state machine(s) of {}", f.stack)),
+        "{}",
+        run.text()
+    );
+    assert!(
+        run.stderr.contains("3 event(s) sent, 3 execution(s): 1 FAILED, 2 SUCCEEDED; all ended "),
+        "summary on stderr: {}",
+        run.text()
+    );
     eprintln!("send-events --json: {:?} for three events, put-events to all ended; {}", run.elapsed, run.stderr.trim());
 
     // The same in text, for people: each event's path and status, then a summary.
@@ -129,10 +150,15 @@ fn the_three_sample_events_take_their_paths() {
     assert_eq!(text.code, Some(0), "{}", text.text());
     for (file, status, path) in &expected {
         let line = format!("  {status}  {}  (", path.join(" -> "));
-        let at = text.stdout.find(&format!("{file} entry 1: event ")).unwrap_or_else(|| panic!("{file}: {}", text.text()));
+        let at =
+            text.stdout.find(&format!("{file} entry 1: event ")).unwrap_or_else(|| panic!("{file}: {}", text.text()));
         assert!(text.stdout[at..].lines().nth(1).is_some_and(|l| l.starts_with(&line)), "{file}: {}", text.text());
     }
-    assert!(text.stdout.contains("3 event(s) sent, 3 execution(s): 1 FAILED, 2 SUCCEEDED; all ended "), "{}", text.text());
+    assert!(
+        text.stdout.contains("3 event(s) sent, 3 execution(s): 1 FAILED, 2 SUCCEEDED; all ended "),
+        "{}",
+        text.text()
+    );
     eprintln!("{}", text.stdout);
 }
 
@@ -150,27 +176,57 @@ fn events_that_start_nothing_are_reported_with_a_hint() {
     assert_eq!(run.code, Some(1), "an event that started nothing fails the trial: {}", run.text());
     let rows = rows(&run);
     assert_eq!(rows.len(), 2, "{}", run.text());
-    assert_eq!((&rows[0]["entry"], &rows[0]["status"]), (&serde_json::json!(1), &serde_json::json!("NOT_STARTED")), "{}", run.text());
+    assert_eq!(
+        (&rows[0]["entry"], &rows[0]["status"]),
+        (&serde_json::json!(1), &serde_json::json!("NOT_STARTED")),
+        "{}",
+        run.text()
+    );
     assert!(rows[0]["execution_arn"].is_null() && rows[0]["event_id"].is_string(), "{}", run.text());
     let hint = rows[0]["hint"].as_str().expect("a hint");
-    assert!(hint.starts_with("the event: source \"demo.other\", detail-type \"message\", account 000000000000, bus default; "), "{hint}");
+    assert!(
+        hint.starts_with(
+            "the event: source \"demo.other\", detail-type \"message\", account 000000000000, bus default; "
+        ),
+        "{hint}"
+    );
     assert!(
         hint.contains("rule Rule4C995B7F (pattern {\"account\": [\"000000000000\"], \"source\": [\"demo.sfn\"]}) does not match the event")
             || hint.contains("rule Rule4C995B7F (pattern {\"account\":[\"000000000000\"],\"source\":[\"demo.sfn\"]}) does not match the event"),
         "{hint}"
     );
-    assert_eq!((&rows[1]["entry"], &rows[1]["status"]), (&serde_json::json!(2), &serde_json::json!("SUCCEEDED")), "{}", run.text());
+    assert_eq!(
+        (&rows[1]["entry"], &rows[1]["status"]),
+        (&serde_json::json!(2), &serde_json::json!("SUCCEEDED")),
+        "{}",
+        run.text()
+    );
     assert_eq!(rows[1]["path"], serde_json::json!(["WhichPath?", "PathB"]));
 
     let text = f.send(&[other], &["--timeout", "2"]);
     assert_eq!(text.code, Some(1), "{}", text.text());
-    assert!(text.stdout.contains("entry 1: event ") && text.stdout.contains("  started no execution within 2 s\n  hint: the event: source \"demo.other\""), "{}", text.text());
-    assert!(text.stdout.contains("2 event(s) sent, 1 execution(s): 1 SUCCEEDED; 1 event(s) started nothing"), "{}", text.text());
+    assert!(
+        text.stdout.contains("entry 1: event ")
+            && text.stdout.contains("  started no execution within 2 s\n  hint: the event: source \"demo.other\""),
+        "{}",
+        text.text()
+    );
+    assert!(
+        text.stdout.contains("2 event(s) sent, 1 execution(s): 1 SUCCEEDED; 1 event(s) started nothing"),
+        "{}",
+        text.text()
+    );
 
     // A stack that is not deployed: nothing to watch, nothing sent.
     let missing = f.send(&sample_events(), &["--stack", "suite-never-deployed"]);
     assert_eq!(missing.code, Some(1), "{}", missing.text());
     assert!(missing.stderr.contains("stack(s) suite-never-deployed not deployed; not watched"), "{}", missing.text());
-    assert!(missing.stderr.contains("error: no state machine to watch: none of the stacks suite-never-deployed is deployed"), "{}", missing.text());
+    assert!(
+        missing
+            .stderr
+            .contains("error: no state machine to watch: none of the stacks suite-never-deployed is deployed"),
+        "{}",
+        missing.text()
+    );
     assert!(missing.stderr.trim_end().ends_with("nothing was sent"), "{}", missing.text());
 }

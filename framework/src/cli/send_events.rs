@@ -47,7 +47,8 @@ pub(crate) fn stack_names(app: &crate::App, patterns: &[String]) -> Result<Vec<S
     }
     let mut names: Vec<String> = Vec::new();
     for p in patterns {
-        let by_name: Vec<String> = assembly.stacks.iter().filter(|s| &s.stack_name == p).map(|s| s.stack_name.clone()).collect();
+        let by_name: Vec<String> =
+            assembly.stacks.iter().filter(|s| &s.stack_name == p).map(|s| s.stack_name.clone()).collect();
         let found = if !by_name.is_empty() {
             by_name
         } else if p.contains('*') || assembly.stacks.iter().any(|s| &s.id == p) {
@@ -65,7 +66,11 @@ pub(crate) fn stack_names(app: &crate::App, patterns: &[String]) -> Result<Vec<S
 }
 
 /// Runs the trial and prints its report; `Ok(report)` also when events did not start anything.
-pub(crate) fn send_events(app: &crate::App, args: &SendEventsArgs, out: &mut dyn Write) -> Result<TrialReport, CliError> {
+pub(crate) fn send_events(
+    app: &crate::App,
+    args: &SendEventsArgs,
+    out: &mut dyn Write,
+) -> Result<TrialReport, CliError> {
     let files = args.files.iter().map(|f| read_event_file(f)).collect::<Result<Vec<_>, _>>()?;
     let options = TrialOptions { stacks: stack_names(app, &args.stacks)?, timeout: Duration::from_secs(args.timeout) };
     let report = runtime()?.block_on(async {
@@ -79,7 +84,8 @@ pub(crate) fn send_events(app: &crate::App, args: &SendEventsArgs, out: &mut dyn
     } else {
         report.render()
     };
-    out.write_all(text.as_bytes()).map_err(|source| CliError::Io { context: "cannot write to stdout".into(), source })?;
+    out.write_all(text.as_bytes())
+        .map_err(|source| CliError::Io { context: "cannot write to stdout".into(), source })?;
     Ok(report)
 }
 
@@ -90,7 +96,8 @@ mod tests {
 
     fn app() -> App {
         let mut app = App::new();
-        let demo = app.add_stack_with("Demo", StackProps { stack_name: Some("demo-prod".into()), ..StackProps::default() });
+        let demo =
+            app.add_stack_with("Demo", StackProps { stack_name: Some("demo-prod".into()), ..StackProps::default() });
         CfnResource::new("AWS::SNS::Topic").add(demo, "Topic");
         CfnResource::new("AWS::SNS::Topic").add(app.add_stack("Other"), "Topic");
         app
@@ -120,7 +127,18 @@ mod tests {
             command: crate::cli::Command,
         }
         let cli = Cli::try_parse_from([
-            "app", "send-events", "a.json", "b.json", "--stack", "S1", "--stack", "S2", "--timeout", "5", "--json", "--local",
+            "app",
+            "send-events",
+            "a.json",
+            "b.json",
+            "--stack",
+            "S1",
+            "--stack",
+            "S2",
+            "--timeout",
+            "5",
+            "--json",
+            "--local",
         ])
         .unwrap();
         let crate::cli::Command::SendEvents(a) = cli.command else { panic!("not send-events") };
@@ -145,7 +163,11 @@ mod tests {
             timeout: 1,
             json: false,
             // Nothing listens on port 9: reaching the network would fail differently.
-            connection: ConnectionArgs { endpoint_url: Some("http://127.0.0.1:9".into()), local: true, ..ConnectionArgs::default() },
+            connection: ConnectionArgs {
+                endpoint_url: Some("http://127.0.0.1:9".into()),
+                local: true,
+                ..ConnectionArgs::default()
+            },
         };
         let err = send_events(&app(), &args, &mut Vec::new()).unwrap_err().to_string();
         assert_eq!(err, format!("{}: entry 1: Detail is missing", file.display()));

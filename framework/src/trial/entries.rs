@@ -141,14 +141,17 @@ fn parse_entry(item: &serde_json::Value) -> Result<EventEntry, String> {
         return Err(format!("DetailType is {} characters long; at most 128", detail_type.len()));
     }
     let detail = match map.get("Detail") {
-        Some(serde_json::Value::Object(_)) => {
-            return Err("Detail must be the JSON text of an object (a string such as \"{\\\"Path\\\":\\\"A\\\"}\"), not an object".into())
-        }
+        Some(serde_json::Value::Object(_)) => return Err(
+            "Detail must be the JSON text of an object (a string such as \"{\\\"Path\\\":\\\"A\\\"}\"), not an object"
+                .into(),
+        ),
         _ => string("Detail", true)?.unwrap_or_default(),
     };
     match serde_json::from_str::<serde_json::Value>(&detail) {
         Ok(serde_json::Value::Object(_)) => {}
-        Ok(other) => return Err(format!("Detail must be the JSON text of an object, found the JSON text of {}", kind(&other))),
+        Ok(other) => {
+            return Err(format!("Detail must be the JSON text of an object, found the JSON text of {}", kind(&other)))
+        }
         Err(e) => return Err(format!("Detail must be the JSON text of an object: {e}")),
     }
     let resources = match map.get("Resources") {
@@ -241,18 +244,48 @@ mod tests {
             (r#"{"DetailType": "t", "Detail": "{}"}"#, "entry 2: Source is missing"),
             (r#"{"Source": "", "DetailType": "t", "Detail": "{}"}"#, "entry 2: Source is empty"),
             (r#"{"Source": 1, "DetailType": "t", "Detail": "{}"}"#, "entry 2: Source must be a string, found a number"),
-            (r#"{"Source": "aws.s3", "DetailType": "t", "Detail": "{}"}"#, "entry 2: Source \"aws.s3\": sources starting with \"aws.\" are reserved"),
+            (
+                r#"{"Source": "aws.s3", "DetailType": "t", "Detail": "{}"}"#,
+                "entry 2: Source \"aws.s3\": sources starting with \"aws.\" are reserved",
+            ),
             (r#"{"Source": "s", "Detail": "{}"}"#, "entry 2: DetailType is missing"),
             (r#"{"Source": "s", "DetailType": "t"}"#, "entry 2: Detail is missing"),
-            (r#"{"Source": "s", "DetailType": "t", "Detail": {"a": 1}}"#, "entry 2: Detail must be the JSON text of an object (a string"),
-            (r#"{"Source": "s", "DetailType": "t", "Detail": "[1]"}"#, "entry 2: Detail must be the JSON text of an object, found the JSON text of an array"),
-            (r#"{"Source": "s", "DetailType": "t", "Detail": "{oops"}"#, "entry 2: Detail must be the JSON text of an object: key must be a string"),
-            (r#"{"Source": "s", "DetailType": "t", "Detail": "{}", "Resources": "arn"}"#, "entry 2: Resources must be an array of ARNs, found a string"),
-            (r#"{"Source": "s", "DetailType": "t", "Detail": "{}", "Resources": [1]}"#, "entry 2: Resources[0] must be a non-empty string (an ARN), found a number"),
-            (r#"{"Source": "s", "DetailType": "t", "Detail": "{}", "Time": "yesterday"}"#, "entry 2: Time \"yesterday\" is not an RFC 3339 timestamp"),
-            (r#"{"source": "s", "DetailType": "t", "Detail": "{}"}"#, "entry 2: unknown field \"source\" (did you mean Source?); a PutEvents entry has Source, DetailType"),
-            (r#"{"Source": "s", "detail-type": "t", "Detail": "{}"}"#, "entry 2: unknown field \"detail-type\" (did you mean DetailType?)"),
-            (r#"{"Source": "s", "DetailType": "t", "Detail": "{}", "Extra": 1}"#, "entry 2: unknown field \"Extra\"; a PutEvents entry has"),
+            (
+                r#"{"Source": "s", "DetailType": "t", "Detail": {"a": 1}}"#,
+                "entry 2: Detail must be the JSON text of an object (a string",
+            ),
+            (
+                r#"{"Source": "s", "DetailType": "t", "Detail": "[1]"}"#,
+                "entry 2: Detail must be the JSON text of an object, found the JSON text of an array",
+            ),
+            (
+                r#"{"Source": "s", "DetailType": "t", "Detail": "{oops"}"#,
+                "entry 2: Detail must be the JSON text of an object: key must be a string",
+            ),
+            (
+                r#"{"Source": "s", "DetailType": "t", "Detail": "{}", "Resources": "arn"}"#,
+                "entry 2: Resources must be an array of ARNs, found a string",
+            ),
+            (
+                r#"{"Source": "s", "DetailType": "t", "Detail": "{}", "Resources": [1]}"#,
+                "entry 2: Resources[0] must be a non-empty string (an ARN), found a number",
+            ),
+            (
+                r#"{"Source": "s", "DetailType": "t", "Detail": "{}", "Time": "yesterday"}"#,
+                "entry 2: Time \"yesterday\" is not an RFC 3339 timestamp",
+            ),
+            (
+                r#"{"source": "s", "DetailType": "t", "Detail": "{}"}"#,
+                "entry 2: unknown field \"source\" (did you mean Source?); a PutEvents entry has Source, DetailType",
+            ),
+            (
+                r#"{"Source": "s", "detail-type": "t", "Detail": "{}"}"#,
+                "entry 2: unknown field \"detail-type\" (did you mean DetailType?)",
+            ),
+            (
+                r#"{"Source": "s", "DetailType": "t", "Detail": "{}", "Extra": 1}"#,
+                "entry 2: unknown field \"Extra\"; a PutEvents entry has",
+            ),
         ];
         for (entry, expected) in cases {
             let e = err(&format!("[{ok}, {entry}]"));
@@ -265,6 +298,9 @@ mod tests {
         let big = format!("{{\"k\":\"{}\"}}", "x".repeat(MAX_ENTRY_BYTES));
         let text = serde_json::json!([{"Source": "s", "DetailType": "t", "Detail": big}]).to_string();
         let e = err(&text);
-        assert!(e.starts_with("events.json: entry 1: the entry is ") && e.ends_with("PutEvents accepts at most 262144"), "{e}");
+        assert!(
+            e.starts_with("events.json: entry 1: the entry is ") && e.ends_with("PutEvents accepts at most 262144"),
+            "{e}"
+        );
     }
 }

@@ -54,5 +54,9 @@ where
     E: aws_sdk_cloudformation::error::ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug,
 {
-    TrialError::Api { operation, target: target.to_string(), message: crate::deploy::error::sdk_error_message(service, err) }
+    TrialError::Api {
+        operation,
+        target: target.to_string(),
+        message: crate::deploy::error::sdk_error_message(service, err),
+    }
 }

@@ -142,7 +142,12 @@ impl<'a> Finder<'a> {
             let mut token: Option<String> = None;
             loop {
                 let page = with_retry(&policy, || {
-                    self.sfn.list_executions().state_machine_arn(sm).max_results(100).set_next_token(token.clone()).send()
+                    self.sfn
+                        .list_executions()
+                        .state_machine_arn(sm)
+                        .max_results(100)
+                        .set_next_token(token.clone())
+                        .send()
                 })
                 .await
                 .map_err(|e| api_error("Step Functions", "ListExecutions", sm, &e))?;
@@ -187,7 +192,11 @@ impl<'a> Finder<'a> {
 /// Polls an execution (DescribeExecution) until it has ended or `deadline` passes; returns its
 /// last description (an execution not seen ended is described once more, even past the
 /// deadline, since finding other events' executions may have used up the time).
-pub async fn follow(sfn: &aws_sdk_sfn::Client, execution: &Execution, deadline: Instant) -> Result<Execution, TrialError> {
+pub async fn follow(
+    sfn: &aws_sdk_sfn::Client,
+    execution: &Execution,
+    deadline: Instant,
+) -> Result<Execution, TrialError> {
     let mut current = execution.clone();
     let mut backoff = Backoff::default();
     let mut described_late = false;
@@ -233,7 +242,13 @@ mod tests {
         assert_eq!((e.status.as_str(), e.start_ms, e.stop_ms), ("FAILED", 1_000, Some(1_250)));
         assert_eq!((e.error.as_deref(), e.cause.as_deref()), (Some("States.Fail"), Some("no path")));
         assert!(e.finished());
-        for (status, finished) in [("RUNNING", false), ("PENDING_REDRIVE", false), ("SUCCEEDED", true), ("TIMED_OUT", true), ("ABORTED", true)] {
+        for (status, finished) in [
+            ("RUNNING", false),
+            ("PENDING_REDRIVE", false),
+            ("SUCCEEDED", true),
+            ("TIMED_OUT", true),
+            ("ABORTED", true),
+        ] {
             assert_eq!(Execution { status: status.into(), ..e.clone() }.finished(), finished, "{status}");
         }
     }

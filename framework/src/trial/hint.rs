@@ -59,7 +59,12 @@ fn same_bus(rule_bus: Option<&str>, entry_bus: &str) -> bool {
 }
 
 /// Checks every rule of the watched stacks against the event.
-pub async fn check_rules(eb: &aws_sdk_eventbridge::Client, stacks: &[WatchedStack], event: &str, entry: &EventEntry) -> Vec<RuleCheck> {
+pub async fn check_rules(
+    eb: &aws_sdk_eventbridge::Client,
+    stacks: &[WatchedStack],
+    event: &str,
+    entry: &EventEntry,
+) -> Vec<RuleCheck> {
     let policy = RetryPolicy::default();
     let mut checks = Vec::new();
     for (logical_id, physical) in stacks.iter().flat_map(|s| &s.rules) {
@@ -70,7 +75,9 @@ pub async fn check_rules(eb: &aws_sdk_eventbridge::Client, stacks: &[WatchedStac
             checks.push(check);
             continue;
         }
-        let rule = with_retry(&policy, || eb.describe_rule().name(name).set_event_bus_name(bus.map(str::to_string)).send()).await;
+        let rule =
+            with_retry(&policy, || eb.describe_rule().name(name).set_event_bus_name(bus.map(str::to_string)).send())
+                .await;
         let rule = match rule {
             Ok(rule) => rule,
             Err(e) => {
@@ -106,7 +113,9 @@ pub fn hint(entry: &EventEntry, account: Option<&str>, checks: &[RuleCheck]) -> 
         entry.bus()
     )];
     if checks.is_empty() {
-        lines.push("no EventBridge rule in the watched stacks: nothing there routes events to the state machines".into());
+        lines.push(
+            "no EventBridge rule in the watched stacks: nothing there routes events to the state machines".into(),
+        );
     }
     for c in checks {
         let pattern = c.pattern.as_deref().map(|p| format!(" (pattern {p})")).unwrap_or_default();
@@ -146,7 +155,8 @@ mod tests {
     #[test]
     fn the_event_is_built_as_eventbridge_delivers_it() {
         let json: serde_json::Value =
-            serde_json::from_str(&event_json(&entry(), "ev-1", "000000000000", "us-east-1", "2026-01-02T03:04:05Z")).unwrap();
+            serde_json::from_str(&event_json(&entry(), "ev-1", "000000000000", "us-east-1", "2026-01-02T03:04:05Z"))
+                .unwrap();
         assert_eq!(json["id"], "ev-1");
         assert_eq!(json["detail-type"], "message");
         assert_eq!(json["detail"]["Path"], "A", "detail as an object");
@@ -187,6 +197,7 @@ mod tests {
         let matching = [RuleCheck { logical_id: "R".into(), pattern: Some("{}".into()), verdict: Verdict::Matches }];
         assert!(hint(&entry(), None, &matching).contains("account (unknown)"));
         assert!(hint(&entry(), None, &matching).contains("rule R (pattern {}) matches the event: check its target"));
-        assert!(hint(&entry(), None, &[]).ends_with("no EventBridge rule in the watched stacks: nothing there routes events to the state machines"));
+        assert!(hint(&entry(), None, &[])
+            .ends_with("no EventBridge rule in the watched stacks: nothing there routes events to the state machines"));
     }
 }

@@ -22,7 +22,9 @@ pub fn end_error(events: &[HistoryEvent]) -> (Option<String>, Option<String>) {
     for e in events {
         let pair = match e.r#type() {
             HistoryEventType::ExecutionFailed => e.execution_failed_event_details().map(|d| (d.error(), d.cause())),
-            HistoryEventType::ExecutionTimedOut => e.execution_timed_out_event_details().map(|d| (d.error(), d.cause())),
+            HistoryEventType::ExecutionTimedOut => {
+                e.execution_timed_out_event_details().map(|d| (d.error(), d.cause()))
+            }
             HistoryEventType::ExecutionAborted => e.execution_aborted_event_details().map(|d| (d.error(), d.cause())),
             _ => continue,
         };
@@ -35,13 +37,20 @@ pub fn end_error(events: &[HistoryEvent]) -> (Option<String>, Option<String>) {
 }
 
 /// The whole history of an execution, oldest event first.
-pub async fn execution_history(sfn: &aws_sdk_sfn::Client, execution_arn: &str) -> Result<Vec<HistoryEvent>, TrialError> {
+pub async fn execution_history(
+    sfn: &aws_sdk_sfn::Client,
+    execution_arn: &str,
+) -> Result<Vec<HistoryEvent>, TrialError> {
     let policy = RetryPolicy::default();
     let mut events = Vec::new();
     let mut token: Option<String> = None;
     loop {
         let page = with_retry(&policy, || {
-            sfn.get_execution_history().execution_arn(execution_arn).max_results(1000).set_next_token(token.clone()).send()
+            sfn.get_execution_history()
+                .execution_arn(execution_arn)
+                .max_results(1000)
+                .set_next_token(token.clone())
+                .send()
         })
         .await
         .map_err(|e| api_error("Step Functions", "GetExecutionHistory", execution_arn, &e))?;
@@ -64,7 +73,10 @@ mod tests {
     }
 
     fn entered(id: i64, kind: HistoryEventType, name: &str) -> HistoryEvent {
-        event(id, kind).state_entered_event_details(StateEnteredEventDetails::builder().name(name).build().unwrap()).build().unwrap()
+        event(id, kind)
+            .state_entered_event_details(StateEnteredEventDetails::builder().name(name).build().unwrap())
+            .build()
+            .unwrap()
     }
 
     /// The history LocalStack and AWS give for the flagship's path C.
@@ -75,7 +87,9 @@ mod tests {
             event(3, HistoryEventType::ChoiceStateExited).build().unwrap(),
             entered(4, HistoryEventType::FailStateEntered, "Fail"),
             event(5, HistoryEventType::ExecutionFailed)
-                .execution_failed_event_details(ExecutionFailedEventDetails::builder().error("NoPath").cause("Path was C").build())
+                .execution_failed_event_details(
+                    ExecutionFailedEventDetails::builder().error("NoPath").cause("Path was C").build(),
+                )
                 .build()
                 .unwrap(),
         ]

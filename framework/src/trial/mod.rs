@@ -6,6 +6,10 @@
 //! execution input: the rule's Step Functions target passes the whole event), follows each to
 //! its end and reads its history: the states it went through and how it ended.
 //!
+//! Every execution of the watched state machines found before every event has one is
+//! reported: an event that several rules route to several state machines shows all of its
+//! executions that had started by then.
+//!
 //! The result is a [`TrialReport`]: a FAILED execution is an outcome like any other (the report
 //! is "ok"); an entry EventBridge refused, an event that started nothing within the timeout
 //! (with a hint: the event, and which rule of the stacks does or does not match it) or an
@@ -69,7 +73,14 @@ impl Default for TrialOptions {
 
 /// The watched stacks; an error when none of them is deployed with a state machine (then
 /// nothing is sent: no execution could be found).
-async fn watch(config: &AwsConfig, stacks: &[String], progress: &mut dyn FnMut(String)) -> Result<Vec<WatchedStack>, TrialError> {
+async fn watch(
+    config: &AwsConfig,
+    stacks: &[String],
+    progress: &mut dyn FnMut(String),
+) -> Result<Vec<WatchedStack>, TrialError> {
+    if stacks.is_empty() {
+        return Err(TrialError::NothingToWatch("no stack to watch: the app has none; name one with --stack".into()));
+    }
     let cfn = config.cloudformation();
     let mut watched = Vec::new();
     let mut missing = Vec::new();
@@ -106,7 +117,8 @@ pub async fn send_events(
     let eb = aws_sdk_eventbridge::Client::new(&config.sdk_config);
     let sfn = aws_sdk_sfn::Client::new(&config.sdk_config);
     let watched = watch(config, &options.stacks, progress).await?;
-    let machines: Vec<String> = watched.iter().flat_map(|w| w.state_machines.iter().map(|(_, arn)| arn.clone())).collect();
+    let machines: Vec<String> =
+        watched.iter().flat_map(|w| w.state_machines.iter().map(|(_, arn)| arn.clone())).collect();
 
     let entries: Vec<(&EventFile, usize, &EventEntry)> =
         files.iter().flat_map(|f| f.entries.iter().enumerate().map(move |(i, e)| (f, i + 1, e))).collect();

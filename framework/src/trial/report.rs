@@ -94,7 +94,10 @@ impl TrialReport {
                     }
                 }
                 status => {
-                    out.push_str(&format!("  {status}  {}", if r.path.is_empty() { "(no state entered)".into() } else { r.path.join(" -> ") }));
+                    out.push_str(&format!(
+                        "  {status}  {}",
+                        if r.path.is_empty() { "(no state entered)".into() } else { r.path.join(" -> ") }
+                    ));
                     if let Some(ms) = r.duration_ms {
                         out.push_str(&format!("  ({:.2} s)", ms as f64 / 1000.0));
                     }
@@ -104,10 +107,11 @@ impl TrialReport {
                     match (&r.error, &r.cause) {
                         (None, None) => {}
                         (e, c) => {
-                            let parts: Vec<String> = [e.as_ref().map(|e| format!("error {e}")), c.as_ref().map(|c| format!("cause {c}"))]
-                                .into_iter()
-                                .flatten()
-                                .collect();
+                            let parts: Vec<String> =
+                                [e.as_ref().map(|e| format!("error {e}")), c.as_ref().map(|c| format!("cause {c}"))]
+                                    .into_iter()
+                                    .flatten()
+                                    .collect();
                             out.push_str(&format!(": {}", parts.join(", ")));
                         }
                     }
@@ -228,7 +232,10 @@ path-c.json entry 1: event ev-c
         running.duration_ms = None;
         r.rows.push(running);
         let text = r.render();
-        assert!(text.contains("bad.json entry 2\n  not sent: InvalidArgument: Parameter Detail is not valid.\n"), "{text}");
+        assert!(
+            text.contains("bad.json entry 2\n  not sent: InvalidArgument: Parameter Detail is not valid.\n"),
+            "{text}"
+        );
         assert!(text.contains("other.json entry 1: event ev-x\n  started no execution within 30 s\n  hint: rule R does not match the event\n"), "{text}");
         assert!(text.contains("slow.json entry 1: event ev-s\n  RUNNING  Wait  still running after 30 s\n"), "{text}");
         assert!(text.ends_with("5 event(s) sent, 1 refused, 4 execution(s): 1 FAILED, 1 RUNNING, 2 SUCCEEDED; 1 event(s) started nothing\n"), "{text}");

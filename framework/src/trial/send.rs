@@ -35,7 +35,8 @@ pub enum Sent {
 }
 
 /// Entry error codes worth sending again.
-const RETRYABLE_ENTRY_CODES: &[&str] = &["ThrottlingException", "InternalFailure", "InternalException", "ServiceUnavailable"];
+const RETRYABLE_ENTRY_CODES: &[&str] =
+    &["ThrottlingException", "InternalFailure", "InternalException", "ServiceUnavailable"];
 
 /// Groups entry indexes into requests: at most [`MAX_ENTRIES_PER_CALL`] entries and
 /// [`MAX_ENTRY_BYTES`] bytes each, in order.
@@ -69,7 +70,10 @@ fn sdk_entry(e: &EventEntry) -> PutEventsRequestEntry {
 }
 
 /// Sends the entries and returns what became of each, in order.
-pub async fn put_events(client: &aws_sdk_eventbridge::Client, entries: &[&EventEntry]) -> Result<Vec<Sent>, TrialError> {
+pub async fn put_events(
+    client: &aws_sdk_eventbridge::Client,
+    entries: &[&EventEntry],
+) -> Result<Vec<Sent>, TrialError> {
     let policy = RetryPolicy::default();
     let mut results: Vec<Option<Sent>> = vec![None; entries.len()];
     for batch in batches(entries) {
@@ -84,7 +88,10 @@ pub async fn put_events(client: &aws_sdk_eventbridge::Client, entries: &[&EventE
             let mut again = Vec::new();
             for (n, &i) in pending.iter().enumerate() {
                 let Some(r) = out.entries().get(n) else {
-                    results[i] = Some(Sent::Refused { code: "NoResult".into(), message: "PutEvents returned no result for this entry".into() });
+                    results[i] = Some(Sent::Refused {
+                        code: "NoResult".into(),
+                        message: "PutEvents returned no result for this entry".into(),
+                    });
                     continue;
                 };
                 match (r.event_id(), r.error_code()) {
@@ -94,7 +101,8 @@ pub async fn put_events(client: &aws_sdk_eventbridge::Client, entries: &[&EventE
                         if RETRYABLE_ENTRY_CODES.contains(&code.as_str()) && attempt < policy.max_attempts {
                             again.push(i);
                         }
-                        results[i] = Some(Sent::Refused { code, message: r.error_message().unwrap_or_default().to_string() });
+                        results[i] =
+                            Some(Sent::Refused { code, message: r.error_message().unwrap_or_default().to_string() });
                     }
                 }
             }

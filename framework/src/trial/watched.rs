@@ -39,7 +39,10 @@ pub async fn watched_stack(cfn: &CfnClient, stack: &str) -> Result<Option<Watche
     let mut watched = WatchedStack { stack: stack.to_string(), ..WatchedStack::default() };
     let mut token: Option<String> = None;
     loop {
-        let page = with_retry(&policy, || cfn.client.list_stack_resources().stack_name(stack).set_next_token(token.clone()).send()).await;
+        let page = with_retry(&policy, || {
+            cfn.client.list_stack_resources().stack_name(stack).set_next_token(token.clone()).send()
+        })
+        .await;
         let page = match page {
             Ok(page) => page,
             Err(e) if e.as_service_error().is_some_and(is_missing_stack) => return Ok(None),
