@@ -87,3 +87,18 @@ pub fn copies_app(copies: usize) -> App {
     }
     app
 }
+
+/// The app's command line (`synth`, `ls`, `deploy`, `diff`, `destroy`, `send-events`), on the
+/// flagship app built with [`FlagshipOptions::from_env`]. The `app` binary is exactly this.
+pub fn run_cli() -> std::process::ExitCode {
+    use clap::Parser;
+    /// Event-driven Step Functions demo: EventBridge rule -> state machine routing on `$.detail.Path`.
+    #[derive(Parser)]
+    #[command(name = "app", version, about)]
+    struct Cli {
+        #[command(subcommand)]
+        command: framework::cli::Command,
+    }
+    let cli = Cli::parse();
+    cli.command.run(&flagship_app_with(FlagshipOptions::from_env()))
+}

@@ -16,7 +16,8 @@ pub struct ConnectionArgs {
     /// The AWS region (else AWS_REGION / the profile's region).
     #[arg(long)]
     pub region: Option<String>,
-    /// Send CloudFormation requests to this endpoint (else AWS_ENDPOINT_URL / the AWS one).
+    /// Send the AWS requests (CloudFormation, EventBridge, Step Functions) to this endpoint
+    /// (else AWS_ENDPOINT_URL / the AWS ones).
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
     /// Target the local emulator on http://127.0.0.1:4566 (its test credentials and us-east-1
@@ -163,6 +164,7 @@ mod tests {
 
     fn app() -> App {
         let mut app = App::new();
+        // CloudFormation needs a resource in every stack.
         for id in ["Net", "Db", "Web", "Other"] {
             crate::CfnResource::new("AWS::SNS::Topic").add(app.add_stack(id), "Topic");
         }

@@ -1,4 +1,5 @@
-//! Command-line plumbing for app binaries: `synth` and `ls` (with `diff`/`deploy` on top).
+//! Command-line plumbing for app binaries: `synth` and `ls` (with `diff`/`deploy`/`destroy`/
+//! `send-events` on top).
 //!
 //! An app binary builds its [`App`](crate::App) and hands it to [`run`]; apps with commands of
 //! their own flatten [`Command`] into their own clap enum and call [`Command::run`].
@@ -24,6 +25,8 @@
 mod deploy;
 #[cfg(feature = "deploy")]
 mod diff;
+#[cfg(feature = "deploy")]
+mod send_events;
 mod synth;
 mod yaml;
 
@@ -33,6 +36,8 @@ use std::process::ExitCode;
 pub use deploy::{ConnectionArgs, DeployArgs, DestroyArgs};
 #[cfg(feature = "deploy")]
 pub use diff::DiffArgs;
+#[cfg(feature = "deploy")]
+pub use send_events::SendEventsArgs;
 pub use synth::{LsArgs, SynthArgs};
 pub use yaml::to_yaml;
 
@@ -53,6 +58,11 @@ pub enum Command {
     /// with --fail when they differ (feature `deploy`).
     #[cfg(feature = "deploy")]
     Diff(DiffArgs),
+    /// Send event files to EventBridge and show the path and final status of each execution
+    /// they start in the deployed stacks' state machines; exit 0 when every event started an
+    /// execution that ended (FAILED included), 1 otherwise (feature `deploy`).
+    #[cfg(feature = "deploy")]
+    SendEvents(SendEventsArgs),
 }
 
 impl Command {
@@ -68,6 +78,12 @@ impl Command {
             #[cfg(feature = "deploy")]
             Command::Diff(args) => match diff::diff(app, args, &mut std::io::stdout().lock()) {
                 Ok(diff::Differences(true)) if args.fail => return ExitCode::FAILURE,
+                Ok(_) => Ok(()),
+                Err(e) => Err(e),
+            },
+            #[cfg(feature = "deploy")]
+            Command::SendEvents(args) => match send_events::send_events(app, args, &mut std::io::stdout().lock()) {
+                Ok(report) if !report.ok() => return ExitCode::FAILURE,
                 Ok(_) => Ok(()),
                 Err(e) => Err(e),
             },
@@ -99,6 +115,10 @@ pub enum CliError {
     #[cfg(feature = "deploy")]
     #[error("{0}")]
     Deploy(#[from] crate::deploy::DeployError),
+    /// Sending events or following their executions failed.
+    #[cfg(feature = "deploy")]
+    #[error("{0}")]
+    Trial(#[from] crate::trial::TrialError),
     /// Options that do not go together.
     #[error("{0}")]
     Usage(String),

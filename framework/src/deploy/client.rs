@@ -48,6 +48,30 @@ impl Connection {
     }
 }
 
+/// The loaded AWS configuration (region, credentials, endpoint, HTTP client) that every service
+/// client of the toolkit is built from, with where it points (for messages).
+#[derive(Debug, Clone)]
+pub struct AwsConfig {
+    /// The SDK configuration: `aws_sdk_<service>::Client::new(&config.sdk_config)` makes a
+    /// client of any service (its own retries off: [`crate::deploy::retry`] decides).
+    pub sdk_config: aws_config::SdkConfig,
+    /// The region in use.
+    pub region: String,
+    /// The endpoint, when not the standard AWS one.
+    pub endpoint: Option<String>,
+}
+
+impl AwsConfig {
+    /// A CloudFormation client on this configuration.
+    pub fn cloudformation(&self) -> CfnClient {
+        CfnClient {
+            client: aws_sdk_cloudformation::Client::new(&self.sdk_config),
+            region: self.region.clone(),
+            endpoint: self.endpoint.clone(),
+        }
+    }
+}
+
 /// A CloudFormation client ready to use, with where it points (for messages).
 #[derive(Debug, Clone)]
 pub struct CfnClient {
@@ -60,8 +84,14 @@ pub struct CfnClient {
 }
 
 /// Loads the configuration and checks that a region and credentials are there, with a one-line
-/// error naming what is missing.
+/// error naming what is missing; returns a CloudFormation client on it.
 pub async fn connect(conn: &Connection) -> Result<CfnClient, DeployError> {
+    Ok(load(conn).await?.cloudformation())
+}
+
+/// Loads the configuration and checks that a region and credentials are there, with a one-line
+/// error naming what is missing; other services' clients are built from the result.
+pub async fn load(conn: &Connection) -> Result<AwsConfig, DeployError> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(RetryConfig::disabled())
         .timeout_config(
@@ -98,7 +128,7 @@ pub async fn connect(conn: &Connection) -> Result<CfnClient, DeployError> {
         )));
     }
     let endpoint = conn.explicit_endpoint().map(str::to_string).or_else(|| config.endpoint_url().map(str::to_string));
-    Ok(CfnClient { client: aws_sdk_cloudformation::Client::new(&config), region, endpoint })
+    Ok(AwsConfig { sdk_config: config, region, endpoint })
 }
 
 fn one_line(s: &str) -> String {

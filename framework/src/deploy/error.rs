@@ -128,10 +128,20 @@ where
     E: aws_sdk_cloudformation::error::ProvideErrorMetadata + std::error::Error + 'static,
     R: fmt::Debug,
 {
+    DeployError::Api { operation, stack: stack.to_string(), message: sdk_error_message("CloudFormation", err) }
+}
+
+/// The message of an SDK error of any service: `Code: message` when the service answered, the
+/// whole error chain otherwise (connection refused, timeout...).
+pub(crate) fn sdk_error_message<E, R>(service: &str, err: &aws_sdk_cloudformation::error::SdkError<E, R>) -> String
+where
+    E: aws_sdk_cloudformation::error::ProvideErrorMetadata + std::error::Error + 'static,
+    R: fmt::Debug,
+{
     use aws_sdk_cloudformation::error::{DisplayErrorContext, SdkError};
-    let message = match err {
-        SdkError::ServiceError(service) => {
-            let e = service.err();
+    match err {
+        SdkError::ServiceError(service_err) => {
+            let e = service_err.err();
             match (e.code(), e.message()) {
                 (Some(code), Some(message)) => format!("{code}: {message}"),
                 (Some(code), None) => code.to_string(),
@@ -139,9 +149,8 @@ where
             }
         }
         SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
-            format!("cannot reach the CloudFormation endpoint: {}", DisplayErrorContext(err))
+            format!("cannot reach the {service} endpoint: {}", DisplayErrorContext(err))
         }
         _ => DisplayErrorContext(err).to_string(),
-    };
-    DeployError::Api { operation, stack: stack.to_string(), message }
+    }
 }

@@ -29,7 +29,7 @@ pub mod change_set;
 pub mod client;
 pub mod destroy;
 mod deployment;
-mod error;
+pub(crate) mod error;
 pub mod events;
 pub mod noop;
 pub mod outputs;
@@ -41,7 +41,7 @@ pub mod status;
 pub mod ui;
 
 pub use approval::RequireApproval;
-pub use client::{connect, CfnClient, Connection};
+pub use client::{connect, load, AwsConfig, CfnClient, Connection};
 pub use deployment::{deploy, deploy_stack, DeployOptions, StackChange, StackResult};
 pub use destroy::{destroy, DestroyOptions, DestroyResult, RetainedResource};
 pub use error::DeployError;

@@ -146,8 +146,8 @@ mod tests {
         let mut app = App::new();
         for id in ["Web", "Db"] {
             let stack = app.add_stack(id);
-            crate::CfnResource::new("AWS::SNS::Topic").add(&mut *stack, "Topic");
             stack.add_parameter("Size", ParameterNode::new("Number").default_value(1));
+            crate::CfnResource::new("AWS::SNS::Topic").add(&mut *stack, "Topic");
             if id == "Db" {
                 stack.add_parameter("Engine", ParameterNode::new("String"));
             }

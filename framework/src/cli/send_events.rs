@@ -1,0 +1,176 @@
+//! `send-events`: sends event files to EventBridge and reports what each event did in the
+//! deployed stacks' state machines (see [`crate::trial`]).
+//!
+//! Exit status: 0 when every entry was sent and every event started an execution that ended,
+//! whatever its status (a FAILED execution is a valid outcome: the flagship's path C is meant
+//! to fail); 1 when an entry was refused, an event started nothing within `--timeout`, an
+//! execution was still running at the timeout, or the command could not run.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::cli::deploy::{runtime, ConnectionArgs};
+use crate::cli::synth::select_stacks;
+use crate::cli::CliError;
+use crate::trial::{read_event_file, send_events as run_trial, TrialOptions, TrialReport};
+
+/// Options of `send-events`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SendEventsArgs {
+    /// Event files: each a JSON array of PutEvents entries (the `aws events put-events
+    /// --entries` shape: Source, DetailType, Detail...).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// A stack whose state machines to watch: an app stack (construct id, `*` wildcards) or the
+    /// name or ARN of any deployed stack. Repeatable; all the app's stacks when none.
+    #[arg(long = "stack", value_name = "STACK")]
+    pub stacks: Vec<String>,
+    /// How long to wait, from sending, for the executions to start and end (seconds).
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub timeout: u64,
+    /// Print the outcome as a JSON array of {file, entry, event_id, execution_arn,
+    /// state_machine_arn, path, status, error, cause, duration_ms, hint} (one item per
+    /// execution; `entry` counts from 1; status NOT_SENT / NOT_STARTED when there is none).
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// The CloudFormation stack names to watch: app stacks matched by construct id or stack name,
+/// other names taken as deployed stacks' names; the app's stacks when none is given.
+pub(crate) fn stack_names(app: &crate::App, patterns: &[String]) -> Result<Vec<String>, CliError> {
+    let assembly = app.synth()?;
+    if patterns.is_empty() {
+        return Ok(assembly.stacks_in_dependency_order().iter().map(|s| s.stack_name.clone()).collect());
+    }
+    let mut names: Vec<String> = Vec::new();
+    for p in patterns {
+        let by_name: Vec<String> =
+            assembly.stacks.iter().filter(|s| &s.stack_name == p).map(|s| s.stack_name.clone()).collect();
+        let found = if !by_name.is_empty() {
+            by_name
+        } else if p.contains('*') || assembly.stacks.iter().any(|s| &s.id == p) {
+            select_stacks(&assembly, std::slice::from_ref(p))?.iter().map(|s| s.stack_name.clone()).collect()
+        } else {
+            vec![p.clone()]
+        };
+        for n in found {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+    }
+    Ok(names)
+}
+
+/// Runs the trial and prints its report; `Ok(report)` also when events did not start anything.
+pub(crate) fn send_events(
+    app: &crate::App,
+    args: &SendEventsArgs,
+    out: &mut dyn Write,
+) -> Result<TrialReport, CliError> {
+    let files = args.files.iter().map(|f| read_event_file(f)).collect::<Result<Vec<_>, _>>()?;
+    let options = TrialOptions { stacks: stack_names(app, &args.stacks)?, timeout: Duration::from_secs(args.timeout) };
+    let report = runtime()?.block_on(async {
+        let config = crate::deploy::load(&args.connection.connection()).await?;
+        run_trial(&config, &files, &options, &mut |line| eprintln!("{line}")).await
+    })?;
+    // With --json, stdout holds only the JSON; the summary line goes to stderr with the progress.
+    let text = if args.json {
+        eprintln!("{}", report.summary());
+        format!("{}\n", report.to_json())
+    } else {
+        report.render()
+    };
+    out.write_all(text.as_bytes())
+        .map_err(|source| CliError::Io { context: "cannot write to stdout".into(), source })?;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{App, CfnResource, StackProps};
+
+    fn app() -> App {
+        let mut app = App::new();
+        let demo =
+            app.add_stack_with("Demo", StackProps { stack_name: Some("demo-prod".into()), ..StackProps::default() });
+        CfnResource::new("AWS::SNS::Topic").add(demo, "Topic");
+        CfnResource::new("AWS::SNS::Topic").add(app.add_stack("Other"), "Topic");
+        app
+    }
+
+    fn names(patterns: &[&str]) -> Result<Vec<String>, CliError> {
+        stack_names(&app(), &patterns.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn stacks_resolve_to_cloudformation_names() {
+        assert_eq!(names(&[]).unwrap(), ["demo-prod", "Other"]);
+        assert_eq!(names(&["Demo"]).unwrap(), ["demo-prod"], "construct id");
+        assert_eq!(names(&["demo-prod", "Demo"]).unwrap(), ["demo-prod"], "stack name, once");
+        assert_eq!(names(&["Oth*"]).unwrap(), ["Other"]);
+        assert_eq!(names(&["deployed-elsewhere"]).unwrap(), ["deployed-elsewhere"], "any deployed stack");
+        let err = names(&["Nope*"]).unwrap_err().to_string();
+        assert!(err.contains("no stack matches \"Nope*\""), "{err}");
+    }
+
+    #[test]
+    fn flags_parse() {
+        use clap::Parser;
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(subcommand)]
+            command: crate::cli::Command,
+        }
+        let cli = Cli::try_parse_from([
+            "app",
+            "send-events",
+            "a.json",
+            "b.json",
+            "--stack",
+            "S1",
+            "--stack",
+            "S2",
+            "--timeout",
+            "5",
+            "--json",
+            "--local",
+        ])
+        .unwrap();
+        let crate::cli::Command::SendEvents(a) = cli.command else { panic!("not send-events") };
+        assert_eq!(a.files, [PathBuf::from("a.json"), PathBuf::from("b.json")]);
+        assert_eq!(a.stacks, ["S1", "S2"]);
+        assert_eq!((a.timeout, a.json, a.connection.local), (5, true, true));
+        let d = Cli::try_parse_from(["app", "send-events", "a.json"]).unwrap();
+        let crate::cli::Command::SendEvents(d) = d.command else { panic!("not send-events") };
+        assert_eq!((d.timeout, d.json), (60, false));
+        assert!(Cli::try_parse_from(["app", "send-events"]).is_err(), "a file is required");
+    }
+
+    #[test]
+    fn invalid_files_fail_before_connecting() {
+        let dir = std::env::temp_dir().join(format!("framework-cli-send-events-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("bad.json");
+        std::fs::write(&file, r#"[{"Source": "s", "DetailType": "t"}]"#).unwrap();
+        let args = SendEventsArgs {
+            files: vec![file.clone()],
+            stacks: vec![],
+            timeout: 1,
+            json: false,
+            // Nothing listens on port 9: reaching the network would fail differently.
+            connection: ConnectionArgs {
+                endpoint_url: Some("http://127.0.0.1:9".into()),
+                local: true,
+                ..ConnectionArgs::default()
+            },
+        };
+        let err = send_events(&app(), &args, &mut Vec::new()).unwrap_err().to_string();
+        assert_eq!(err, format!("{}: entry 1: Detail is missing", file.display()));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
