@@ -149,8 +149,39 @@ where
             }
         }
         SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
-            format!("cannot reach the {service} endpoint: {}", DisplayErrorContext(err))
+            // The innermost cause says what happened ("Connection refused (os error 111)"); the
+            // layers above it only repeat it with connector internals.
+            let mut cause: &dyn std::error::Error = err;
+            while let Some(next) = cause.source() {
+                cause = next;
+            }
+            let what = if matches!(err, SdkError::TimeoutError(_)) { "timed out".to_string() } else { cause.to_string() };
+            format!(
+                "cannot reach the {service} endpoint: {what} (check the endpoint and the network; \
+                 for --local, is the emulator running? `scripts/localstack up`)"
+            )
         }
         _ => DisplayErrorContext(err).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_cloudformation::error::SdkError;
+    use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksError;
+    use aws_sdk_cloudformation::config::http::HttpResponse;
+    use aws_sdk_cloudformation::error::ConnectorError;
+
+    #[test]
+    fn unreachable_endpoint_names_the_cause_and_what_to_check() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "Connection refused (os error 111)");
+        let err: SdkError<DescribeStacksError, HttpResponse> = SdkError::dispatch_failure(ConnectorError::io(Box::new(io)));
+        let message = sdk_error_message("CloudFormation", &err);
+        assert_eq!(
+            message,
+            "cannot reach the CloudFormation endpoint: Connection refused (os error 111) (check the endpoint and \
+             the network; for --local, is the emulator running? `scripts/localstack up`)"
+        );
     }
 }
