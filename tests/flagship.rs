@@ -62,7 +62,10 @@ fn state_machine_logs_everything_to_the_log_group() {
     t.has_resource(
         "AWS::Logs::LogGroup",
         pattern!({
-            "Properties": {"LogGroupName": {"Fn::Sub": Match::string_like_regexp("^/aws/vendedlogs/states/")}},
+            "Properties": {"LogGroupName": {"Fn::Sub": [
+                Match::string_like_regexp(r"^/aws/vendedlogs/states/\$\{AWS::StackName\}-StateMachine-\$\{StackUid\}$"),
+                {"StackUid": Match::any_value()}
+            ]}},
             "DeletionPolicy": "Retain",
             "UpdateReplacePolicy": "Retain"
         }),

@@ -93,5 +93,16 @@ fn create_change_diff_update_noop_destroy() {
             destroyed[0].retained.iter().map(|r| (r.logical_id.as_str(), r.resource_type.as_str())).collect();
         assert_eq!(retained, [("LogGroupF5B46931", "AWS::Logs::LogGroup")]);
         assert!(framework::deploy::stack::describe(&cfn, &name).await.expect("describe").is_none(), "stack gone");
+
+        // Deploying again after a destroy works: the retained log group of the first life keeps
+        // its data and its name, and the new stack's group gets a new one.
+        let recreated = deploy(&cfn, &[&v2], &opts, &mut ui()).await.expect("create again");
+        assert_eq!(recreated[0].change, StackChange::Created);
+        let group = |r: &framework::deploy::StackResult| {
+            r.outputs.iter().find(|o| o.key == "LogGroupName").map(|o| o.value.clone()).expect("LogGroupName output")
+        };
+        assert_ne!(group(&created[0]), group(&recreated[0]));
+        assert!(group(&recreated[0]).starts_with(&format!("/aws/vendedlogs/states/{name}-StateMachine-")));
+        destroy(&cfn, &[&v2], &DestroyOptions { force: true }, &mut ui()).await.expect("destroy again");
     });
 }

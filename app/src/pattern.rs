@@ -46,6 +46,15 @@ pub fn event_pattern() -> EventPattern {
     EventPattern::new().account([Pseudo::AccountId]).source([EVENT_SOURCE])
 }
 
+/// `/aws/vendedlogs/states/<stack name>-<suffix>-<stack uid>`, where the uid is the first part of
+/// the stack id's UUID. The log group is retained when the stack goes (logs are data); the uid
+/// makes the name new for every creation of the stack, so a stack destroyed and deployed again
+/// does not collide with the group its previous life left behind.
+pub fn log_group_name(suffix: &str) -> Value {
+    let stack_uid = Value::select(0, Value::split("-", Value::select(2, Value::split("/", Pseudo::StackId))));
+    Value::sub_with(format!("/aws/vendedlogs/states/${{AWS::StackName}}-{suffix}-${{StackUid}}"), [("StackUid", stack_uid)])
+}
+
 impl RoutedStateMachine {
     /// Builds the pattern's constructs directly under `scope` (ids `LogGroup`, `StateMachine`,
     /// `Rule`) with outputs `<prefix>LogGroupName` and `<prefix>StateMachineName` in the stack.
@@ -73,7 +82,7 @@ impl RoutedStateMachine {
             if below_stack.is_empty() { "StateMachine".to_string() } else { below_stack.join("-") }
         };
         let log_group = LogGroup::builder()
-            .log_group_name(Value::sub(format!("/aws/vendedlogs/states/${{AWS::StackName}}-{name_suffix}")))
+            .log_group_name(log_group_name(&name_suffix))
             .build(scope.reborrow(), "LogGroup");
         let state_machine = StateMachine::builder()
             .definition(definition)
