@@ -3,27 +3,11 @@
 //! its own stack name, so they run in parallel and never see each other's stacks.
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use suite::localstack;
-
-/// One run of the fixture app.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    elapsed: Duration,
-}
-
-impl Run {
-    fn ok(&self) -> bool {
-        self.code == Some(0)
-    }
-    fn text(&self) -> String {
-        format!("exit {:?}\n--- stdout\n{}--- stderr\n{}", self.code, self.stdout, self.stderr)
-    }
-}
+use suite::process::{run_isolated, Run};
 
 /// A stack of the fixture app with a unique name and its own working directory.
 struct Fixture {
@@ -50,24 +34,8 @@ impl Fixture {
     }
 
     fn command(&self, cmd: &mut Command, variant: &str) -> Run {
-        for (k, _) in std::env::vars() {
-            if k.starts_with("AWS_") {
-                cmd.env_remove(k);
-            }
-        }
-        cmd.env("FIXTURE_STACK", &self.stack)
-            .env("FIXTURE_VARIANT", variant)
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .current_dir(&self.dir)
-            .stdin(Stdio::null());
-        let t0 = Instant::now();
-        let out = cmd.output().expect("run the fixture app");
-        Run {
-            code: out.status.code(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-            elapsed: t0.elapsed(),
-        }
+        cmd.env("FIXTURE_STACK", &self.stack).env("FIXTURE_VARIANT", variant);
+        run_isolated(cmd, &self.dir)
     }
 
     fn deploy(&self, variant: &str, extra: &[&str]) -> Run {

@@ -5,23 +5,10 @@
 //! assertion fails).
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use suite::localstack;
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    elapsed: Duration,
-}
-
-impl Run {
-    fn text(&self) -> String {
-        format!("exit {:?} after {:?}\n--- stdout\n{}--- stderr\n{}", self.code, self.elapsed, self.stdout, self.stderr)
-    }
-}
+use suite::process::{run_isolated, Run};
 
 /// A deployed copy of the flagship app with its own stack name.
 struct Flagship {
@@ -43,24 +30,8 @@ impl Flagship {
     /// Runs the flagship binary against the emulator, with no AWS settings inherited.
     fn run(&self, args: &[&str]) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_flagship"));
-        cmd.args(args).arg("--local");
-        for (k, _) in std::env::vars() {
-            if k.starts_with("AWS_") {
-                cmd.env_remove(k);
-            }
-        }
-        cmd.env(app::STACK_NAME_ENV, &self.stack)
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .current_dir(&self.dir)
-            .stdin(Stdio::null());
-        let t0 = Instant::now();
-        let out = cmd.output().expect("run the flagship app");
-        Run {
-            code: out.status.code(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-            elapsed: t0.elapsed(),
-        }
+        cmd.args(args).arg("--local").env(app::STACK_NAME_ENV, &self.stack);
+        run_isolated(&mut cmd, &self.dir)
     }
 
     fn send(&self, files: &[PathBuf], extra: &[&str]) -> Run {

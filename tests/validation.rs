@@ -85,12 +85,7 @@ fn synth_command_fails_listing_all_problems() {
     Role::builder().build(&mut *stack, "Two");
     let out = suite::temp_dir("cli-fail");
     use clap::Parser;
-    #[derive(clap::Parser)]
-    struct Cli {
-        #[command(subcommand)]
-        command: framework::cli::Command,
-    }
-    let cli = Cli::parse_from(["app", "synth", "--quiet", "--output", out.to_str().unwrap()]);
+    let cli = framework::cli::Cli::parse_from(["app", "synth", "--quiet", "--output", out.to_str().unwrap()]);
     let code = cli.command.run(&app);
     assert_eq!(code, std::process::ExitCode::FAILURE);
     assert!(!out.join("manifest.json").exists(), "nothing is written when synth fails");

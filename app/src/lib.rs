@@ -91,14 +91,9 @@ pub fn copies_app(copies: usize) -> App {
 /// The app's command line (`synth`, `ls`, `deploy`, `diff`, `destroy`, `send-events`), on the
 /// flagship app built with [`FlagshipOptions::from_env`]. The `app` binary is exactly this.
 pub fn run_cli() -> std::process::ExitCode {
-    use clap::Parser;
-    /// Event-driven Step Functions demo: EventBridge rule -> state machine routing on `$.detail.Path`.
-    #[derive(Parser)]
-    #[command(name = "app", version, about)]
-    struct Cli {
-        #[command(subcommand)]
-        command: framework::cli::Command,
-    }
-    let cli = Cli::parse();
-    cli.command.run(&flagship_app_with(FlagshipOptions::from_env()))
+    framework::cli::run(
+        "app",
+        "Event-driven Step Functions demo: an EventBridge rule starts a state machine that routes on $.detail.Path",
+        || flagship_app_with(FlagshipOptions::from_env()),
+    )
 }

@@ -59,5 +59,5 @@ fn build(variant: &str, stack_name: &str) -> App {
 fn main() -> ExitCode {
     let variant = std::env::var("FIXTURE_VARIANT").unwrap_or_else(|_| "v1".into());
     let stack_name = std::env::var("FIXTURE_STACK").unwrap_or_else(|_| "DeployFixture".into());
-    framework::cli::run(|| build(&variant, &stack_name))
+    framework::cli::run("deploy-fixture", "The deploy end-to-end tests' fixture app", || build(&variant, &stack_name))
 }

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 pub mod localstack;
+pub mod process;
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {

@@ -194,12 +194,8 @@ mod tests {
 
     #[test]
     fn flags_parse() {
+        use crate::cli::Cli;
         use clap::Parser;
-        #[derive(clap::Parser)]
-        struct Cli {
-            #[command(subcommand)]
-            command: crate::cli::Command,
-        }
         let cli = Cli::try_parse_from([
             "app", "deploy", "Web", "--require-approval", "any-change", "--progress", "events", "--parameters", "Web:Size=3",
             "--parameters", "Mode=a=b", "--outputs-file", "o.json", "--local", "--region", "eu-west-1", "--force",

@@ -6,18 +6,25 @@
 //!
 //! ```no_run
 //! use clap::Parser;
-//! use framework::cli::Command;
 //!
+//! /// An app with a command of its own next to the standard ones.
 //! #[derive(Parser)]
-//! struct Cli {
-//!     #[command(subcommand)]
-//!     command: Command,
+//! enum AppCli {
+//!     #[command(flatten)]
+//!     Standard(framework::cli::Command),
+//!     /// Print the number of stacks.
+//!     Count,
 //! }
 //!
 //! fn main() -> std::process::ExitCode {
-//!     let cli = Cli::parse();
 //!     let app = framework::App::new();
-//!     cli.command.run(&app)
+//!     match AppCli::parse() {
+//!         AppCli::Standard(command) => command.run(&app),
+//!         AppCli::Count => {
+//!             println!("{}", app.stacks().len());
+//!             std::process::ExitCode::SUCCESS
+//!         }
+//!     }
 //! }
 //! ```
 
@@ -127,15 +134,28 @@ pub enum CliError {
     UnknownStack { pattern: String, available: String },
 }
 
-/// Parses the command line and runs a standard command on the app built by `build`.
-pub fn run(build: impl FnOnce() -> crate::App) -> ExitCode {
-    use clap::Parser;
-    #[derive(clap::Parser)]
-    #[command(about = "Synthesize the app")]
-    struct Cli {
-        #[command(subcommand)]
-        command: Command,
+/// The toolkit's command line: one of the standard subcommands.
+#[derive(Debug, clap::Parser)]
+#[command(version)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Parses the process's command line (as program `name`, described by `about`) and runs the
+/// command on the app built by `build` (built after parsing, so `--help` costs nothing).
+///
+/// ```no_run
+/// fn main() -> std::process::ExitCode {
+///     framework::cli::run("demo", "My infrastructure", framework::App::new)
+/// }
+/// ```
+pub fn run(name: &'static str, about: &'static str, build: impl FnOnce() -> crate::App) -> ExitCode {
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().name(name).bin_name(name).about(about).get_matches();
+    match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli.command.run(&build()),
+        Err(e) => e.exit(),
     }
-    let cli = Cli::parse();
-    cli.command.run(&build())
 }

@@ -120,12 +120,8 @@ mod tests {
 
     #[test]
     fn flags_parse() {
+        use crate::cli::Cli;
         use clap::Parser;
-        #[derive(clap::Parser)]
-        struct Cli {
-            #[command(subcommand)]
-            command: crate::cli::Command,
-        }
         let cli = Cli::try_parse_from([
             "app",
             "send-events",
