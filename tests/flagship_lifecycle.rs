@@ -3,7 +3,6 @@
 //! then shows nothing and a repeated deploy is a no-op; `destroy` removes the stack and reports
 //! the retained log group.
 
-use constructs::stepfunctions::asl::{Choice, Condition, Definition, Fail, Pass};
 use framework::deploy::{
     connect, deploy, destroy, CfnClient, Connection, DeployOptions, DestroyOptions, ProgressMode, RequireApproval,
     ScriptedPrompt, StackChange, Ui,
@@ -17,24 +16,6 @@ fn runtime() -> tokio::runtime::Runtime {
 
 fn ui() -> Ui {
     Ui::new(Box::new(std::io::stderr()), ProgressMode::Events, Box::new(ScriptedPrompt::default()))
-}
-
-/// The flagship with one more route: "C" -> PathC.
-fn definition_with_path_c() -> Definition {
-    Definition::new("WhichPath?")
-        .comment("Simple State Machine with Choice")
-        .state(
-            "WhichPath?",
-            Choice::new()
-                .when(Condition::string_equals("$.detail.Path", "A"), "PathA")
-                .when(Condition::string_equals("$.detail.Path", "B"), "PathB")
-                .when(Condition::string_equals("$.detail.Path", "C"), "PathC")
-                .otherwise("Fail"),
-        )
-        .state("PathA", Pass::new().end())
-        .state("PathB", Pass::new().end())
-        .state("PathC", Pass::new().end())
-        .state("Fail", Fail::new())
 }
 
 fn stack(options: app::FlagshipOptions) -> StackArtifact {
@@ -55,7 +36,7 @@ fn create_change_diff_update_noop_destroy() {
     suite::localstack::endpoint();
     let name = format!("suite-flagship-{}", std::process::id());
     let v1 = stack(app::FlagshipOptions { stack_name: Some(name.clone()), ..Default::default() });
-    let v2 = stack(app::FlagshipOptions { stack_name: Some(name.clone()), definition: definition_with_path_c() });
+    let v2 = stack(app::FlagshipOptions { stack_name: Some(name.clone()), definition: app::pattern::routing_definition(&["A", "B", "C"]) });
     let opts = DeployOptions { require_approval: RequireApproval::Never, ..DeployOptions::default() };
 
     runtime().block_on(async {

@@ -27,18 +27,28 @@ pub struct RoutedStateMachine {
 /// assert!(definition.problems().is_empty());
 /// ```
 pub fn definition() -> Definition {
-    Definition::new("WhichPath?")
+    routing_definition(&["A", "B"])
+}
+
+/// A definition routing on `$.detail.Path`: each route `X` goes to a Pass state `PathX` that
+/// ends the execution; any other value goes to the Fail state.
+///
+/// ```
+/// let three = app::pattern::routing_definition(&["A", "B", "C"]);
+/// assert!(three.get("PathC").is_some());
+/// ```
+pub fn routing_definition(routes: &[&str]) -> Definition {
+    let mut choice = Choice::new();
+    for route in routes {
+        choice = choice.when(Condition::string_equals("$.detail.Path", *route), format!("Path{route}"));
+    }
+    let mut definition = Definition::new("WhichPath?")
         .comment("Simple State Machine with Choice")
-        .state(
-            "WhichPath?",
-            Choice::new()
-                .when(Condition::string_equals("$.detail.Path", "A"), "PathA")
-                .when(Condition::string_equals("$.detail.Path", "B"), "PathB")
-                .otherwise("Fail"),
-        )
-        .state("PathA", Pass::new().end())
-        .state("PathB", Pass::new().end())
-        .state("Fail", Fail::new())
+        .state("WhichPath?", choice.otherwise("Fail"));
+    for route in routes {
+        definition = definition.state(format!("Path{route}"), Pass::new().end());
+    }
+    definition.state("Fail", Fail::new())
 }
 
 /// The rule's pattern: events from [`EVENT_SOURCE`] in the stack's own account.
