@@ -43,10 +43,19 @@ pub fn logical_id(components: &[&str]) -> Option<String> {
 }
 
 fn path_hash(components: &[&str]) -> String {
-    let digest = Md5::digest(components.join("/").as_bytes());
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut md5 = Md5::new();
+    for (i, c) in components.iter().enumerate() {
+        if i > 0 {
+            md5.update(b"/");
+        }
+        md5.update(c.as_bytes());
+    }
+    let digest = md5.finalize();
     let mut hex = String::with_capacity(HASH_LEN);
     for b in &digest[..HASH_LEN / 2] {
-        hex.push_str(&format!("{b:02X}"));
+        hex.push(HEX[usize::from(b >> 4)] as char);
+        hex.push(HEX[usize::from(b & 0xf)] as char);
     }
     hex
 }

@@ -241,6 +241,50 @@ impl Value {
         }
     }
 
+    /// The length in bytes of this value's compact JSON text, without building it; `None` when
+    /// it contains a token (its text is only known at deploy time).
+    ///
+    /// ```
+    /// use framework::{Pseudo, Value};
+    /// let v = Value::map([("a", Value::list([Value::from("x\"y"), Value::from(10), Value::Null]))]);
+    /// assert_eq!(v.literal_json_len(), Some(r#"{"a":["x\"y",10,null]}"#.len()));
+    /// assert_eq!(Value::from(Pseudo::Region).literal_json_len(), None);
+    /// ```
+    pub fn literal_json_len(&self) -> Option<usize> {
+        fn string_len(s: &str) -> usize {
+            2 + s
+                .chars()
+                .map(|c| match c {
+                    '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+                    c if (c as u32) < 0x20 => 6,
+                    c => c.len_utf8(),
+                })
+                .sum::<usize>()
+        }
+        Some(match self {
+            Value::Null => 4,
+            Value::Bool(true) => 4,
+            Value::Bool(false) => 5,
+            Value::Number(n) => n.to_string().len(),
+            Value::String(s) => string_len(s),
+            Value::List(items) => {
+                let mut len = 2 + items.len().saturating_sub(1);
+                for item in items {
+                    len += item.literal_json_len()?;
+                }
+                len
+            }
+            Value::Map(map) => {
+                let mut len = 2 + map.len().saturating_sub(1);
+                for (k, v) in map {
+                    len += string_len(k) + 1 + v.literal_json_len()?;
+                }
+                len
+            }
+            _ => return None,
+        })
+    }
+
     /// True for an empty map, empty list or null: properties holding these are left out.
     pub fn is_empty_collection(&self) -> bool {
         match self {
@@ -333,6 +377,13 @@ mod tests {
             j,
             Value::Join(String::new(), vec!["ab".into(), Value::Pseudo(Pseudo::Region), "c".into()])
         );
+    }
+
+    #[test]
+    fn literal_json_len_matches_serde_json() {
+        let v = serde_json::json!({"a": [1, 2.5, -3, true, false, null], "b\n": "tab\there \u{1} é \\ \"q\"", "c": {}, "d": []});
+        let ours = Value::from(v.clone()).literal_json_len();
+        assert_eq!(ours, Some(v.to_string().len()));
     }
 
     #[test]

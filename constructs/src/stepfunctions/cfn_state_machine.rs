@@ -138,8 +138,7 @@ impl Resource for CfnStateMachine {
         match (&self.definition, &self.definition_string) {
             (Some(d), _) => {
                 v.errors(d.problems());
-                if let Some(json) = d.to_json() {
-                    let size = json.to_string().len();
+                if let Some(size) = d.to_value().literal_json_len() {
                     if size > MAX_DEFINITION_BYTES {
                         v.error(format!(
                             "the definition is {size} bytes; Step Functions accepts at most {MAX_DEFINITION_BYTES}"

@@ -170,7 +170,8 @@ impl CloudAssembly {
             write_if_changed(&dir.join(s.template_file()), s.template_text())?;
         }
         write_if_changed(&dir.join("manifest.json"), &to_json_text(&self.manifest()))?;
-        write_if_changed(&dir.join("tree.json"), &to_json_text(&self.tree))?;
+        // The tree is the biggest file of a large app: streamed, never held as one string.
+        write_serialized_if_changed(&dir.join("tree.json"), &self.tree)?;
         write_if_changed(&dir.join("cdk.out"), &to_json_text(&json!({ "version": CLOUD_ASSEMBLY_VERSION })))?;
         Ok(())
     }
@@ -181,6 +182,51 @@ fn write_if_changed(path: &Path, text: &str) -> io::Result<()> {
         return Ok(());
     }
     std::fs::write(path, text)
+}
+
+/// Writes `value` as [`to_json_text`] would, streaming it: first compared with the file's current
+/// content (left untouched when equal), then written.
+fn write_serialized_if_changed<T: Serialize>(path: &Path, value: &T) -> io::Result<()> {
+    fn serialize<T: Serialize, W: io::Write>(value: &T, w: W) -> io::Result<()> {
+        let mut ser = serde_json::Serializer::with_formatter(w, serde_json::ser::PrettyFormatter::with_indent(b" "));
+        value.serialize(&mut ser).map_err(io::Error::other)
+    }
+    if let Ok(old) = std::fs::File::open(path) {
+        let mut same = io::BufWriter::with_capacity(1 << 16, SameAs { old: io::BufReader::new(old), theirs: Vec::new(), same: true });
+        serialize(value, &mut same)?;
+        let mut same = same.into_inner().map_err(io::IntoInnerError::into_error)?;
+        let mut rest = [0u8; 1];
+        if same.same && io::Read::read(&mut same.old, &mut rest)? == 0 {
+            return Ok(());
+        }
+    }
+    let mut file = io::BufWriter::with_capacity(1 << 16, std::fs::File::create(path)?);
+    serialize(value, &mut file)?;
+    io::Write::flush(&mut file)
+}
+
+/// A writer that only checks whether what is written equals what `old` holds.
+struct SameAs<R> {
+    old: R,
+    theirs: Vec<u8>,
+    same: bool,
+}
+
+impl<R: io::Read> io::Write for SameAs<R> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.same {
+            self.theirs.resize(buf.len(), 0);
+            match io::Read::read_exact(&mut self.old, &mut self.theirs) {
+                Ok(()) => self.same = self.theirs == buf,
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => self.same = false,
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// JSON with a one-space indent, as AWS CDK writes assembly files.

@@ -39,22 +39,30 @@ impl SynthError {
 
 impl App {
     /// Validates the whole tree and renders every stack. Fails with every problem found.
+    ///
+    /// Stacks are independent until cross-stack references are joined up, so large apps are
+    /// rendered on several threads (results are merged in stack order: the output is the same
+    /// bytes either way).
     pub fn synth(&self) -> Result<CloudAssembly, SynthError> {
+        let parallel = self.stacks.len() > 1 && self.stacks.iter().map(|s| s.nodes.len()).sum::<usize>() > 2_000;
         let mut problems: Vec<Problem> = self.problems.clone();
-        for stack in &self.stacks {
-            problems.extend(stack.problems.iter().cloned());
+        let prepared = self.stacks.iter().map(|stack| {
+            let mut problems = stack.problems.clone();
+            let paths = stack.all_paths();
+            let ids = stack_logical_ids(stack, &paths, &mut problems);
+            validate_stack(stack, &paths, &mut problems);
+            (ids, paths, problems)
+        });
+        let mut logical_ids: LogicalIds = Vec::with_capacity(self.stacks.len());
+        let mut paths: Vec<Vec<String>> = Vec::with_capacity(self.stacks.len());
+        for (ids, stack_paths, stack_problems) in prepared {
+            logical_ids.push(ids);
+            paths.push(stack_paths);
+            problems.extend(stack_problems);
         }
-        let logical_ids = self.assign_logical_ids(&mut problems);
 
-        let paths: Vec<Vec<String>> = self.stacks.iter().map(Stack::all_paths).collect();
-        for (stack, paths) in self.stacks.iter().zip(&paths) {
-            validate_stack(stack, paths, &mut problems);
-        }
-
-        let mut exports = BTreeSet::new();
-        let mut stack_deps: BTreeSet<(usize, usize)> = self.stack_dependencies.iter().copied().collect();
-        let mut templates: Vec<TemplateText> = Vec::with_capacity(self.stacks.len());
-        for (i, stack) in self.stacks.iter().enumerate() {
+        let rendered = par_map(&self.stacks, parallel, |i, stack| {
+            let (mut exports, mut stack_deps, mut problems) = (BTreeSet::new(), BTreeSet::new(), Vec::new());
             let mut cx = StackCx {
                 app: self,
                 stack_index: i,
@@ -65,7 +73,17 @@ impl App {
                 stack_deps: &mut stack_deps,
                 problems: &mut problems,
             };
-            templates.push(cx.template());
+            let template = cx.template();
+            (template, exports, stack_deps, problems)
+        });
+        let mut exports = BTreeSet::new();
+        let mut stack_deps: BTreeSet<(usize, usize)> = self.stack_dependencies.iter().copied().collect();
+        let mut templates: Vec<TemplateText> = Vec::with_capacity(self.stacks.len());
+        for (template, stack_exports, deps, stack_problems) in rendered {
+            templates.push(template);
+            exports.extend(stack_exports);
+            stack_deps.extend(deps);
+            problems.extend(stack_problems);
         }
         for request in &exports {
             let id = logical_ids[request.producer][request.target.node as usize].clone().unwrap_or_default();
@@ -121,49 +139,67 @@ impl App {
             .collect();
         Ok(CloudAssembly::new(stacks, ConstructTree::from_app(self, &logical_ids)))
     }
+}
 
-    fn assign_logical_ids(&self, problems: &mut Vec<Problem>) -> LogicalIds {
-        let mut all = Vec::with_capacity(self.stacks.len());
-        for stack in &self.stacks {
-            let mut ids = vec![None; stack.nodes.len()];
-            let mut owners: BTreeMap<String, NodeIdx> = BTreeMap::new();
-            for (i, node) in stack.nodes.iter().enumerate() {
-                if matches!(node.kind, NodeKind::Stack | NodeKind::Construct) {
-                    continue;
-                }
-                let i = i as NodeIdx;
-                let id = match &node.logical_id_override {
-                    Some(id) => {
-                        if !is_valid_logical_id(id) {
-                            problems.push(Problem {
-                                path: stack.path_of(i),
-                                message: format!(
-                                    "logical ID override {id:?} must be 1-255 alphanumeric characters"
-                                ),
-                            });
-                        }
-                        id.clone()
-                    }
-                    None => logical_id(&stack.components_below_stack(i)).unwrap_or_else(|| {
-                        problems.push(Problem {
-                            path: stack.path_of(i),
-                            message: "cannot compute a logical ID: every path component is \"Default\"".into(),
-                        });
-                        String::new()
-                    }),
-                };
-                if let Some(other) = owners.insert(id.clone(), i) {
+/// Logical IDs of a stack's template elements (indexed by node), with problems for invalid
+/// overrides and collisions.
+fn stack_logical_ids(stack: &Stack, paths: &[String], problems: &mut Vec<Problem>) -> Vec<Option<String>> {
+    let mut ids = vec![None; stack.nodes.len()];
+    let mut owners: BTreeMap<String, NodeIdx> = BTreeMap::new();
+    for (i, node) in stack.nodes.iter().enumerate() {
+        if matches!(node.kind, NodeKind::Stack | NodeKind::Construct) {
+            continue;
+        }
+        let id = match &node.logical_id_override {
+            Some(id) => {
+                if !is_valid_logical_id(id) {
                     problems.push(Problem {
-                        path: stack.path_of(i),
-                        message: format!("logical ID {id:?} is also used by {}", stack.path_of(other)),
+                        path: paths[i].clone(),
+                        message: format!("logical ID override {id:?} must be 1-255 alphanumeric characters"),
                     });
                 }
-                ids[i as usize] = Some(id);
+                id.clone()
             }
-            all.push(ids);
+            None => logical_id(&stack.components_below_stack(i as NodeIdx)).unwrap_or_else(|| {
+                problems.push(Problem {
+                    path: paths[i].clone(),
+                    message: "cannot compute a logical ID: every path component is \"Default\"".into(),
+                });
+                String::new()
+            }),
+        };
+        if let Some(other) = owners.insert(id.clone(), i as NodeIdx) {
+            problems.push(Problem {
+                path: paths[i].clone(),
+                message: format!("logical ID {id:?} is also used by {}", paths[other as usize]),
+            });
         }
-        all
+        ids[i] = Some(id);
     }
+    ids
+}
+
+/// `f` over `items`, on up to `available_parallelism` threads when `parallel` (contiguous
+/// chunks; results in item order), else on this thread.
+fn par_map<T: Sync, R: Send>(items: &[T], parallel: bool, f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
+    let threads = if parallel { std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len()) } else { 1 };
+    if threads <= 1 {
+        return items.iter().enumerate().map(|(i, t)| f(i, t)).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    let run = move |c: usize, part: &[T]| part.iter().enumerate().map(|(j, t)| f(c * chunk + j, t)).collect::<Vec<R>>();
+    std::thread::scope(|scope| {
+        // The first chunk runs on this thread: one thread (and allocator arena) fewer.
+        let mut chunks = items.chunks(chunk).enumerate();
+        let first = chunks.next();
+        let workers: Vec<_> = chunks.map(|(c, part)| scope.spawn(move || run(c, part))).collect();
+        let mut out = first.map(|(c, part)| run(c, part)).unwrap_or_default();
+        for w in workers {
+            out.extend(w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        out
+    })
 }
 
 fn validate_stack(stack: &Stack, paths: &[String], problems: &mut Vec<Problem>) {
@@ -231,6 +267,20 @@ impl TemplateText {
     }
 }
 
+/// Appends pretty-printed JSON `text` nested at `indent` (JSON text has no raw newlines inside
+/// strings, so every newline is a line break of the layout).
+fn push_indented(out: &mut String, text: &str, indent: &str) {
+    let mut lines = text.split('\n');
+    if let Some(first) = lines.next() {
+        out.push_str(first);
+    }
+    for line in lines {
+        out.push('\n');
+        out.push_str(indent);
+        out.push_str(line);
+    }
+}
+
 /// `\n "Key": <value>` as it appears inside the pretty-printed template object.
 fn section_text(key: &str, value: Json) -> String {
     let mut one = Map::with_capacity(1);
@@ -285,7 +335,10 @@ impl StackCx<'_> {
         if let Some(d) = &self.stack.props.description {
             sections.push(section_text("Description", Json::String(d.clone())));
         }
-        let (mut parameters, mut conditions, mut resources, mut outputs) = (Map::new(), Map::new(), Map::new(), Map::new());
+        let (mut parameters, mut conditions, mut outputs) = (Map::new(), Map::new(), Map::new());
+        // Resources are turned into text one by one (the bulk of a template: no need to hold
+        // them all as values).
+        let mut resources = String::new();
         for idx in self.ordered_nodes() {
             let node = &self.stack.nodes[idx as usize];
             match &node.kind {
@@ -345,14 +398,20 @@ impl StackCx<'_> {
                 }
                 NodeKind::Resource(_) => {
                     let rendered = self.resource(idx);
-                    resources.insert(self.id(idx), rendered);
+                    resources.push_str(if resources.is_empty() { "\n  " } else { ",\n  " });
+                    resources.push_str(&Json::String(self.id(idx)).to_string());
+                    resources.push_str(": ");
+                    push_indented(&mut resources, &to_json_text(&rendered), "  ");
                 }
             }
         }
-        for (key, section) in [("Parameters", parameters), ("Conditions", conditions), ("Resources", resources)] {
+        for (key, section) in [("Parameters", parameters), ("Conditions", conditions)] {
             if !section.is_empty() {
                 sections.push(section_text(key, Json::Object(section)));
             }
+        }
+        if !resources.is_empty() {
+            sections.push(format!("\n \"Resources\": {{{resources}\n }}"));
         }
         TemplateText { sections, outputs }
     }
