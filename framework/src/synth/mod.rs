@@ -45,6 +45,10 @@ impl App {
     /// bytes either way).
     pub fn synth(&self) -> Result<CloudAssembly, SynthError> {
         let parallel = self.stacks.len() > 1 && self.stacks.iter().map(|s| s.nodes.len()).sum::<usize>() > 2_000;
+        self.synth_with(parallel)
+    }
+
+    pub(crate) fn synth_with(&self, parallel: bool) -> Result<CloudAssembly, SynthError> {
         let mut problems: Vec<Problem> = self.problems.clone();
         let prepared = self.stacks.iter().map(|stack| {
             let mut problems = stack.problems.clone();

@@ -199,3 +199,30 @@ fn manifest_has_cdk_shape() {
     assert_eq!(s["metadata"]["/S/T"], json!([{"type": "aws:cdk:logicalId", "data": "T"}]));
     assert_eq!(m["artifacts"]["Tree"]["properties"]["file"], "tree.json");
 }
+
+#[test]
+fn parallel_synth_gives_the_same_bytes_and_problems_as_sequential() {
+    let build = |bad: bool| {
+        let mut app = App::new();
+        let first = topic("first").add(app.add_stack("S0"), "T");
+        for s in 0..5 {
+            let stack = app.add_stack(&format!("S{}", s + 1));
+            for i in 0..300 {
+                topic(&format!("t{i}")).property("Peer", Value::Ref(first)).add(&mut *stack, &format!("T{i}"));
+            }
+            if bad {
+                CfnResource::new("Bad").add(&mut *stack, "Bad");
+            }
+        }
+        app
+    };
+    let app = build(false);
+    let (seq, par) = (app.synth_with(false).unwrap(), app.synth_with(true).unwrap());
+    let texts = |a: &crate::CloudAssembly| {
+        a.stacks.iter().map(|s| (s.template_text().to_string(), s.dependencies.clone())).collect::<Vec<_>>()
+    };
+    assert_eq!(texts(&seq), texts(&par));
+    assert_eq!(crate::synth::assembly_text(&seq.manifest()), crate::synth::assembly_text(&par.manifest()));
+    let bad = build(true);
+    assert_eq!(bad.synth_with(false).unwrap_err().problems(), bad.synth_with(true).unwrap_err().problems());
+}
