@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use framework::Value;
 
 use super::super::definition::Definition;
-use super::super::error_handling::{check_catch, check_retry, parse_retry_catch, Catcher, Retrier};
+use super::super::error_handling::{check_catch, check_retry, parse_retry_catch, render_error_handling, Catcher, Retrier};
 use super::super::fields::{check_path, check_payload, check_reference_path, put, Num, PathOrNull, Transition};
 use super::super::reader::Reader;
 use super::super::syntax::reference_path_problem;
@@ -153,12 +153,7 @@ impl Map {
         put(m, "ItemReader", self.item_reader.clone());
         put(m, "ItemBatcher", self.item_batcher.clone());
         put(m, "ResultWriter", self.result_writer.clone());
-        if !self.retry.is_empty() {
-            m.insert("Retry".into(), Value::List(self.retry.iter().map(Retrier::render).collect()));
-        }
-        if !self.catch.is_empty() {
-            m.insert("Catch".into(), Value::List(self.catch.iter().map(Catcher::render).collect()));
-        }
+        render_error_handling(&self.retry, &self.catch, m);
         Transition::render(&self.transition, m);
     }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use framework::Value;
 
 use super::super::definition::Definition;
-use super::super::error_handling::{check_catch, check_retry, parse_retry_catch, Catcher, Retrier};
+use super::super::error_handling::{check_catch, check_retry, parse_retry_catch, render_error_handling, Catcher, Retrier};
 use super::super::fields::{check_path, check_payload, check_reference_path, put, PathOrNull, Transition};
 use super::super::reader::Reader;
 use super::{error_setters, io_setters, next_setters, result_setters};
@@ -58,12 +58,7 @@ impl Parallel {
         put(m, "ResultSelector", self.result_selector.clone());
         put(m, "ResultPath", self.result_path.as_ref().map(PathOrNull::to_value));
         m.insert("Branches".into(), Value::List(self.branches.iter().map(Definition::to_value).collect()));
-        if !self.retry.is_empty() {
-            m.insert("Retry".into(), Value::List(self.retry.iter().map(Retrier::render).collect()));
-        }
-        if !self.catch.is_empty() {
-            m.insert("Catch".into(), Value::List(self.catch.iter().map(Catcher::render).collect()));
-        }
+        render_error_handling(&self.retry, &self.catch, m);
         Transition::render(&self.transition, m);
     }
 

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use framework::Value;
 
-use super::super::error_handling::{check_catch, check_retry, parse_retry_catch, Catcher, Retrier};
+use super::super::error_handling::{check_catch, check_retry, parse_retry_catch, render_error_handling, Catcher, Retrier};
 use super::super::fields::{check_path, check_payload, check_reference_path, put, PathOrNull, Transition};
 use super::super::reader::Reader;
 use super::super::syntax::reference_path_problem;
@@ -105,12 +105,7 @@ impl Task {
         put(m, "HeartbeatSeconds", self.heartbeat_seconds);
         put(m, "HeartbeatSecondsPath", self.heartbeat_seconds_path.as_deref());
         put(m, "Credentials", self.credentials.clone());
-        if !self.retry.is_empty() {
-            m.insert("Retry".into(), Value::List(self.retry.iter().map(Retrier::render).collect()));
-        }
-        if !self.catch.is_empty() {
-            m.insert("Catch".into(), Value::List(self.catch.iter().map(Catcher::render).collect()));
-        }
+        render_error_handling(&self.retry, &self.catch, m);
         Transition::render(&self.transition, m);
     }
 
