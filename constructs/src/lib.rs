@@ -10,6 +10,7 @@ pub mod events;
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeExample;
 
+mod handle;
 pub mod iam;
 pub mod logs;
 pub mod stepfunctions;

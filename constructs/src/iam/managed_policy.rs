@@ -3,7 +3,7 @@
 use std::any::Any;
 use std::collections::BTreeMap;
 
-use framework::{AsNode, NodeRef, Resource, Scope, Stack, Validator, Value};
+use framework::{Resource, Scope, Stack, Validator, Value};
 
 use crate::iam::document::PolicyDocument;
 use crate::iam::names::{path_shape_problem, DESCRIPTION, PATH, POLICY_NAME};
@@ -121,18 +121,7 @@ impl ManagedPolicy {
     }
 }
 
-/// Handle to a [`ManagedPolicy`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ManagedPolicyRef {
-    node: NodeRef,
-    resource: NodeRef,
-}
-
-impl AsNode for ManagedPolicyRef {
-    fn node(&self) -> NodeRef {
-        self.node
-    }
-}
+crate::handle::handle!(ManagedPolicy, ManagedPolicyRef);
 
 impl ManagedPolicyRef {
     /// The policy ARN (`Ref` of a managed policy is its ARN).

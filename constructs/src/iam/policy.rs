@@ -3,7 +3,7 @@
 use std::any::Any;
 use std::collections::BTreeMap;
 
-use framework::{AsNode, NodeRef, Resource, Scope, Stack, Validator, Value};
+use framework::{NodeRef, Resource, Scope, Stack, Validator, Value};
 
 use crate::iam::document::PolicyDocument;
 use crate::iam::names::POLICY_NAME;
@@ -125,18 +125,7 @@ impl Policy {
     }
 }
 
-/// Handle to a [`Policy`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct PolicyRef {
-    node: NodeRef,
-    resource: NodeRef,
-}
-
-impl AsNode for PolicyRef {
-    fn node(&self) -> NodeRef {
-        self.node
-    }
-}
+crate::handle::handle!(Policy, PolicyRef);
 
 impl PolicyRef {
     /// The handle of an existing policy construct node (`None` if it is not one).
@@ -144,10 +133,6 @@ impl PolicyRef {
         let resource = stack.find_child(node, "Resource")?;
         stack.resource_spec::<CfnPolicy>(resource)?;
         Some(PolicyRef { node, resource })
-    }
-    /// The `CfnPolicy` node.
-    pub fn resource(self) -> NodeRef {
-        self.resource
     }
     /// Adds a statement (kept once if already present).
     pub fn add_statement(self, stack: &mut Stack, statement: PolicyStatement) {

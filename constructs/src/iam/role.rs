@@ -3,7 +3,7 @@
 use std::any::Any;
 use std::collections::BTreeMap;
 
-use framework::{check_range, AsNode, NodeRef, Resource, Scope, Stack, Validator, Value};
+use framework::{check_range, Resource, Scope, Stack, Validator, Value};
 
 use crate::iam::document::PolicyDocument;
 use crate::iam::names::{path_shape_problem, DESCRIPTION, PATH, POLICY_NAME, ROLE_NAME};
@@ -197,18 +197,7 @@ impl Role {
     }
 }
 
-/// Handle to a [`Role`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct RoleRef {
-    node: NodeRef,
-    resource: NodeRef,
-}
-
-impl AsNode for RoleRef {
-    fn node(&self) -> NodeRef {
-        self.node
-    }
-}
+crate::handle::handle!(Role, RoleRef);
 
 impl RoleRef {
     /// The role's ARN (`Fn::GetAtt Arn`).
@@ -222,10 +211,6 @@ impl RoleRef {
     /// The role's unique id (`Fn::GetAtt RoleId`).
     pub fn role_id(self) -> Value {
         Value::GetAtt(self.resource, "RoleId".into())
-    }
-    /// The `CfnRole` node (for overrides and removal policies).
-    pub fn resource(self) -> NodeRef {
-        self.resource
     }
 
     /// Adds a statement to the role's default policy (`<role>/DefaultPolicy`, an

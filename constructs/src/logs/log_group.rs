@@ -3,7 +3,7 @@
 use std::any::Any;
 use std::collections::BTreeMap;
 
-use framework::{AsNode, NodeRef, RemovalPolicy, Resource, Scope, Stack, StringRule, Validator, Value};
+use framework::{RemovalPolicy, Resource, Scope, Stack, StringRule, Validator, Value};
 
 use crate::iam::{PolicyStatement, RoleRef};
 use crate::logs::retention::RetentionDays;
@@ -142,18 +142,7 @@ impl LogGroup {
     }
 }
 
-/// Handle to a [`LogGroup`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct LogGroupRef {
-    node: NodeRef,
-    resource: NodeRef,
-}
-
-impl AsNode for LogGroupRef {
-    fn node(&self) -> NodeRef {
-        self.node
-    }
-}
+crate::handle::handle!(LogGroup, LogGroupRef);
 
 impl LogGroupRef {
     /// The log group ARN (`Fn::GetAtt Arn`, which ends in `:*`).
@@ -163,10 +152,6 @@ impl LogGroupRef {
     /// The log group name (`Ref`).
     pub fn name(self) -> Value {
         Value::Ref(self.resource)
-    }
-    /// The `CfnLogGroup` node.
-    pub fn resource(self) -> NodeRef {
-        self.resource
     }
     /// Lets `role` create log streams and put events in this group.
     pub fn grant_write(self, stack: &mut Stack, role: RoleRef) {

@@ -6,7 +6,7 @@ mod cfn_target;
 
 use std::sync::Arc;
 
-use framework::{AsNode, NodeRef, Scope, Stack, Value};
+use framework::{Scope, Stack, Value};
 
 pub use cfn::{CfnRule, RuleState, EVENT_BUS_NAME, MAX_TARGETS, RULE_DESCRIPTION, RULE_NAME};
 pub use cfn_target::{CfnTarget, TARGET_ID};
@@ -102,18 +102,7 @@ impl Rule {
     }
 }
 
-/// Handle to a [`Rule`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct RuleRef {
-    node: NodeRef,
-    resource: NodeRef,
-}
-
-impl AsNode for RuleRef {
-    fn node(&self) -> NodeRef {
-        self.node
-    }
-}
+crate::handle::handle!(Rule, RuleRef);
 
 impl RuleRef {
     /// The rule's ARN (`Fn::GetAtt Arn`).
@@ -123,10 +112,6 @@ impl RuleRef {
     /// The rule's name (`Ref`).
     pub fn name(self) -> Value {
         Value::Ref(self.resource)
-    }
-    /// The `CfnRule` node (for overrides).
-    pub fn resource(self) -> NodeRef {
-        self.resource
     }
 
     /// Binds `target` and adds it to the rule's `Targets`.
