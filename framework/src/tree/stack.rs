@@ -187,6 +187,16 @@ impl Stack {
 
     /// A name unique in the app for a node, made like a logical ID from the whole path
     /// including the stack id (AWS CDK's `Names.uniqueId`): for default physical names.
+    ///
+    /// ```
+    /// use framework::App;
+    /// let mut app = App::new();
+    /// let stack = app.add_stack("Demo");
+    /// let queue = stack.construct("Queue");
+    /// assert_eq!(stack.unique_id(queue), "DemoQueueBE0765D6"); // path Demo/Queue, hashed as CDK does
+    /// let nested = stack.at(queue).add_construct("Dlq", "framework.Construct");
+    /// assert!(stack.unique_id(nested).starts_with("DemoQueueDlq"));
+    /// ```
     pub fn unique_id(&self, handle: impl AsNode) -> String {
         let r = handle.node();
         if !self.owns(r) {
