@@ -30,7 +30,7 @@
 //! let rule = Rule::builder()
 //!     .description("start the demo state machine")
 //!     .event_pattern(pattern)
-//!     .target(SfnStateMachine::new(sm)) // creates Rule/EventsRole, grants states:StartExecution
+//!     .target(SfnStateMachine::new(sm)) // creates SM/EventsRole, grants states:StartExecution
 //!     .build(&mut *stack, "Rule");
 //! let assembly = app.synth().expect("valid");
 //! let template = &assembly.stack("Demo").unwrap().template();

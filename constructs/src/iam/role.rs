@@ -213,6 +213,13 @@ impl RoleRef {
         Value::GetAtt(self.resource, "RoleId".into())
     }
 
+    /// The handle of an existing role construct node (`None` if it is not one).
+    pub fn from_node(stack: &Stack, node: framework::NodeRef) -> Option<RoleRef> {
+        let resource = stack.find_child(node, "Resource")?;
+        stack.resource_spec::<CfnRole>(resource)?;
+        Some(RoleRef { node, resource })
+    }
+
     /// Adds a statement to the role's default policy (`<role>/DefaultPolicy`, an
     /// `AWS::IAM::Policy` created on first use, as AWS CDK does).
     pub fn add_to_policy(self, stack: &mut Stack, statement: PolicyStatement) {

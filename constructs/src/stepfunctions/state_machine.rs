@@ -209,6 +209,16 @@ impl StateMachineRef {
     pub fn resource(self) -> NodeRef {
         self.resource
     }
+    /// The role EventBridge assumes to start this state machine: `<state machine>/EventsRole`,
+    /// assumed by `events.amazonaws.com`, created on first use and shared by every rule that
+    /// targets the state machine without a role of its own (as AWS CDK's `singletonEventRole`,
+    /// so the logical IDs match CDK's).
+    pub fn events_role(self, stack: &mut Stack) -> RoleRef {
+        if let Some(role) = stack.find_child(self.node, "EventsRole").and_then(|n| RoleRef::from_node(stack, n)) {
+            return role;
+        }
+        Role::builder().assumed_by(Principal::service("events.amazonaws.com")).build(stack.at(self.node), "EventsRole")
+    }
     /// Lets `grantee` start executions: one `states:StartExecution` statement on this state
     /// machine in the grantee's default policy.
     pub fn grant_start_execution(self, stack: &mut Stack, grantee: RoleRef) {

@@ -10,11 +10,11 @@ use crate::stepfunctions::StateMachineRef;
 /// Starts an execution of a state machine for each matched event.
 ///
 /// EventBridge assumes a role to call `states:StartExecution`. Give one with
-/// [`SfnStateMachine::role`]; otherwise the rule's shared events role is used: construct
-/// `<rule>/EventsRole`, assumed by `events.amazonaws.com`, created on first use (see
-/// [`RuleRef::events_role`]). Either way the role is granted `states:StartExecution` on this
-/// state machine, in its default policy. (AWS CDK keeps that role under the state machine and
-/// shares it between rules; here each rule has its own, holding only its targets' permissions.)
+/// [`SfnStateMachine::role`]; otherwise the state machine's events role is used: construct
+/// `<state machine>/EventsRole`, assumed by `events.amazonaws.com`, created on first use and
+/// shared by every rule targeting that state machine (see [`StateMachineRef::events_role`]; the
+/// same layout as AWS CDK, so logical IDs match). Either way the role is granted
+/// `states:StartExecution` on this state machine, in its default policy.
 ///
 /// ```
 /// use constructs::events::{EventPattern, Rule, RuleTargetInput};
@@ -85,8 +85,8 @@ impl SfnStateMachine {
 }
 
 impl RuleTarget for SfnStateMachine {
-    fn bind(&self, stack: &mut Stack, rule: RuleRef) -> TargetConfig {
-        let role = self.role.unwrap_or_else(|| rule.events_role(stack));
+    fn bind(&self, stack: &mut Stack, _rule: RuleRef) -> TargetConfig {
+        let role = self.role.unwrap_or_else(|| self.state_machine.events_role(stack));
         self.state_machine.grant_start_execution(stack, role);
         TargetConfig {
             id: self.id.clone(),
@@ -140,23 +140,23 @@ mod tests {
             json!([{
                 "Arn": {"Ref": "SM934E715A"},
                 "Id": "Target0",
-                "RoleArn": {"Fn::GetAtt": ["RuleEventsRoleC51A4248", "Arn"]}
+                "RoleArn": {"Fn::GetAtt": ["SMEventsRoleB320A902", "Arn"]}
             }])
         );
         assert_eq!(
-            r["RuleEventsRoleC51A4248"]["Properties"]["AssumeRolePolicyDocument"]["Statement"],
+            r["SMEventsRoleB320A902"]["Properties"]["AssumeRolePolicyDocument"]["Statement"],
             json!([{"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}}])
         );
         let policies = of_type(&r, "AWS::IAM::Policy");
         let (_, policy) = policies
             .iter()
-            .find(|(id, _)| id.starts_with("RuleEventsRoleDefaultPolicy"))
+            .find(|(id, _)| id.starts_with("SMEventsRoleDefaultPolicy"))
             .unwrap_or_else(|| panic!("no events role policy in {r:#}"));
         assert_eq!(
             policy["Properties"]["PolicyDocument"]["Statement"],
             json!([{"Action": "states:StartExecution", "Effect": "Allow", "Resource": {"Ref": "SM934E715A"}}])
         );
-        assert_eq!(policy["Properties"]["Roles"], json!([{"Ref": "RuleEventsRoleC51A4248"}]));
+        assert_eq!(policy["Properties"]["Roles"], json!([{"Ref": "SMEventsRoleB320A902"}]));
     }
 
     #[test]
@@ -195,11 +195,11 @@ mod tests {
             json!([{"Action": "states:StartExecution", "Effect": "Allow", "Resource": {"Ref": "SM934E715A"}}]),
             "{r:#}"
         );
-        assert!(r.get("RuleEventsRoleC51A4248").is_none(), "no role is created when one is given");
+        assert!(r.get("SMEventsRoleB320A902").is_none(), "no role is created when one is given");
     }
 
     #[test]
-    fn each_rule_gets_its_own_role_and_grants_once() {
+    fn rules_share_the_state_machines_events_role_and_grant_once() {
         let mut app = App::new();
         let stack = app.add_stack("S");
         let sm = state_machine(stack);
@@ -213,11 +213,11 @@ mod tests {
             .target(SfnStateMachine::new(sm))
             .build(&mut *stack, "Other");
         let r = resources(&app);
-        // The state machine's own role, plus one events role per rule.
-        assert_eq!(of_type(&r, "AWS::IAM::Role").len(), 3, "{r:#}");
+        // The state machine's own role, plus its one events role (as AWS CDK's singletonEventRole).
+        assert_eq!(of_type(&r, "AWS::IAM::Role").len(), 2, "{r:#}");
         let policy = of_type(&r, "AWS::IAM::Policy")
             .into_iter()
-            .find(|(id, _)| id.starts_with("RuleEventsRoleDefaultPolicy"))
+            .find(|(id, _)| id.starts_with("SMEventsRoleDefaultPolicy"))
             .unwrap()
             .1;
         assert_eq!(policy["Properties"]["PolicyDocument"]["Statement"].as_array().unwrap().len(), 1);
@@ -225,5 +225,7 @@ mod tests {
         assert_eq!(targets[1]["Id"], "Target1");
         assert_eq!(targets[1]["Input"], "{\"Path\":\"A\"}");
         assert_eq!(targets[0]["RoleArn"], targets[1]["RoleArn"]);
+        let (_, other) = of_type(&r, "AWS::Events::Rule").into_iter().find(|(id, _)| id.starts_with("Other")).unwrap();
+        assert_eq!(other["Properties"]["Targets"][0]["RoleArn"], targets[0]["RoleArn"]);
     }
 }
