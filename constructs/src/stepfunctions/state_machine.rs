@@ -232,26 +232,12 @@ impl StateMachineRef {
 
 #[cfg(test)]
 mod tests {
+    use crate::stepfunctions::asl::fixtures::flagship;
     use super::*;
     use crate::logs::LogGroup;
-    use crate::stepfunctions::asl::{Choice, Condition, Definition, Fail, Pass, Task};
+    use crate::stepfunctions::asl::{Definition, Fail, Pass, Task};
     use framework::{App, Pseudo};
     use serde_json::json;
-
-    fn flagship() -> Definition {
-        Definition::new("WhichPath?")
-            .comment("Simple State Machine with Choice")
-            .state(
-                "WhichPath?",
-                Choice::new()
-                    .when(Condition::string_equals("$.detail.Path", "A"), "PathA")
-                    .when(Condition::string_equals("$.detail.Path", "B"), "PathB")
-                    .otherwise("Fail"),
-            )
-            .state("PathA", Pass::new().end())
-            .state("PathB", Pass::new().end())
-            .state("Fail", Fail::new())
-    }
 
     fn template(app: &App, stack: &str) -> serde_json::Value {
         app.synth().unwrap_or_else(|e| panic!("{e}")).stack(stack).unwrap().template().clone()

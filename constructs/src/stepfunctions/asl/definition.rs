@@ -141,18 +141,7 @@ mod tests {
 
     #[test]
     fn flagship_definition_renders_exactly() {
-        let definition = Definition::new("WhichPath?")
-            .comment("Simple State Machine with Choice")
-            .state(
-                "WhichPath?",
-                Choice::new()
-                    .when(Condition::string_equals("$.detail.Path", "A"), "PathA")
-                    .when(Condition::string_equals("$.detail.Path", "B"), "PathB")
-                    .otherwise("Fail"),
-            )
-            .state("PathA", Pass::new().end())
-            .state("PathB", Pass::new().end())
-            .state("Fail", Fail::new());
+        let definition = super::super::fixtures::flagship();
         assert_eq!(definition.problems(), Vec::<String>::new());
         let expected = json!({
             "Comment": "Simple State Machine with Choice",

@@ -42,6 +42,8 @@ mod duplicates;
 mod error;
 mod error_handling;
 mod fields;
+#[cfg(test)]
+pub(crate) mod fixtures;
 mod import;
 mod reader;
 mod states;

@@ -198,25 +198,11 @@ impl Definition {
 
 #[cfg(test)]
 mod tests {
+    use super::super::fixtures::flagship;
     use super::super::*;
 
     fn problems(d: &Definition) -> Vec<String> {
         d.problems()
-    }
-
-    fn flagship() -> Definition {
-        Definition::new("WhichPath?")
-            .comment("Simple State Machine with Choice")
-            .state(
-                "WhichPath?",
-                Choice::new()
-                    .when(Condition::string_equals("$.detail.Path", "A"), "PathA")
-                    .when(Condition::string_equals("$.detail.Path", "B"), "PathB")
-                    .otherwise("Fail"),
-            )
-            .state("PathA", Pass::new().end())
-            .state("PathB", Pass::new().end())
-            .state("Fail", Fail::new())
     }
 
     #[test]
