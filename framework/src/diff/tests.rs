@@ -267,6 +267,40 @@ fn iam_broadening_and_not() {
 }
 
 #[test]
+fn escape_hatch_permission_types_reach_the_iam_section() {
+    // What `deploy --require-approval broadening` asks about: resources added through
+    // `CfnResource`, each granting something.
+    let old = template(json!({"Role": role(None)}));
+    let new = template(json!({
+        "Role": role(None),
+        "Inline": {"Type": "AWS::IAM::RolePolicy", "Properties": {"PolicyName": "p", "RoleName": {"Ref": "Role"},
+            "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}]}}},
+        "BusPolicy": {"Type": "AWS::Events::EventBusPolicy", "Properties": {"StatementId": "AllowAccount",
+            "Action": "events:PutEvents", "Principal": "111122223333"}},
+        "Key": {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": {"Statement": [{"Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:Decrypt", "Resource": "*"}]}}}
+    }));
+    let d = diff_templates(&old, &new);
+    assert!(d.permissions_broaden());
+    let rows: Vec<[String; 5]> = d.iam.added.iter().map(IamStatement::cells).collect();
+    let row = |r: &str, e: &str, a: &str, p: &str| [r, e, a, p, ""].map(String::from);
+    assert!(rows.contains(&row("*", "Allow", "sqs:*", "AWS:${Role}")), "{rows:?}");
+    assert!(
+        rows.contains(&row("default", "Allow", "events:PutEvents", "AWS:arn:aws:iam::111122223333:root")),
+        "{rows:?}"
+    );
+    assert!(
+        rows.contains(&row("${Key.Arn}", "Allow", "kms:Decrypt", "AWS:arn:aws:iam::111122223333:root")),
+        "{rows:?}"
+    );
+    assert_eq!(rows.len(), 3);
+    let text = d.render(&RenderOptions::default());
+    assert!(text.starts_with("IAM Statement Changes\n") && text.contains("Permissions broaden"), "{text}");
+    // Taking them away again narrows.
+    assert!(!diff_templates(&new, &old).permissions_broaden());
+}
+
+#[test]
 fn rendered_update_with_definition_line_diff_and_iam_table() {
     let role_arn = json!({"Fn::GetAtt": ["Role1ABCC5F0", "Arn"]});
     let old = template(json!({
