@@ -1,12 +1,17 @@
 //! No-op detection: a deployed stack whose template, parameters and tags equal what would be
 //! deployed needs no change set (and no API round trips beyond DescribeStacks + GetTemplate).
+//!
+//! The reasons name parameters by key only, never with a value: a parameter the template
+//! declares `"NoEcho": true` holds a secret (CloudFormation returns its deployed value as `****`;
+//! an emulator may return it as it is), and the others are not needed to say what changed.
 
 use std::collections::BTreeMap;
 
+use crate::deploy::parameters::is_no_echo;
 use crate::deploy::stack::DeployedStack;
 use crate::deploy::status::StackCondition;
 
-/// What a deployment would change, in words; empty = nothing (skip it).
+/// What a deployment would change, in words (parameters by key only); empty = nothing (skip it).
 pub fn differences(
     deployed: &DeployedStack,
     deployed_template: Option<&serde_json::Value>,
@@ -19,7 +24,7 @@ pub fn differences(
         why.push(format!("the stack is in {}", deployed.status));
         return why;
     }
-    if deployed.status.ends_with("ROLLBACK_COMPLETE") {
+    if deployed.status.as_str().ends_with("ROLLBACK_COMPLETE") {
         why.push(format!("the last deployment failed ({})", deployed.status));
     }
     match deployed_template {
@@ -29,10 +34,13 @@ pub fn differences(
         Some(_) => {}
     }
     for (key, value) in given_parameters {
+        let no_echo = if is_no_echo(template, key) { " (NoEcho)" } else { "" };
         match deployed.parameters.get(key) {
             Some(old) if old == value && !is_masked(old) => {}
-            Some(old) if is_masked(old) => why.push(format!("parameter {key} is NoEcho (its deployed value cannot be compared)")),
-            _ => why.push(format!("parameter {key} changed")),
+            Some(old) if is_masked(old) => {
+                why.push(format!("parameter {key} is NoEcho (its deployed value cannot be compared)"))
+            }
+            _ => why.push(format!("parameter {key}{no_echo} changed")),
         }
     }
     if &deployed.tags != tags {
@@ -70,7 +78,10 @@ mod tests {
         let t = json!({"Outputs": {}, "Resources": {"A": {"Properties": {"y": 2, "x": 1}, "Type": "T"}}});
         let given = BTreeMap::from([("Size".to_string(), "3".to_string())]);
         assert!(differences(&deployed(), Some(&deployed_t), &t, &given, &tags()).is_empty());
-        assert!(differences(&deployed(), Some(&deployed_t), &t, &BTreeMap::new(), &tags()).is_empty(), "not given = previous value");
+        assert!(
+            differences(&deployed(), Some(&deployed_t), &t, &BTreeMap::new(), &tags()).is_empty(),
+            "not given = previous value"
+        );
     }
 
     #[test]
@@ -79,7 +90,10 @@ mod tests {
         let d = deployed();
         let changed = json!({"Resources": {"B": {}}});
         assert_eq!(differences(&d, Some(&changed), &t, &BTreeMap::new(), &tags()), ["the template changed"]);
-        assert_eq!(differences(&d, None, &t, &BTreeMap::new(), &tags()), ["the deployed template is not JSON or could not be read"]);
+        assert_eq!(
+            differences(&d, None, &t, &BTreeMap::new(), &tags()),
+            ["the deployed template is not JSON or could not be read"]
+        );
         let p = BTreeMap::from([("Size".to_string(), "4".to_string())]);
         assert_eq!(differences(&d, Some(&t), &t, &p, &tags()), ["parameter Size changed"]);
         let p = BTreeMap::from([("New".to_string(), "1".to_string())]);
@@ -93,8 +107,37 @@ mod tests {
     fn failed_or_unusual_states_are_never_no_ops() {
         let t = json!({"Resources": {}});
         let rolled_back = DeployedStack { status: "UPDATE_ROLLBACK_COMPLETE".into(), ..deployed() };
-        assert!(differences(&rolled_back, Some(&t), &t, &BTreeMap::new(), &tags())[0].contains("last deployment failed"));
+        assert!(
+            differences(&rolled_back, Some(&t), &t, &BTreeMap::new(), &tags())[0].contains("last deployment failed")
+        );
         let review = DeployedStack { status: "REVIEW_IN_PROGRESS".into(), ..deployed() };
         assert!(!differences(&review, Some(&t), &t, &BTreeMap::new(), &tags()).is_empty());
+    }
+
+    #[test]
+    fn no_echo_values_never_appear_in_the_reasons() {
+        let secret = "s3cr3t-Pa55";
+        let t = json!({"Parameters": {"Password": {"Type": "String", "NoEcho": true}}, "Resources": {}});
+        let given = BTreeMap::from([("Password".to_string(), secret.to_string())]);
+        let masked = DeployedStack { parameters: BTreeMap::from([("Password".into(), "****".into())]), ..deployed() };
+        // An emulator may hand back the deployed value unmasked.
+        let unmasked =
+            DeployedStack { parameters: BTreeMap::from([("Password".into(), "old-secret".into())]), ..deployed() };
+        let fresh = DeployedStack { parameters: BTreeMap::new(), ..deployed() };
+        let changed = json!({"Parameters": {"Password": {"Type": "String", "NoEcho": true}}, "Resources": {"B": {}}});
+        let reasons: Vec<String> = [
+            differences(&masked, Some(&t), &t, &given, &tags()),
+            differences(&unmasked, Some(&t), &t, &given, &tags()),
+            differences(&fresh, Some(&t), &t, &given, &tags()),
+            differences(&unmasked, Some(&changed), &t, &given, &BTreeMap::new()),
+        ]
+        .concat();
+        assert!(reasons.contains(&"parameter Password is NoEcho (its deployed value cannot be compared)".to_string()));
+        assert!(reasons.contains(&"parameter Password (NoEcho) changed".to_string()), "{reasons:?}");
+        for r in &reasons {
+            assert!(!r.contains(secret) && !r.contains("old-secret"), "{r}");
+        }
+        let same = DeployedStack { parameters: given.clone(), ..deployed() };
+        assert!(differences(&same, Some(&t), &t, &given, &tags()).is_empty(), "an unmasked equal value is no change");
     }
 }
