@@ -133,7 +133,8 @@ pub async fn send_events(
     let sent_at = SystemTime::now();
     let t0 = Instant::now();
     let refs: Vec<&EventEntry> = entries.iter().map(|(_, _, e)| *e).collect();
-    let sent = send::put_events(&eb, &refs).await?;
+    let delivery = send::put_events(&eb, &refs).await?;
+    let sent = delivery.sent;
     let deadline = t0 + options.timeout;
 
     let ids: BTreeSet<String> = sent
@@ -202,5 +203,6 @@ pub async fn send_events(
             },
         }
     }
-    Ok(TrialReport { rows, timeout: options.timeout, finished_after })
+    let possible_duplicates = delivery.possible_duplicates;
+    Ok(TrialReport { rows, timeout: options.timeout, finished_after, possible_duplicates })
 }

@@ -55,6 +55,9 @@ pub struct TrialReport {
     pub timeout: Duration,
     /// From the first PutEvents call until the last execution was seen ended (when all ended).
     pub finished_after: Option<Duration>,
+    /// Events that may have been delivered twice: a PutEvents call carrying them failed in
+    /// transit and was retried (see [`crate::trial::send`]).
+    pub possible_duplicates: usize,
 }
 
 impl TrialReport {
@@ -127,7 +130,8 @@ impl TrialReport {
         out
     }
 
-    /// One line: what was sent, what ran, how it ended and how long it took.
+    /// One line: what was sent, what ran, how it ended and how long it took; how many events
+    /// may have been sent twice, if any.
     pub fn summary(&self) -> String {
         let mut entries: Vec<(&str, usize)> = self.rows.iter().map(|r| (r.file.as_str(), r.entry)).collect();
         entries.dedup();
@@ -152,6 +156,12 @@ impl TrialReport {
         }
         if let Some(d) = self.finished_after {
             s.push_str(&format!("; all ended {:.2} s after sending", d.as_secs_f64()));
+        }
+        if self.possible_duplicates > 0 {
+            s.push_str(&format!(
+                "; {} event(s) may have been sent twice (a PutEvents call failed in transit and was retried)",
+                self.possible_duplicates
+            ));
         }
         s
     }
@@ -187,6 +197,7 @@ mod tests {
             ],
             timeout: Duration::from_secs(30),
             finished_after: Some(Duration::from_millis(420)),
+            possible_duplicates: 0,
         }
     }
 
@@ -245,6 +256,22 @@ path-c.json entry 1: event ev-c
             one.rows.push(r.rows[i].clone());
             assert!(!one.ok(), "{:?}", r.rows[i].status);
         }
+    }
+
+    #[test]
+    fn possible_duplicates_are_told() {
+        let mut r = report();
+        r.possible_duplicates = 2;
+        let text = r.render();
+        assert!(
+            text.ends_with(
+                "all ended 0.42 s after sending; 2 event(s) may have been sent twice \
+                 (a PutEvents call failed in transit and was retried)\n"
+            ),
+            "{text}"
+        );
+        assert!(r.ok(), "a possible duplicate is not a problem of the trial");
+        assert!(!report().summary().contains("twice"));
     }
 
     #[test]
