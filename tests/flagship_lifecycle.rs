@@ -4,7 +4,7 @@
 //! the retained log group.
 
 use framework::deploy::{
-    connect, deploy, destroy, CfnClient, Connection, DeployOptions, DestroyOptions, ProgressMode, RequireApproval,
+    load, deploy, destroy, CfnClient, Connection, Targets, DeployOptions, DestroyOptions, ProgressMode, RequireApproval,
     ScriptedPrompt, StackChange, Ui,
 };
 use framework::diff::{diff_templates, ResourceImpact};
@@ -40,9 +40,11 @@ fn create_change_diff_update_noop_destroy() {
     let opts = DeployOptions { require_approval: RequireApproval::Never, ..DeployOptions::default() };
 
     runtime().block_on(async {
-        let cfn = connect(&Connection { local: true, ..Connection::default() }).await.expect("connect");
+        let config = load(&Connection { local: true, ..Connection::default() }).await.expect("connect");
+        let targets = Targets::resolve(&config, &[&v1]).await.expect("the emulator's account");
+        let cfn = config.cloudformation();
 
-        let created = deploy(&cfn, &[&v1], &opts, &mut ui()).await.expect("create");
+        let created = deploy(&targets, &[&v1], &opts, &mut ui()).await.expect("create");
         assert_eq!(created[0].change, StackChange::Created);
         assert_eq!(created[0].status, "CREATE_COMPLETE");
         let outputs: Vec<&str> = created[0].outputs.iter().map(|o| o.key.as_str()).collect();
@@ -60,15 +62,15 @@ fn create_change_diff_update_noop_destroy() {
         assert!(text.contains("PathC"), "the definition's line diff shows the new state:\n{text}");
         assert!(!diff.permissions_broaden());
 
-        let updated = deploy(&cfn, &[&v2], &opts, &mut ui()).await.expect("update");
+        let updated = deploy(&targets, &[&v2], &opts, &mut ui()).await.expect("update");
         assert_eq!(updated[0].change, StackChange::Updated);
         assert_eq!(updated[0].status, "UPDATE_COMPLETE");
         assert!(deployed_diff(&cfn, &v2).await.is_empty(), "nothing left to deploy");
 
-        let again = deploy(&cfn, &[&v2], &opts, &mut ui()).await.expect("no-op");
+        let again = deploy(&targets, &[&v2], &opts, &mut ui()).await.expect("no-op");
         assert_eq!(again[0].change, StackChange::Unchanged);
 
-        let destroyed = destroy(&cfn, &[&v2], &DestroyOptions { force: true }, &mut ui()).await.expect("destroy");
+        let destroyed = destroy(&targets, &[&v2], &DestroyOptions { force: true, ..Default::default() }, &mut ui()).await.expect("destroy");
         assert!(destroyed[0].existed);
         let retained: Vec<(&str, &str)> =
             destroyed[0].retained.iter().map(|r| (r.logical_id.as_str(), r.resource_type.as_str())).collect();
@@ -77,13 +79,13 @@ fn create_change_diff_update_noop_destroy() {
 
         // Deploying again after a destroy works: the retained log group of the first life keeps
         // its data and its name, and the new stack's group gets a new one.
-        let recreated = deploy(&cfn, &[&v2], &opts, &mut ui()).await.expect("create again");
+        let recreated = deploy(&targets, &[&v2], &opts, &mut ui()).await.expect("create again");
         assert_eq!(recreated[0].change, StackChange::Created);
         let group = |r: &framework::deploy::StackResult| {
             r.outputs.iter().find(|o| o.key == "LogGroupName").map(|o| o.value.clone()).expect("LogGroupName output")
         };
         assert_ne!(group(&created[0]), group(&recreated[0]));
         assert!(group(&recreated[0]).starts_with(&format!("/aws/vendedlogs/states/{name}-StateMachine-")));
-        destroy(&cfn, &[&v2], &DestroyOptions { force: true }, &mut ui()).await.expect("destroy again");
+        destroy(&targets, &[&v2], &DestroyOptions { force: true, ..Default::default() }, &mut ui()).await.expect("destroy again");
     });
 }

@@ -1,10 +1,19 @@
 //! `deploy` and `destroy` (feature `deploy`).
+//!
+//! Both resolve each stack's account and region first ([`Targets`]: nothing is changed when a
+//! stack belongs to another account), run under a watcher that ends the run cleanly on Ctrl-C,
+//! SIGTERM or `--timeout` (see [`crate::deploy::checkpoint`]), and report where things stand.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::cli::synth::select_stacks;
 use crate::cli::CliError;
-use crate::deploy::{self, Connection, DeployOptions, DestroyOptions, ParameterAssignment, ProgressMode, RequireApproval, Ui};
+use crate::deploy::environment::pinned;
+use crate::deploy::{
+    self, Checkpoint, Connection, DeployOptions, DestroyOptions, ParameterAssignment, ProgressMode, RequireApproval, Stop,
+    Targets, Ui,
+};
 use crate::{CloudAssembly, StackArtifact};
 
 /// Where to deploy: the standard AWS chain, overridden by these.
@@ -29,8 +38,28 @@ pub struct ConnectionArgs {
 impl ConnectionArgs {
     /// The connection these flags describe.
     pub fn connection(&self) -> Connection {
-        Connection { profile: self.profile.clone(), region: self.region.clone(), endpoint_url: self.endpoint_url.clone(), local: self.local }
+        Connection {
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            local: self.local,
+            fallback_region: None,
+        }
     }
+
+    /// The connection for `stacks`: a stack's pinned region serves when nothing else gives one.
+    pub fn connection_for(&self, stacks: &[&StackArtifact]) -> Connection {
+        Connection {
+            fallback_region: stacks.iter().find_map(|s| pinned(&s.environment).1.map(str::to_string)),
+            ..self.connection()
+        }
+    }
+}
+
+/// Loads the configuration and resolves every stack's target (region client, account check).
+pub(crate) async fn targets(args: &ConnectionArgs, stacks: &[&StackArtifact]) -> Result<Targets, CliError> {
+    let config = deploy::load(&args.connection_for(stacks)).await?;
+    Ok(Targets::resolve(&config, stacks).await?)
 }
 
 /// Options of `deploy`.
@@ -42,8 +71,10 @@ pub struct DeployArgs {
     /// Deploy only the named stacks, not their dependencies.
     #[arg(long, short = 'e')]
     pub exclusively: bool,
-    /// When to ask before executing changes; with no terminal to ask on, a deployment that
-    /// needs approval is refused.
+    /// When to ask before executing changes: never; permissions (IAM permissions widen);
+    /// broadening (IAM permissions widen, or a resource is replaced or removed without a
+    /// retaining policy); any-change. With no terminal to ask on, a deployment that needs
+    /// approval is refused.
     #[arg(long, value_enum, default_value_t = RequireApproval::Broadening)]
     pub require_approval: RequireApproval,
     /// How to show stack events: a progress bar (on a terminal) or one line per event.
@@ -61,6 +92,10 @@ pub struct DeployArgs {
     /// Where to write the cloud assembly.
     #[arg(long, short, default_value = "cdk.out")]
     pub output: PathBuf,
+    /// Give up after this many seconds in all: a change set not executed yet is deleted; an
+    /// operation already running goes on in CloudFormation (the message says where it stands).
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }
@@ -80,6 +115,10 @@ pub struct DestroyArgs {
     /// How to show stack events.
     #[arg(long, value_enum, default_value_t = ProgressMode::Bar)]
     pub progress: ProgressMode,
+    /// Give up after this many seconds in all (a deletion already running goes on in
+    /// CloudFormation; the message says where it stands).
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }
@@ -118,10 +157,87 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
         .map_err(|source| CliError::Io { context: "cannot start the async runtime".into(), source })
 }
 
-fn describe_target(cfn: &deploy::CfnClient) -> String {
-    match &cfn.endpoint {
-        Some(e) => format!("{} at {e}", cfn.region),
-        None => cfn.region.clone(),
+/// Watches for SIGINT, SIGTERM and the end of `timeout` on a thread of its own (a question
+/// waiting on the terminal blocks the run's thread), and then stops the run through
+/// `checkpoint`: prints where things stand and exits (130 on a signal, 1 on a timeout). A second
+/// signal while winding down exits at once.
+pub(crate) fn watch(checkpoint: &Checkpoint, timeout: Option<Duration>) -> Result<(), CliError> {
+    let checkpoint = checkpoint.clone();
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(), std::io::Error>>();
+    let spawned = std::thread::Builder::new().name("interrupt-watch".into()).spawn(move || {
+        let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            Ok(rt) => rt,
+            Err(e) => {
+                let _ = ready_tx.send(Err(e));
+                return;
+            }
+        };
+        rt.block_on(async move {
+            let mut signals = match Signals::new() {
+                Ok(s) => s,
+                Err(e) => {
+                    let _ = ready_tx.send(Err(e));
+                    return;
+                }
+            };
+            let _ = ready_tx.send(Ok(()));
+            let why = match timeout {
+                Some(t) => tokio::select! {
+                    signal = signals.next() => Stop::Interrupted(signal),
+                    _ = tokio::time::sleep(t) => Stop::TimedOut(t),
+                },
+                None => Stop::Interrupted(signals.next().await),
+            };
+            // Below any progress bar or half-written line.
+            eprintln!();
+            let message = tokio::select! {
+                m = checkpoint.stop(why) => m,
+                signal = signals.next() => format!("{signal} again: exiting at once, without cleaning up"),
+            };
+            eprintln!("error: {message}");
+            std::process::exit(i32::from(why.exit_code()));
+        });
+    });
+    spawned.map_err(|source| CliError::Io { context: "cannot start the signal watcher".into(), source })?;
+    match ready_rx.recv() {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(source)) => Err(CliError::Io { context: "cannot watch for Ctrl-C".into(), source }),
+        Err(_) => Err(CliError::Io { context: "cannot watch for Ctrl-C".into(), source: std::io::Error::other("watcher ended") }),
+    }
+}
+
+/// SIGINT and SIGTERM (Ctrl-C only, off Unix).
+struct Signals {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> std::io::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Ok(Signals { interrupt: signal(SignalKind::interrupt())?, terminate: signal(SignalKind::terminate())? })
+        }
+        #[cfg(not(unix))]
+        Ok(Signals {})
+    }
+
+    async fn next(&mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => "SIGINT",
+                _ = self.terminate.recv() => "SIGTERM",
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        }
     }
 }
 
@@ -132,17 +248,21 @@ pub(crate) fn deploy(app: &crate::App, args: &DeployArgs, ui: &mut Ui) -> Result
         source,
     })?;
     let stacks = selection(&assembly, &args.stacks, args.exclusively, true)?;
+    let checkpoint = Checkpoint::new();
+    watch(&checkpoint, args.timeout.map(Duration::from_secs))?;
     let options = DeployOptions {
         require_approval: args.require_approval,
         force: args.force,
         parameters: args.parameters.clone(),
         outputs_file: args.outputs_file.clone(),
+        checkpoint,
     };
     runtime()?.block_on(async {
-        let cfn = deploy::connect(&args.connection.connection()).await?;
-        let names: Vec<&str> = stacks.iter().map(|s| s.stack_name.as_str()).collect();
-        ui.say(format!("Deploying {} to {}", names.join(", "), describe_target(&cfn)));
-        deploy::deploy(&cfn, &stacks, &options, ui).await?;
+        let targets = targets(&args.connection, &stacks).await?;
+        for line in targets.summary("Deploying", &stacks) {
+            ui.say(line);
+        }
+        deploy::deploy(&targets, &stacks, &options, ui).await?;
         Ok(())
     })
 }
@@ -150,9 +270,15 @@ pub(crate) fn deploy(app: &crate::App, args: &DeployArgs, ui: &mut Ui) -> Result
 pub(crate) fn destroy(app: &crate::App, args: &DestroyArgs, ui: &mut Ui) -> Result<(), CliError> {
     let assembly = app.synth()?;
     let stacks = selection(&assembly, &args.stacks, args.exclusively, false)?;
+    let checkpoint = Checkpoint::new();
+    watch(&checkpoint, args.timeout.map(Duration::from_secs))?;
+    let options = DestroyOptions { force: args.force, checkpoint };
     runtime()?.block_on(async {
-        let cfn = deploy::connect(&args.connection.connection()).await?;
-        deploy::destroy(&cfn, &stacks, &DestroyOptions { force: args.force }, ui).await?;
+        let targets = targets(&args.connection, &stacks).await?;
+        for line in targets.summary("Destroying", &stacks) {
+            ui.say(line);
+        }
+        deploy::destroy(&targets, &stacks, &options, ui).await?;
         Ok(())
     })
 }

@@ -77,10 +77,13 @@ pub(crate) fn diff(app: &crate::App, args: &DiffArgs, out: &mut dyn Write) -> Re
         return print_diffs(&stacks, |_| Ok(old.clone()), color, out);
     }
     runtime()?.block_on(async {
-        let cfn = crate::deploy::connect(&args.connection.connection()).await?;
+        let targets = crate::cli::deploy::targets(&args.connection, &stacks).await?;
+        for line in targets.summary("Comparing", &stacks) {
+            eprintln!("{line}");
+        }
         let mut olds = Vec::new();
         for s in &stacks {
-            olds.push(crate::deploy::stack::current_template(&cfn, &s.stack_name).await?);
+            olds.push(crate::deploy::stack::current_template(&targets.of(s).cfn, &s.stack_name).await?);
         }
         let mut olds = olds.into_iter();
         print_diffs(&stacks, |_| Ok(olds.next().unwrap_or_default()), color, out)

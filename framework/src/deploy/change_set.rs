@@ -1,10 +1,21 @@
 //! Change sets: create one (CREATE for a new stack, UPDATE otherwise), wait until CloudFormation
 //! has computed it, read its resource changes, then execute or delete it.
+//!
+//! A change set is empty only when CloudFormation says so: it FAILED with the reason "The
+//! submitted information didn't contain changes". One that reaches `CREATE_COMPLETE` with no
+//! resource change still changes something (outputs, exports, the template's metadata) and is
+//! executed (AWS CDK once treated it as empty and never deployed output-only changes).
+//!
+//! Both calls are idempotent: each change set has a unique name that is also its
+//! `ClientToken`, and execution carries a `ClientRequestToken` derived from it. A retry whose
+//! first attempt landed (the answer was lost) finds `AlreadyExistsException` or
+//! `InvalidChangeSetStatus`, looks at the change set and continues.
 
 use std::collections::BTreeMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use aws_sdk_cloudformation::types::{Capability, ChangeSetStatus, ChangeSetType, Parameter, Tag};
+use aws_sdk_cloudformation::error::ProvideErrorMetadata;
+use aws_sdk_cloudformation::types::{Capability, ChangeSetStatus, ChangeSetType, ExecutionStatus, Parameter, Tag};
 
 use crate::deploy::client::CfnClient;
 use crate::deploy::error::{api_error, DeployError};
@@ -52,15 +63,17 @@ pub struct ResourceChange {
 /// What a change set turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChangeSetResult {
-    /// Ready to execute, with its changes.
+    /// Ready to execute, with its resource changes (possibly none: outputs or exports change).
     Ready(Vec<ResourceChange>),
-    /// It contains no changes (CloudFormation refuses to create it).
+    /// It contains no changes at all (CloudFormation FAILED it with "didn't contain changes").
     Empty,
 }
 
 /// A created change set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangeSet {
+    /// Its name (unique per run; also its idempotency token).
+    pub name: String,
     /// Its ARN.
     pub id: String,
     /// The stack's ARN (the stack exists from now on, in `REVIEW_IN_PROGRESS` when new).
@@ -72,6 +85,8 @@ pub struct ChangeSet {
 pub struct ChangeSetRequest<'a> {
     /// The stack.
     pub stack_name: &'a str,
+    /// The change set's name, from [`new_name`].
+    pub name: &'a str,
     /// CREATE or UPDATE.
     pub create: bool,
     /// The minified template.
@@ -89,18 +104,29 @@ pub fn is_no_changes_reason(reason: &str) -> bool {
     reason.contains("didn't contain changes") || reason.contains("No updates are to be performed")
 }
 
-/// Creates the change set (a unique name each time: an interrupted run leaves nothing that
-/// blocks the next one, and executing a change set makes CloudFormation delete the others).
+/// A fresh change set name: unique per run (an interrupted run leaves nothing that blocks the
+/// next one, and executing a change set makes CloudFormation delete the others), usable as the
+/// idempotency token of its creation.
+pub fn new_name() -> String {
+    static COUNT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    format!("deploy-{}-{:08x}-{n}", now.as_millis(), std::process::id() ^ now.subsec_nanos())
+}
+
+/// Creates the change set. A retry that finds the change set already there (its first attempt
+/// landed but the answer was lost) continues with it.
 pub async fn create(cfn: &CfnClient, req: ChangeSetRequest<'_>) -> Result<ChangeSet, DeployError> {
-    let millis = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
-    let name = format!("deploy-{millis}");
     let tags: Vec<Tag> = req.tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect();
     let policy = RetryPolicy::default();
-    let out = with_retry(&policy, || {
+    let mut attempts = 0;
+    let result = with_retry(&policy, || {
+        attempts += 1;
         cfn.client
             .create_change_set()
             .stack_name(req.stack_name)
-            .change_set_name(&name)
+            .change_set_name(req.name)
+            .client_token(req.name)
             .change_set_type(if req.create { ChangeSetType::Create } else { ChangeSetType::Update })
             .template_body(req.template_body)
             .set_parameters(Some(req.parameters.clone()))
@@ -109,15 +135,44 @@ pub async fn create(cfn: &CfnClient, req: ChangeSetRequest<'_>) -> Result<Change
             .description("Created by the framework deploy command")
             .send()
     })
-    .await
-    .map_err(|e| api_error("CreateChangeSet", req.stack_name, &e))?;
-    Ok(ChangeSet { id: out.id().unwrap_or(&name).to_string(), stack_id: out.stack_id().unwrap_or(req.stack_name).to_string() })
+    .await;
+    match result {
+        Ok(out) => Ok(ChangeSet {
+            name: req.name.to_string(),
+            id: out.id().unwrap_or(req.name).to_string(),
+            stack_id: out.stack_id().unwrap_or(req.stack_name).to_string(),
+        }),
+        Err(e) => {
+            let code = e.as_service_error().and_then(|s| s.code()).unwrap_or_default().to_string();
+            if attempts > 1 && code == "AlreadyExistsException" {
+                // Ours: the name is unique to this run.
+                if let Some(found) = find(cfn, req.stack_name, req.name).await? {
+                    return Ok(found);
+                }
+            }
+            Err(api_error("CreateChangeSet", req.stack_name, &e))
+        }
+    }
+}
+
+/// The change set `name` of `stack_name`, when it exists.
+async fn find(cfn: &CfnClient, stack_name: &str, name: &str) -> Result<Option<ChangeSet>, DeployError> {
+    let policy = RetryPolicy::default();
+    match with_retry(&policy, || cfn.client.describe_change_set().stack_name(stack_name).change_set_name(name).send()).await {
+        Ok(out) => Ok(Some(ChangeSet {
+            name: name.to_string(),
+            id: out.change_set_id().unwrap_or(name).to_string(),
+            stack_id: out.stack_id().unwrap_or(stack_name).to_string(),
+        })),
+        Err(e) if e.as_service_error().and_then(|s| s.code()) == Some("ChangeSetNotFound") => Ok(None),
+        Err(e) => Err(api_error("DescribeChangeSet", stack_name, &e)),
+    }
 }
 
 /// Waits until the change set is computed and reads its changes (all pages).
 pub async fn wait(cfn: &CfnClient, stack_name: &str, cs: &ChangeSet) -> Result<ChangeSetResult, DeployError> {
     let policy = RetryPolicy::default();
-    let mut schedule = PollSchedule::new();
+    let mut schedule = PollSchedule::for_client(cfn);
     loop {
         let out = with_retry(&policy, || cfn.client.describe_change_set().change_set_name(&cs.id).send())
             .await
@@ -133,7 +188,8 @@ pub async fn wait(cfn: &CfnClient, stack_name: &str, cs: &ChangeSet) -> Result<C
                     changes.extend(page.changes().iter().filter_map(change_from_sdk));
                     token = page.next_token().map(str::to_string);
                 }
-                return Ok(if changes.is_empty() { ChangeSetResult::Empty } else { ChangeSetResult::Ready(changes) });
+                // No resource change is not "empty": outputs and exports change on execution.
+                return Ok(ChangeSetResult::Ready(changes));
             }
             Some(ChangeSetStatus::Failed) => {
                 let reason = out.status_reason().unwrap_or("no reason given").to_string();
@@ -158,13 +214,36 @@ fn change_from_sdk(c: &aws_sdk_cloudformation::types::Change) -> Option<Resource
     })
 }
 
-/// Executes the change set.
+/// Executes the change set. A retry refused with `InvalidChangeSetStatus` because the first
+/// attempt landed (the change set is executing or executed) continues.
 pub async fn execute(cfn: &CfnClient, stack_name: &str, cs: &ChangeSet) -> Result<(), DeployError> {
     let policy = RetryPolicy::default();
-    with_retry(&policy, || cfn.client.execute_change_set().change_set_name(&cs.id).send())
-        .await
-        .map_err(|e| api_error("ExecuteChangeSet", stack_name, &e))?;
-    Ok(())
+    let token = format!("execute-{}", cs.name);
+    let mut attempts = 0;
+    let result = with_retry(&policy, || {
+        attempts += 1;
+        cfn.client.execute_change_set().change_set_name(&cs.id).client_request_token(&token).send()
+    })
+    .await;
+    let Err(e) = result else { return Ok(()) };
+    if attempts > 1 && e.as_service_error().and_then(|s| s.code()) == Some("InvalidChangeSetStatus") {
+        let described = with_retry(&policy, || cfn.client.describe_change_set().change_set_name(&cs.id).send()).await;
+        match described {
+            Ok(out) if execution_started(out.execution_status()) => return Ok(()),
+            // An executed change set may already be gone; the stack shows whether it ran.
+            Err(d) if d.as_service_error().and_then(|s| s.code()) == Some("ChangeSetNotFound") => return Ok(()),
+            _ => {}
+        }
+    }
+    Err(api_error("ExecuteChangeSet", stack_name, &e))
+}
+
+/// Whether a change set's execution status says it was executed (or is being executed).
+fn execution_started(status: Option<&ExecutionStatus>) -> bool {
+    matches!(
+        status,
+        Some(ExecutionStatus::ExecuteInProgress | ExecutionStatus::ExecuteComplete | ExecutionStatus::ExecuteFailed)
+    )
 }
 
 /// Deletes the change set.
@@ -230,6 +309,23 @@ mod tests {
         assert!(is_no_changes_reason("The submitted information didn't contain changes. Submit different information to create a change set."));
         assert!(is_no_changes_reason("No updates are to be performed."));
         assert!(!is_no_changes_reason("Template format error: Unresolved resource dependencies [X]"));
+    }
+
+    #[test]
+    fn change_set_names_are_unique_tokens() {
+        let (a, b) = (new_name(), new_name());
+        assert!(a.starts_with("deploy-") && a.len() <= 128, "{a}");
+        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'), "a valid ClientToken: {a}");
+        assert!(a.chars().next().is_some_and(|c| c.is_ascii_alphabetic()), "a change set name starts with a letter");
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn executed_change_sets_are_recognised() {
+        assert!(execution_started(Some(&ExecutionStatus::ExecuteInProgress)));
+        assert!(execution_started(Some(&ExecutionStatus::ExecuteComplete)));
+        assert!(!execution_started(Some(&ExecutionStatus::Available)));
+        assert!(!execution_started(None));
     }
 
     #[test]

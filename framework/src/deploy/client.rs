@@ -3,23 +3,28 @@
 //! container and instance metadata, `AWS_ENDPOINT_URL`), overridden by `--profile`, `--region`
 //! and `--endpoint-url`; `--local` targets the emulator on `http://127.0.0.1:4566`.
 //!
-//! With `--local`, credentials come from the environment or from an explicitly chosen profile
-//! (`--profile` / `AWS_PROFILE`) when there are any; only when nothing is configured does the
-//! client fall back to `test`/`test`, the emulator's documented dummy credentials (not secrets:
-//! the emulator accepts any key). A default profile holding real AWS keys is deliberately not
-//! picked up for the emulator, and neither are the instance-metadata providers, which would
-//! probe the network. The region falls back to `us-east-1` the same way.
+//! `--local` never sends ambient credentials to the emulator: it signs with `test`/`test`, the
+//! emulator's documented dummy credentials (not secrets: the emulator accepts any key), unless
+//! `--profile` is given on the command line. Keys in the environment (`AWS_ACCESS_KEY_ID`...),
+//! `AWS_PROFILE`, the default profile and the instance-metadata providers are all left alone,
+//! and per-service endpoint variables (`AWS_ENDPOINT_URL_CLOUDFORMATION`...) are ignored so that
+//! nothing meant for the emulator goes elsewhere. The region comes from `--region`,
+//! `AWS_REGION`, the chosen profile, else `us-east-1`.
+//!
+//! Each stack deploys to its own environment: a stack pinned to a region gets a client of that
+//! region ([`AwsConfig::for_region`]), and [`AwsConfig::caller_account`] (STS
+//! GetCallerIdentity) tells which account the credentials belong to (see
+//! [`crate::deploy::environment`]).
 
 use std::time::Duration;
 
-use aws_config::environment::{EnvironmentVariableCredentialsProvider, EnvironmentVariableRegionProvider};
-use aws_config::meta::credentials::CredentialsProviderChain;
+use aws_config::environment::EnvironmentVariableRegionProvider;
 use aws_config::meta::region::RegionProviderChain;
 use aws_config::profile::{ProfileFileCredentialsProvider, ProfileFileRegionProvider};
 use aws_config::BehaviorVersion;
 use aws_sdk_cloudformation::config::retry::RetryConfig;
 use aws_sdk_cloudformation::config::timeout::TimeoutConfig;
-use aws_sdk_cloudformation::config::{Credentials, ProvideCredentials, Region};
+use aws_sdk_cloudformation::config::{Credentials, ProvideCredentials, Region, SharedCredentialsProvider};
 
 use crate::deploy::error::DeployError;
 
@@ -39,6 +44,9 @@ pub struct Connection {
     pub endpoint_url: Option<String>,
     /// Target the local emulator.
     pub local: bool,
+    /// The region to use when neither the flags nor the chain give one (a stack's pinned
+    /// region, so that an app whose stacks all pin theirs needs no region configured).
+    pub fallback_region: Option<String>,
 }
 
 impl Connection {
@@ -70,6 +78,45 @@ impl AwsConfig {
             endpoint: self.endpoint.clone(),
         }
     }
+
+    /// The same configuration in another region (a stack pinned to it).
+    pub fn for_region(&self, region: &str) -> AwsConfig {
+        if region == self.region {
+            return self.clone();
+        }
+        let mut builder = self.sdk_config.to_builder();
+        builder.set_region(Some(Region::new(region.to_string())));
+        AwsConfig { sdk_config: builder.build(), region: region.to_string(), endpoint: self.endpoint.clone() }
+    }
+
+    /// Whether requests go to an endpoint on this machine (the emulator).
+    pub fn is_local(&self) -> bool {
+        self.endpoint.as_deref().is_some_and(is_local_endpoint)
+    }
+
+    /// The account the credentials belong to (STS GetCallerIdentity).
+    pub async fn caller_account(&self) -> Result<String, DeployError> {
+        let sts = aws_sdk_sts::Client::new(&self.sdk_config);
+        let policy = crate::deploy::retry::RetryPolicy::default();
+        let out = crate::deploy::retry::with_retry(&policy, || sts.get_caller_identity().send()).await.map_err(|e| {
+            DeployError::Config(format!(
+                "cannot tell which account the credentials belong to (STS GetCallerIdentity): {}",
+                crate::deploy::error::sdk_error_message("STS", &e)
+            ))
+        })?;
+        out.account().map(str::to_string).ok_or_else(|| DeployError::Config("STS GetCallerIdentity returned no account".into()))
+    }
+}
+
+/// Whether an endpoint URL names this machine (loopback).
+pub fn is_local_endpoint(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?']).next().unwrap_or_default();
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(h, _)| h),
+    };
+    host == "localhost" || host == "::1" || host.starts_with("127.")
 }
 
 /// A CloudFormation client ready to use, with where it points (for messages).
@@ -81,6 +128,13 @@ pub struct CfnClient {
     pub region: String,
     /// The endpoint, when not the standard AWS one.
     pub endpoint: Option<String>,
+}
+
+impl CfnClient {
+    /// Whether requests go to an endpoint on this machine (the emulator): polling is faster.
+    pub fn is_local(&self) -> bool {
+        self.endpoint.as_deref().is_some_and(is_local_endpoint)
+    }
 }
 
 /// Loads the configuration and checks that a region and credentials are there, with a one-line
@@ -111,7 +165,21 @@ pub async fn load(conn: &Connection) -> Result<AwsConfig, DeployError> {
     } else if let Some(region) = &conn.region {
         loader = loader.region(Region::new(region.clone()));
     }
-    let config = loader.load().await;
+    let mut config = loader.load().await;
+    if conn.local {
+        // Per-service endpoint variables and profile keys would win over the explicit endpoint
+        // (the SDK treats the loader's endpoint as shared config): drop them.
+        let mut builder = config.into_builder();
+        builder.set_service_config(None::<NoServiceConfig>);
+        config = builder.build();
+    }
+    if config.region().is_none() {
+        if let Some(region) = &conn.fallback_region {
+            let mut builder = config.into_builder();
+            builder.set_region(Some(Region::new(region.clone())));
+            config = builder.build();
+        }
+    }
     let region = config.region().map(|r| r.to_string()).ok_or_else(|| {
         DeployError::Config(
             "no AWS region configured: pass --region, set AWS_REGION, or set `region` in your profile \
@@ -144,9 +212,14 @@ fn one_line(s: &str) -> String {
     }
 }
 
-/// Whether a profile was chosen explicitly (flag or `AWS_PROFILE`), which `--local` honours.
-fn explicit_profile(conn: &Connection) -> Option<String> {
-    conn.profile.clone().or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()))
+/// No per-service settings from the environment or profiles (`AWS_ENDPOINT_URL_<SERVICE>`).
+#[derive(Debug)]
+struct NoServiceConfig;
+
+impl aws_types::service_config::LoadServiceConfig for NoServiceConfig {
+    fn load_config(&self, _key: aws_types::service_config::ServiceConfigKey<'_>) -> Option<String> {
+        None
+    }
 }
 
 fn local_region_chain(conn: &Connection) -> RegionProviderChain {
@@ -154,19 +227,20 @@ fn local_region_chain(conn: &Connection) -> RegionProviderChain {
         Some(r) => RegionProviderChain::first_try(Region::new(r.clone())).or_else(EnvironmentVariableRegionProvider::new()),
         None => RegionProviderChain::first_try(EnvironmentVariableRegionProvider::new()),
     };
-    if let Some(profile) = explicit_profile(conn) {
+    if let Some(profile) = &conn.profile {
         chain = chain.or_else(ProfileFileRegionProvider::builder().profile_name(profile).build());
     }
     chain.or_else(Region::from_static(LOCAL_DEFAULT_REGION))
 }
 
-fn local_credentials_chain(conn: &Connection) -> CredentialsProviderChain {
-    let mut chain = CredentialsProviderChain::first_try("Environment", EnvironmentVariableCredentialsProvider::new());
-    if let Some(profile) = explicit_profile(conn) {
-        chain = chain.or_else("Profile", ProfileFileCredentialsProvider::builder().profile_name(profile).build());
+/// `--local`: the profile named on the command line, else the emulator's test credentials;
+/// never the environment's keys, `AWS_PROFILE` or the default profile.
+fn local_credentials_chain(conn: &Connection) -> SharedCredentialsProvider {
+    match &conn.profile {
+        Some(profile) => SharedCredentialsProvider::new(ProfileFileCredentialsProvider::builder().profile_name(profile).build()),
+        // The emulator's documented dummy credentials.
+        None => SharedCredentialsProvider::new(Credentials::new("test", "test", None, None, "EmulatorTestCredentials")),
     }
-    // The emulator's documented dummy credentials; used only for --local when nothing is set.
-    chain.or_else("EmulatorTestCredentials", Credentials::new("test", "test", None, None, "EmulatorTestCredentials"))
 }
 
 #[cfg(test)]
@@ -180,6 +254,44 @@ mod tests {
         let custom = Connection { local: true, endpoint_url: Some("http://127.0.0.1:4599".into()), ..Connection::default() };
         assert_eq!(custom.explicit_endpoint(), Some("http://127.0.0.1:4599"));
         assert_eq!(Connection::default().explicit_endpoint(), None);
+    }
+
+    #[test]
+    fn loopback_endpoints_are_local() {
+        for local in ["http://127.0.0.1:4566", "http://localhost:4566/", "http://[::1]:4566", "http://127.0.0.2"] {
+            assert!(is_local_endpoint(local), "{local}");
+        }
+        for remote in ["https://cloudformation.eu-west-1.amazonaws.com", "http://10.0.0.1:4566", "http://localhost.example.com"] {
+            assert!(!is_local_endpoint(remote), "{remote}");
+        }
+    }
+
+    fn run<T>(f: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+    }
+
+    /// `--local` signs with the emulator's test credentials and talks to the emulator whatever the
+    /// environment holds: keys, a profile, per-service endpoints. (One test: it sets variables.)
+    #[test]
+    fn local_ignores_ambient_credentials_and_service_endpoints() {
+        std::env::set_var("AWS_ACCESS_KEY_ID", "AKIDAMBIENTKEY");
+        std::env::set_var("AWS_SECRET_ACCESS_KEY", "ambient-secret");
+        std::env::set_var("AWS_PROFILE", "somewhere-else");
+        std::env::set_var("AWS_ENDPOINT_URL_CLOUDFORMATION", "http://127.0.0.1:1");
+        let config = run(load(&Connection { local: true, ..Connection::default() })).expect("loads");
+        let provider = config.sdk_config.credentials_provider().expect("a provider");
+        let creds = run(provider.provide_credentials()).expect("credentials");
+        assert_eq!((creds.access_key_id(), creds.secret_access_key()), ("test", "test"));
+        assert!(config.sdk_config.service_config().is_none(), "per-service variables are not consulted");
+        assert_eq!(config.sdk_config.endpoint_url(), Some(LOCAL_ENDPOINT));
+        assert_eq!(config.endpoint.as_deref(), Some(LOCAL_ENDPOINT));
+        assert!(config.is_local());
+        let other = config.for_region("eu-west-1");
+        assert_eq!(other.region, "eu-west-1");
+        assert_eq!(other.sdk_config.region().map(|r| r.as_ref()), Some("eu-west-1"));
+        for k in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_ENDPOINT_URL_CLOUDFORMATION"] {
+            std::env::remove_var(k);
+        }
     }
 
     #[test]

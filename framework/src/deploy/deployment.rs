@@ -1,12 +1,15 @@
-//! `deploy`: one stack after the other in dependency order, each through a change set.
+//! `deploy`: one stack after the other in dependency order, each through a change set, each in
+//! its own environment (see [`crate::deploy::environment`]).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::deploy::approval::{broadening, confirm, decide, Decision, RequireApproval};
+use crate::deploy::approval::{broadening, confirm, decide, DataLoss, RequireApproval};
 use crate::deploy::change_set::{self, template_body, ChangeSetRequest, ChangeSetResult};
+use crate::deploy::checkpoint::{discard_change_set, Checkpoint};
 use crate::deploy::client::CfnClient;
+use crate::deploy::environment::Targets;
 use crate::deploy::destroy::delete_and_wait;
 use crate::deploy::error::DeployError;
 use crate::deploy::events::{follow, EventLog, Monitor};
@@ -15,7 +18,7 @@ use crate::deploy::outputs::{self, OutputsByStack};
 use crate::deploy::parameters::{change_set_parameters, resolve, ParameterAssignment};
 use crate::deploy::root_cause::root_cause;
 use crate::deploy::stack::{describe, deployed_template, set_termination_protection, DeployedStack, StackOutput};
-use crate::deploy::status::{advice, Operation, Outcome, StackCondition};
+use crate::deploy::status::{advice, Operation, Outcome, StackCondition, StackStatus};
 use crate::deploy::ui::Ui;
 use crate::diff::diff_templates;
 use crate::StackArtifact;
@@ -31,6 +34,8 @@ pub struct DeployOptions {
     pub parameters: Vec<ParameterAssignment>,
     /// Where to write all stacks' outputs as JSON.
     pub outputs_file: Option<PathBuf>,
+    /// Where the run stands, for whatever stops it (Ctrl-C, `--timeout`).
+    pub checkpoint: Checkpoint,
 }
 
 /// What a deployment did to a stack.
@@ -52,16 +57,17 @@ pub struct StackResult {
     /// What happened.
     pub change: StackChange,
     /// The final status.
-    pub status: String,
+    pub status: StackStatus,
     /// Its outputs.
     pub outputs: Vec<StackOutput>,
     /// Wall time for this stack.
     pub elapsed: Duration,
 }
 
-/// Deploys `stacks` (already in dependency order), stopping at the first failure. Outputs of
-/// the stacks deployed so far are written to `outputs_file` even when a later one fails.
-pub async fn deploy(cfn: &CfnClient, stacks: &[&StackArtifact], opts: &DeployOptions, ui: &mut Ui) -> Result<Vec<StackResult>, DeployError> {
+/// Deploys `stacks` (already in dependency order), each to its target, stopping at the first
+/// failure. Outputs of the stacks deployed so far are written to `outputs_file` even when a
+/// later one fails.
+pub async fn deploy(targets: &Targets, stacks: &[&StackArtifact], opts: &DeployOptions, ui: &mut Ui) -> Result<Vec<StackResult>, DeployError> {
     let params = resolve(stacks, &opts.parameters)?;
     for s in stacks {
         template_body(s)?; // every template fits before any stack is touched
@@ -71,7 +77,7 @@ pub async fn deploy(cfn: &CfnClient, stacks: &[&StackArtifact], opts: &DeployOpt
     let mut failure = None;
     for s in stacks {
         let given = params.get(&s.id).cloned().unwrap_or_default();
-        match deploy_stack(cfn, s, &given, opts, ui).await {
+        match deploy_stack(&targets.of(s).cfn, s, &given, opts, ui).await {
             Ok(r) => {
                 all_outputs.insert(r.stack_name.clone(), r.outputs.iter().map(|o| (o.key.clone(), o.value.clone())).collect());
                 results.push(r);
@@ -117,15 +123,9 @@ async fn sync_termination_protection(cfn: &CfnClient, ui: &mut Ui, artifact: &St
 /// Deletes a change set that will not be executed and, when this run created its stack (still
 /// `REVIEW_IN_PROGRESS`, without resources), that stack too. Best effort: the error that led here
 /// is the one reported.
-async fn discard(cfn: &CfnClient, name: &str, cs: &change_set::ChangeSet, created_empty_stack: bool) {
-    let _ = change_set::delete(cfn, name, cs).await;
-    if created_empty_stack {
-        if let Ok(Some(s)) = describe(cfn, &cs.stack_id).await {
-            if s.condition() == StackCondition::ReviewInProgress {
-                let _ = crate::deploy::stack::start_delete(cfn, &s).await;
-            }
-        }
-    }
+async fn discard(cfn: &CfnClient, name: &str, cs: &change_set::ChangeSet, created_empty_stack: bool, checkpoint: &Checkpoint) {
+    let _ = discard_change_set(cfn, name, &cs.name, created_empty_stack, Some(&cs.stack_id)).await;
+    checkpoint.idle();
 }
 
 /// Deploys one stack.
@@ -145,7 +145,7 @@ pub async fn deploy_stack(
     if let Some(stack) = &mut existing {
         match stack.condition() {
             StackCondition::Busy => return Err(DeployError::StackBusy { stack: name.to_string(), status: stack.status.clone() }),
-            StackCondition::NeedsAttention => {
+            StackCondition::NeedsAttention | StackCondition::Unknown => {
                 return Err(DeployError::NeedsAttention {
                     stack: name.to_string(),
                     status: stack.status.clone(),
@@ -155,7 +155,7 @@ pub async fn deploy_stack(
             }
             StackCondition::FailedCreate => {
                 ui.say(format!("{name}: {} after a failed creation; deleting it to create it again", stack.status));
-                delete_and_wait(cfn, stack, Some(artifact), ui).await?;
+                delete_and_wait(cfn, stack, Some(artifact), ui, &opts.checkpoint).await?;
                 existing = None;
             }
             StackCondition::Deployed if !opts.force => {
@@ -173,10 +173,15 @@ pub async fn deploy_stack(
     }
     let create = existing.as_ref().is_none_or(|s| s.condition() == StackCondition::ReviewInProgress);
     ui.say(format!("{name}: creating a change set ({})", if create { "CREATE" } else { "UPDATE" }));
+    // A stack this run creates for its CREATE change set, to remove if nothing gets deployed.
+    let created_empty_stack = existing.is_none();
+    let cs_name = change_set::new_name();
+    opts.checkpoint.creating_change_set(cfn, name, &cs_name, created_empty_stack)?;
     let cs = change_set::create(
         cfn,
         ChangeSetRequest {
             stack_name: name,
+            name: &cs_name,
             create,
             template_body: &body,
             template: artifact.template(),
@@ -184,62 +189,81 @@ pub async fn deploy_stack(
             tags: &artifact.tags,
         },
     )
-    .await?;
-    // A stack this run created for its CREATE change set, to remove if nothing gets deployed.
-    let created_empty_stack = existing.is_none();
+    .await;
+    let cs = match cs {
+        Ok(cs) => cs,
+        Err(e) => {
+            // The creation may have landed even though it failed here (a lost answer).
+            let _ = discard_change_set(cfn, name, &cs_name, created_empty_stack, None).await;
+            opts.checkpoint.idle();
+            return Err(e);
+        }
+    };
+    opts.checkpoint.change_set_created(&cs.stack_id);
     let changes = match change_set::wait(cfn, name, &cs).await {
         Ok(ChangeSetResult::Ready(changes)) => changes,
         Ok(ChangeSetResult::Empty) => {
-            change_set::delete(cfn, name, &cs).await?;
-            ui.say(format!("{name}: no changes (the change set was empty and has been deleted)"));
+            discard(cfn, name, &cs, created_empty_stack, &opts.checkpoint).await;
+            ui.say(format!("{name}: no changes (CloudFormation found nothing to change; the change set has been deleted)"));
             let mut stack = describe(cfn, &cs.stack_id).await?.unwrap_or_default();
             sync_termination_protection(cfn, ui, artifact, &mut stack).await?;
             return Ok(finish(ui, artifact, StackChange::Unchanged, &stack, t0));
         }
         Err(e) => {
-            discard(cfn, name, &cs, created_empty_stack).await;
+            discard(cfn, name, &cs, created_empty_stack, &opts.checkpoint).await;
             return Err(e);
         }
     };
-    ui.say(format!("{name}: {} change(s)", changes.len()));
+    if changes.is_empty() {
+        ui.say(format!("{name}: no resource changes; outputs, exports or stack metadata change"));
+    } else {
+        ui.say(format!("{name}: {} change(s)", changes.len()));
+    }
     for line in change_set::render_changes(&changes, Some(artifact)) {
         ui.say(line);
     }
-    let widening = match opts.require_approval {
-        RequireApproval::Broadening => {
-            let old = match (&existing, deployed.take()) {
-                (_, Some(t)) => t,
-                // Only a stack with resources has a template worth comparing with.
-                (Some(s), None) if s.condition() == StackCondition::Deployed => {
-                    deployed_template(cfn, &s.stack_id).await?.unwrap_or_else(|| serde_json::json!({}))
-                }
-                _ => serde_json::json!({}),
-            };
-            broadening(&diff_templates(&old, artifact.template()))
+    // The deployed template: what removals are judged by, and the old side of the IAM diff.
+    let needs_old = opts.require_approval.checks_permissions() || changes.iter().any(|c| c.action == "Remove");
+    let old = match (&existing, deployed.take()) {
+        (_, Some(t)) => t,
+        // Only a stack with resources has a template worth comparing with.
+        (Some(s), None) if needs_old && s.condition() == StackCondition::Deployed => {
+            deployed_template(cfn, &s.stack_id).await?.unwrap_or_else(|| serde_json::json!({}))
         }
-        _ => Vec::new(),
+        _ => serde_json::json!({}),
     };
-    let decision = decide(opts.require_approval, &changes, &widening);
-    if let Decision::Ask(_) = decision {
+    let widening =
+        if opts.require_approval.checks_permissions() { broadening(&diff_templates(&old, artifact.template())) } else { Vec::new() };
+    let loss = DataLoss::of(&changes, &old, artifact);
+    for line in loss.render() {
+        ui.say(line);
+    }
+    let decision = decide(opts.require_approval, &changes, &widening, &loss);
+    if let crate::deploy::approval::Decision::Ask { .. } = decision {
         for line in &widening {
             ui.say(format!("  permissions: {line}"));
         }
     }
     if let Err(e) = confirm(&decision, name, "deployment", ui) {
-        discard(cfn, name, &cs, created_empty_stack).await;
+        discard(cfn, name, &cs, created_empty_stack, &opts.checkpoint).await;
         return Err(e);
     }
     let before = describe(cfn, &cs.stack_id).await?.unwrap_or_else(|| DeployedStack {
         stack_id: cs.stack_id.clone(),
         stack_name: name.to_string(),
-        status: "REVIEW_IN_PROGRESS".into(),
+        status: StackStatus::ReviewInProgress,
         ..DeployedStack::default()
     });
     let mut log = EventLog::after_latest(cfn, &cs.stack_id).await?;
+    if let Err(e) = opts.checkpoint.executing(name, Operation::Deploy, &before.status) {
+        discard(cfn, name, &cs, created_empty_stack, &opts.checkpoint).await;
+        return Err(e);
+    }
     change_set::execute(cfn, name, &cs).await?;
     let mut monitor = Monitor::new(ui, name, Some(artifact), changes.len());
-    let finished = follow(cfn, &before, Operation::Deploy, &mut log, &mut monitor, ui).await?;
+    let finished = follow(cfn, &before, Operation::Deploy, &mut log, &mut monitor, ui, &opts.checkpoint).await?;
     drop(monitor);
+    opts.checkpoint.idle();
     match (finished.outcome, finished.stack) {
         (Outcome::Succeeded, Some(mut stack)) => {
             sync_termination_protection(cfn, ui, artifact, &mut stack).await?;

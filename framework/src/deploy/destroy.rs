@@ -5,13 +5,15 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use crate::deploy::approval::{confirm, Decision};
+use crate::deploy::checkpoint::Checkpoint;
 use crate::deploy::client::CfnClient;
+use crate::deploy::environment::Targets;
 use crate::deploy::error::{api_error, DeployError};
 use crate::deploy::events::{follow, EventLog, Finished, Monitor, PollSchedule, StackEvent};
 use crate::deploy::retry::{with_retry, RetryPolicy};
 use crate::deploy::root_cause::root_cause;
 use crate::deploy::stack::{describe, deployed_template, start_delete, DeployedStack};
-use crate::deploy::status::{Operation, Outcome, StackCondition};
+use crate::deploy::status::{Operation, Outcome, StackCondition, StackStatus};
 use crate::deploy::ui::Ui;
 use crate::StackArtifact;
 
@@ -20,6 +22,8 @@ use crate::StackArtifact;
 pub struct DestroyOptions {
     /// Do not ask for confirmation.
     pub force: bool,
+    /// Where the run stands, for whatever stops it (Ctrl-C, `--timeout`).
+    pub checkpoint: Checkpoint,
 }
 
 /// A resource left in place by the deletion.
@@ -101,19 +105,22 @@ pub(crate) async fn delete_and_wait(
     stack: &DeployedStack,
     artifact: Option<&StackArtifact>,
     ui: &mut Ui,
+    checkpoint: &Checkpoint,
 ) -> Result<(Finished, Vec<StackEvent>), DeployError> {
     let mut events = Vec::new();
     let mut current = stack.clone();
     let mut retried = false;
     loop {
         let mut log = EventLog::after_latest(cfn, &current.stack_id).await?;
+        checkpoint.executing(&stack.stack_name, Operation::Delete, &current.status)?;
         start_delete(cfn, &current).await?;
         let mut monitor = Monitor::new(ui, &stack.stack_name, artifact, 0);
-        let mut finished = follow(cfn, &current, Operation::Delete, &mut log, &mut monitor, ui).await?;
+        let mut finished = follow(cfn, &current, Operation::Delete, &mut log, &mut monitor, ui, checkpoint).await?;
+        checkpoint.idle();
         if finished.outcome == Outcome::Failed {
             // Confirm the failure with a second look a moment later: an implementation may
             // report DELETE_FAILED for a stack whose deletion then completes.
-            tokio::time::sleep(PollSchedule::MIN).await;
+            tokio::time::sleep(PollSchedule::for_client(cfn).first()).await;
             for e in &log.poll(cfn, &current.stack_id).await? {
                 monitor.show(ui, e);
             }
@@ -143,7 +150,7 @@ pub(crate) async fn delete_and_wait(
 }
 
 fn finished_deleted() -> Finished {
-    Finished { status: "DELETE_COMPLETE".into(), status_reason: None, stack: None, outcome: Outcome::Succeeded }
+    Finished { status: StackStatus::DeleteComplete, status_reason: None, stack: None, outcome: Outcome::Succeeded }
 }
 
 async fn physical_ids(cfn: &CfnClient, stack: &DeployedStack) -> Result<BTreeMap<String, String>, DeployError> {
@@ -166,12 +173,12 @@ async fn physical_ids(cfn: &CfnClient, stack: &DeployedStack) -> Result<BTreeMap
     }
 }
 
-/// Destroys `stacks` (given in deployment order; deleted in reverse).
-pub async fn destroy(cfn: &CfnClient, stacks: &[&StackArtifact], opts: &DestroyOptions, ui: &mut Ui) -> Result<Vec<DestroyResult>, DeployError> {
+/// Destroys `stacks` (given in deployment order; deleted in reverse), each in its target.
+pub async fn destroy(targets: &Targets, stacks: &[&StackArtifact], opts: &DestroyOptions, ui: &mut Ui) -> Result<Vec<DestroyResult>, DeployError> {
     let mut found: Vec<(&StackArtifact, DeployedStack)> = Vec::new();
     let mut results = Vec::new();
     for artifact in stacks.iter().rev() {
-        match describe(cfn, &artifact.stack_name).await? {
+        match describe(&targets.of(artifact).cfn, &artifact.stack_name).await? {
             Some(s) => found.push((artifact, s)),
             None => {
                 ui.say(format!("{}: does not exist; nothing to destroy", artifact.stack_name));
@@ -197,15 +204,19 @@ pub async fn destroy(cfn: &CfnClient, stacks: &[&StackArtifact], opts: &DestroyO
     }
     if !opts.force {
         let names: Vec<&str> = found.iter().map(|(_, s)| s.stack_name.as_str()).collect();
-        let decision = Decision::Ask(format!("This deletes stack(s) {} and their resources (except retained ones)", names.join(", ")));
+        let decision = Decision::Ask {
+            why: format!("This deletes stack(s) {} and their resources (except retained ones)", names.join(", ")),
+            remedy: "rerun with --force to destroy without confirmation".into(),
+        };
         confirm(&decision, &names.join(", "), "destroy", ui)?;
     }
     for (artifact, stack) in found {
+        let cfn = &targets.of(artifact).cfn;
         let t0 = Instant::now();
         ui.say(format!("{}: destroying", stack.stack_name));
         let template_retained = deployed_template(cfn, &stack.stack_id).await?.map(|t| retained_in_template(&t)).unwrap_or_default();
         let ids = if template_retained.is_empty() { BTreeMap::new() } else { physical_ids(cfn, &stack).await? };
-        let (_, events) = delete_and_wait(cfn, &stack, Some(artifact), ui).await?;
+        let (_, events) = delete_and_wait(cfn, &stack, Some(artifact), ui, &opts.checkpoint).await?;
         let retained = retained_resources(&template_retained, &events, &ids, Some(artifact));
         ui.say(format!("{}: destroyed in {:.1}s", stack.stack_name, t0.elapsed().as_secs_f64()));
         for r in &retained {

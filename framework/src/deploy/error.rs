@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::deploy::root_cause::RootCause;
+use crate::deploy::status::{Operation, StackStatus};
 
 /// Why a deployment or a destroy did not complete.
 #[derive(Debug, thiserror::Error)]
@@ -43,7 +44,7 @@ pub enum DeployError {
         /// The stack.
         stack: String,
         /// Its current status.
-        status: String,
+        status: StackStatus,
     },
     /// The stack is in a state that a deployment cannot proceed from.
     #[error("stack {stack} is in {status}{}: {advice}", reason_suffix(.reason))]
@@ -51,7 +52,7 @@ pub enum DeployError {
         /// The stack.
         stack: String,
         /// Its current status.
-        status: String,
+        status: StackStatus,
         /// CloudFormation's status reason.
         reason: Option<String>,
         /// What the user can do.
@@ -75,7 +76,7 @@ pub enum DeployError {
         /// Why approval is needed.
         why: String,
         /// How to go ahead without a terminal.
-        remedy: &'static str,
+        remedy: String,
     },
     /// The user answered no.
     #[error("{action} of stack {stack} cancelled by the user; nothing was changed")]
@@ -91,11 +92,49 @@ pub enum DeployError {
         /// The stack.
         stack: String,
         /// The final status, e.g. `ROLLBACK_COMPLETE`.
-        status: String,
+        status: StackStatus,
         /// The stack's status reason.
         status_reason: Option<String>,
         /// The first failed resource event.
         root_cause: Option<Box<RootCause>>,
+    },
+    /// The stack's environment pins it to another account than the credentials' (one line per
+    /// stack, every mismatch at once); nothing was changed.
+    #[error("{}", .mismatches.join("\n"))]
+    AccountMismatch {
+        /// One line per stack: stack, its account, the caller's account.
+        mismatches: Vec<String>,
+    },
+    /// Following a stack failed for longer than the retry patience (network down, endpoint gone).
+    #[error(
+        "lost contact with CloudFormation while following the {} of stack {stack} ({cause}); last known \
+         status: {last_status}; CloudFormation goes on with the operation on its own: follow it with \
+         `aws cloudformation describe-stack-events --stack-name {stack}`, or run the command again once it has finished",
+        match .operation { Operation::Deploy => "deployment", Operation::Delete => "deletion" }
+    )]
+    LostContact {
+        /// The stack.
+        stack: String,
+        /// What was being followed.
+        operation: Operation,
+        /// The last status seen.
+        last_status: StackStatus,
+        /// The last call's error.
+        cause: String,
+    },
+    /// The stack reached a status CloudFormation does not document.
+    #[error("stack {stack} is in {status}, a status this toolkit does not know; stopped following it (check the stack in the CloudFormation console)")]
+    UnknownStatus {
+        /// The stack.
+        stack: String,
+        /// The status as CloudFormation spelled it.
+        status: String,
+    },
+    /// The run was stopped (Ctrl-C, SIGTERM, `--timeout`) before this step.
+    #[error("{why}: stopped before starting anything new")]
+    Stopped {
+        /// Why.
+        why: String,
     },
     /// Writing the outputs file failed.
     #[error("cannot write {path}: {source}")]
@@ -112,7 +151,7 @@ fn reason_suffix(reason: &Option<String>) -> String {
     reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default()
 }
 
-fn failure_message(stack: &str, status: &str, reason: &Option<String>, root: &Option<Box<RootCause>>) -> String {
+fn failure_message(stack: &str, status: &StackStatus, reason: &Option<String>, root: &Option<Box<RootCause>>) -> String {
     let mut s = String::new();
     if let Some(root) = root {
         s.push_str(&format!("{root}\n"));

@@ -1,9 +1,17 @@
 //! Stack events: reading the new ones of an operation, showing them live (one line per event or
 //! a progress bar), and following an operation to its terminal status.
 //!
-//! Polling starts at 100 ms, is 250 ms after activity and backs off to 1 s while nothing happens,
-//! so a deployment ends within about a second of CloudFormation finishing it, where the awscli's
-//! waiter polls every 30 s.
+//! Polling adapts to the endpoint. Against a local emulator it starts at 100 ms, is 250 ms after
+//! activity and backs off to 1 s while nothing happens, so a deployment ends within about a
+//! second of the backend finishing it (the awscli's waiter polls every 30 s). Against AWS it
+//! polls every 1 s after activity, backing off to 5 s, and slows down further after throttling,
+//! so that large deployments stay far below the account's DescribeStacks/DescribeStackEvents
+//! quotas.
+//!
+//! While an operation is followed, throttling and transient failures (network drops, timeouts,
+//! 5xx answers) are retried for [`FOLLOW_PATIENCE`]: the operation runs on the server whatever
+//! happens to the client. When contact is lost for longer, the error says the stack's last known
+//! status and that CloudFormation goes on with the operation on its own.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -12,9 +20,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::deploy::client::CfnClient;
 use crate::deploy::error::{api_error, DeployError};
-use crate::deploy::retry::{with_retry, RetryPolicy};
-use crate::deploy::stack::{describe, DeployedStack};
-use crate::deploy::status::{is_in_progress, outcome, resource_failed, resource_settled, Operation, Outcome};
+use crate::deploy::checkpoint::Checkpoint;
+use crate::deploy::retry::{with_retry, with_retry_counted, Retries, RetryPolicy};
+use crate::deploy::stack::{describe_with, DeployedStack};
+use crate::deploy::status::{outcome, resource_failed, resource_settled, Operation, Outcome, StackStatus};
 use crate::deploy::ui::Ui;
 use crate::StackArtifact;
 
@@ -103,11 +112,21 @@ impl EventLog {
 
     /// Reads the events that happened since the last poll, oldest first.
     pub async fn poll(&mut self, cfn: &CfnClient, stack_id: &str) -> Result<Vec<StackEvent>, DeployError> {
-        let policy = RetryPolicy::default();
+        self.poll_with(cfn, stack_id, &RetryPolicy::default(), &mut Retries::default()).await
+    }
+
+    /// [`poll`](Self::poll) with a retry policy, counting retries.
+    pub async fn poll_with(
+        &mut self,
+        cfn: &CfnClient,
+        stack_id: &str,
+        policy: &RetryPolicy,
+        retries: &mut Retries,
+    ) -> Result<Vec<StackEvent>, DeployError> {
         let mut pages: Vec<Vec<StackEvent>> = Vec::new();
         let mut token: Option<String> = None;
         for _ in 0..MAX_PAGES_PER_POLL {
-            let out = with_retry(&policy, || {
+            let out = with_retry_counted(policy, retries, || {
                 cfn.client.describe_stack_events().stack_name(stack_id).set_next_token(token.clone()).send()
             })
             .await
@@ -131,31 +150,84 @@ impl EventLog {
     }
 }
 
-/// The polling interval: 100 ms at first (a fast backend is done almost at once), 250 ms after
-/// activity, doubling to at most 1 s while idle.
+/// How long transient failures are retried while an operation is followed.
+pub const FOLLOW_PATIENCE: Duration = Duration::from_secs(300);
+
+/// The polling interval. Local: 100 ms at first (a fast backend is done almost at once),
+/// 250 ms after activity, doubling to at most 1 s while idle. AWS: 1 s at first and after
+/// activity, doubling to at most 5 s while idle; after throttling, the interval doubles (up to
+/// 4 times the idle cap) and only comes down again with activity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PollSchedule {
     current: Duration,
+    first: Duration,
+    min: Duration,
+    max: Duration,
+    throttled: bool,
 }
 
 impl PollSchedule {
-    /// The first interval.
+    /// The first interval against a local endpoint.
     pub const FIRST: Duration = Duration::from_millis(100);
-    /// The interval after activity.
+    /// The interval after activity against a local endpoint.
     pub const MIN: Duration = Duration::from_millis(250);
-    /// The longest interval.
+    /// The longest idle interval against a local endpoint.
     pub const MAX: Duration = Duration::from_secs(1);
+    /// The interval after activity against AWS.
+    pub const REMOTE_MIN: Duration = Duration::from_secs(1);
+    /// The longest idle interval against AWS.
+    pub const REMOTE_MAX: Duration = Duration::from_secs(5);
 
-    /// A fresh schedule.
+    /// A fresh schedule for a local endpoint.
     pub fn new() -> PollSchedule {
-        PollSchedule { current: Self::FIRST }
+        PollSchedule { current: Self::FIRST, first: Self::FIRST, min: Self::MIN, max: Self::MAX, throttled: false }
     }
 
-    /// The next wait: 250 ms after activity, else twice the last one (capped at 1 s).
-    pub fn next(&mut self, activity: bool) -> Duration {
-        let wait = if activity { Self::MIN } else { self.current };
-        self.current = (wait * 2).min(Self::MAX);
+    /// A fresh schedule for AWS's endpoints.
+    pub fn remote() -> PollSchedule {
+        PollSchedule {
+            current: Self::REMOTE_MIN,
+            first: Self::REMOTE_MIN,
+            min: Self::REMOTE_MIN,
+            max: Self::REMOTE_MAX,
+            throttled: false,
+        }
+    }
+
+    /// The schedule for where `cfn` points.
+    pub fn for_client(cfn: &CfnClient) -> PollSchedule {
+        if cfn.is_local() {
+            PollSchedule::new()
+        } else {
+            PollSchedule::remote()
+        }
+    }
+
+    /// The first interval.
+    pub fn first(&self) -> Duration {
+        self.first
+    }
+
+    /// The next wait: the short interval after activity, else twice the last one (capped);
+    /// `retries` are what the last round of calls went through (throttling slows it down).
+    pub fn next_after(&mut self, activity: bool, retries: Retries) -> Duration {
+        if retries.throttled > 0 {
+            self.throttled = true;
+            self.current = (self.current * 2).min(self.max * 4);
+            return self.current;
+        }
+        if activity {
+            self.throttled = false;
+        }
+        let wait = if activity { self.min } else { self.current };
+        let cap = if self.throttled { self.max * 4 } else { self.max };
+        self.current = (wait * 2).min(cap);
         wait
+    }
+
+    /// The next wait with no retries seen.
+    pub fn next(&mut self, activity: bool) -> Duration {
+        self.next_after(activity, Retries::default())
     }
 }
 
@@ -237,7 +309,7 @@ impl Drop for Monitor<'_> {
 #[derive(Debug, Clone)]
 pub struct Finished {
     /// The final stack status (`DELETE_COMPLETE` when the stack is gone).
-    pub status: String,
+    pub status: StackStatus,
     /// The stack's status reason.
     pub status_reason: Option<String>,
     /// The stack as described at the end (`None` once deleted).
@@ -247,11 +319,14 @@ pub struct Finished {
 }
 
 /// Follows an operation started on `before` (the stack as it was just before) until the stack
-/// reaches a terminal status, showing its events.
+/// reaches a terminal status, showing its events and recording the last status seen in
+/// `checkpoint`.
 ///
 /// The operation counts as started once the stack is seen in progress, a new event arrives, or
 /// its status or last-change time differs from `before`; until then an old terminal status
-/// (an `UPDATE_COMPLETE` from the previous deployment) is not mistaken for the end.
+/// (an `UPDATE_COMPLETE` from the previous deployment) is not mistaken for the end. A status
+/// CloudFormation does not document is an error, not an endless wait. Calls that fail for
+/// [`FOLLOW_PATIENCE`] end in [`DeployError::LostContact`].
 pub async fn follow(
     cfn: &CfnClient,
     before: &DeployedStack,
@@ -259,21 +334,38 @@ pub async fn follow(
     log: &mut EventLog,
     monitor: &mut Monitor<'_>,
     ui: &mut Ui,
+    checkpoint: &Checkpoint,
 ) -> Result<Finished, DeployError> {
-    let mut schedule = PollSchedule::new();
+    let mut schedule = PollSchedule::for_client(cfn);
+    let policy = RetryPolicy::patient(FOLLOW_PATIENCE);
     let mut started = false;
+    let mut last = before.status.clone();
     loop {
-        let fresh = log.poll(cfn, &before.stack_id).await?;
+        let mut retries = Retries::default();
+        let lost = |last: &StackStatus, e: DeployError| DeployError::LostContact {
+            stack: before.stack_name.clone(),
+            operation,
+            last_status: last.clone(),
+            cause: e.to_string(),
+        };
+        let fresh = log.poll_with(cfn, &before.stack_id, &policy, &mut retries).await.map_err(|e| lost(&last, e))?;
         for e in &fresh {
             monitor.show(ui, e);
         }
-        let now = describe(cfn, &before.stack_id).await?;
-        let status = now.as_ref().map(|s| s.status.clone()).unwrap_or_else(|| "DELETE_COMPLETE".to_string());
+        let now = describe_with(cfn, &before.stack_id, &policy, &mut retries).await.map_err(|e| lost(&last, e))?;
+        let status = now.as_ref().map(|s| s.status.clone()).unwrap_or(StackStatus::DeleteComplete);
+        if status != last {
+            checkpoint.observed(&status);
+            last = status.clone();
+        }
         started = started
             || !fresh.is_empty()
-            || is_in_progress(&status) && status != "REVIEW_IN_PROGRESS"
+            || status.is_in_progress() && status != StackStatus::ReviewInProgress
             || now.as_ref().is_none_or(|s| s.status != before.status || s.last_changed != before.last_changed);
         if started {
+            if !status.is_known() {
+                return Err(DeployError::UnknownStatus { stack: before.stack_name.clone(), status: status.to_string() });
+            }
             if let Some(outcome) = outcome(operation, &status) {
                 // Events written just before the status changed.
                 for e in &log.poll(cfn, &before.stack_id).await.unwrap_or_default() {
@@ -284,7 +376,7 @@ pub async fn follow(
                 return Ok(Finished { status, status_reason, stack: now, outcome });
             }
         }
-        tokio::time::sleep(schedule.next(!fresh.is_empty())).await;
+        tokio::time::sleep(schedule.next_after(!fresh.is_empty(), retries)).await;
     }
 }
 
@@ -319,6 +411,21 @@ mod tests {
         let mut s = PollSchedule::new();
         let waits: Vec<u128> = [false, false, false, false, false, true, false, false].iter().map(|a| s.next(*a).as_millis()).collect();
         assert_eq!(waits, [100, 200, 400, 800, 1000, 250, 500, 1000]);
+    }
+
+    #[test]
+    fn polling_aws_stays_between_one_and_five_seconds_and_slows_down_when_throttled() {
+        let mut s = PollSchedule::remote();
+        let waits: Vec<u128> = [false, false, false, false, true, false].iter().map(|a| s.next(*a).as_millis()).collect();
+        assert_eq!(waits, [1000, 2000, 4000, 5000, 1000, 2000]);
+        let throttled = Retries { throttled: 1, transient: 0 };
+        assert_eq!(s.next_after(false, throttled).as_millis(), 8000, "throttling doubles past the idle cap");
+        assert_eq!(s.next_after(false, throttled).as_millis(), 16000);
+        assert_eq!(s.next_after(false, throttled).as_millis(), 20000, "at most 4x the idle cap");
+        assert_eq!(s.next(false).as_millis(), 20000, "stays slow while idle");
+        assert_eq!(s.next(true).as_millis(), 1000, "activity brings it back");
+        let mut local = PollSchedule::new();
+        assert_eq!(local.next_after(false, throttled).as_millis(), 200, "local endpoints slow down too");
     }
 
     #[test]

@@ -1,23 +1,27 @@
 //! Deploying and destroying stacks through the CloudFormation API (feature `deploy`).
 //!
-//! [`deploy`] takes synthesized stacks in dependency order and, for each: skips it when its
-//! template, parameters and tags equal the deployed ones (unless forced); otherwise creates a
-//! change set (CREATE or UPDATE, IAM capabilities included), waits for it, prints its changes,
-//! asks for approval as configured, executes it and streams the stack events until the stack
-//! settles, then prints (and optionally writes) its outputs. A stack left in
+//! [`deploy`] takes synthesized stacks in dependency order and, for each, in its own account and
+//! region ([`environment`]): skips it when its template, parameters and tags equal the deployed
+//! ones (unless forced); otherwise creates a change set (CREATE or UPDATE, IAM capabilities
+//! included, idempotent), waits for it, prints its changes and what they destroy, asks for
+//! approval as configured ([`approval`]), executes it and streams the stack events until the
+//! stack settles, then prints (and optionally writes) its outputs. A run stopped by Ctrl-C or
+//! a timeout leaves nothing half-done on the client's side ([`checkpoint`]). A stack left in
 //! `ROLLBACK_COMPLETE` by a failed creation is deleted and created again; a busy stack is
 //! reported and left alone; a failure reports the first failed resource with its construct path.
 //! [`destroy()`] deletes stacks (dependents first) after confirmation and reports the resources
 //! their `DeletionPolicy` kept.
 //!
 //! ```no_run
-//! use framework::deploy::{connect, deploy, Connection, DeployOptions, ProgressMode, RequireApproval, Ui};
+//! use framework::deploy::{deploy, load, Connection, DeployOptions, ProgressMode, RequireApproval, Targets, Ui};
 //!
 //! # async fn run(assembly: framework::CloudAssembly) -> Result<(), framework::deploy::DeployError> {
-//! let cfn = connect(&Connection { local: true, ..Connection::default() }).await?;
+//! let config = load(&Connection { local: true, ..Connection::default() }).await?;
 //! let stacks = assembly.stacks_in_dependency_order();
+//! // Each stack's region and account; a stack pinned to another account is refused here.
+//! let targets = Targets::resolve(&config, &stacks).await?;
 //! let options = DeployOptions { require_approval: RequireApproval::Never, ..DeployOptions::default() };
-//! let results = deploy(&cfn, &stacks, &options, &mut Ui::terminal(ProgressMode::Events)).await?;
+//! let results = deploy(&targets, &stacks, &options, &mut Ui::terminal(ProgressMode::Events)).await?;
 //! for r in results {
 //!     println!("{}: {:?} in {:?}", r.stack_name, r.change, r.elapsed);
 //! }
@@ -26,9 +30,11 @@
 
 pub mod approval;
 pub mod change_set;
+pub mod checkpoint;
 pub mod client;
 pub mod destroy;
 mod deployment;
+pub mod environment;
 pub(crate) mod error;
 pub mod events;
 pub mod noop;
@@ -40,11 +46,14 @@ pub mod stack;
 pub mod status;
 pub mod ui;
 
-pub use approval::RequireApproval;
+pub use approval::{DataLoss, RequireApproval};
+pub use checkpoint::{Checkpoint, Stop};
 pub use client::{connect, load, AwsConfig, CfnClient, Connection};
+pub use environment::{Target, Targets};
 pub use deployment::{deploy, deploy_stack, DeployOptions, StackChange, StackResult};
 pub use destroy::{destroy, DestroyOptions, DestroyResult, RetainedResource};
 pub use error::DeployError;
 pub use parameters::ParameterAssignment;
 pub use root_cause::RootCause;
+pub use status::StackStatus;
 pub use ui::{ProgressMode, Prompt, ScriptedPrompt, TerminalPrompt, Ui};

@@ -22,6 +22,9 @@ pub struct RetryPolicy {
     pub throttling_base: Duration,
     /// Upper bound of one delay.
     pub max_delay: Duration,
+    /// When set, retryable failures are retried for this long (however many attempts that
+    /// takes) instead of `max_attempts` times: following a stack rides out a network outage.
+    pub patience: Option<Duration>,
 }
 
 impl Default for RetryPolicy {
@@ -31,8 +34,26 @@ impl Default for RetryPolicy {
             transient_base: Duration::from_millis(100),
             throttling_base: Duration::from_millis(500),
             max_delay: Duration::from_secs(5),
+            patience: None,
         }
     }
+}
+
+impl RetryPolicy {
+    /// Retries throttling and transient failures for `patience` in all.
+    pub fn patient(patience: Duration) -> RetryPolicy {
+        RetryPolicy { patience: Some(patience), ..RetryPolicy::default() }
+    }
+}
+
+/// What the retries of calls went through, for callers that adapt (polling slows down after
+/// throttling).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Retries {
+    /// Throttled attempts.
+    pub throttled: u32,
+    /// Attempts that failed transiently (network, timeout, 5xx).
+    pub transient: u32,
 }
 
 /// What kind of failure an error is, for retrying.
@@ -137,9 +158,23 @@ fn jitter() -> f64 {
     0.5 + f64::from(nanos % 1000) / 2000.0
 }
 
-/// Runs `call` until it succeeds, fails permanently or runs out of attempts.
+/// Runs `call` until it succeeds, fails permanently or runs out of attempts (or of patience).
 pub async fn with_retry<T, E, F, Fut>(
     policy: &RetryPolicy,
+    call: F,
+) -> Result<T, SdkError<E, aws_sdk_cloudformation::config::http::HttpResponse>>
+where
+    E: ProvideErrorMetadata,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, SdkError<E, aws_sdk_cloudformation::config::http::HttpResponse>>>,
+{
+    with_retry_counted(policy, &mut Retries::default(), call).await
+}
+
+/// [`with_retry`], adding what the retries went through to `retries`.
+pub async fn with_retry_counted<T, E, F, Fut>(
+    policy: &RetryPolicy,
+    retries: &mut Retries,
     mut call: F,
 ) -> Result<T, SdkError<E, aws_sdk_cloudformation::config::http::HttpResponse>>
 where
@@ -147,16 +182,28 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, SdkError<E, aws_sdk_cloudformation::config::http::HttpResponse>>>,
 {
+    let started = tokio::time::Instant::now();
     let mut attempt = 1;
     loop {
         match call().await {
             Ok(v) => return Ok(v),
             Err(e) => {
                 let class = classify(&e);
-                if class == ErrorClass::Permanent || attempt >= policy.max_attempts {
+                match class {
+                    ErrorClass::Throttling => retries.throttled += 1,
+                    ErrorClass::Transient => retries.transient += 1,
+                    ErrorClass::Permanent => return Err(e),
+                }
+                // Past a few attempts the delay stays at its cap (it no longer doubles).
+                let delay = policy.delay(class, attempt.min(16), jitter());
+                let give_up = match policy.patience {
+                    Some(patience) => started.elapsed() + delay > patience,
+                    None => attempt >= policy.max_attempts,
+                };
+                if give_up {
                     return Err(e);
                 }
-                tokio::time::sleep(policy.delay(class, attempt, jitter())).await;
+                tokio::time::sleep(delay).await;
                 attempt += 1;
             }
         }
@@ -200,7 +247,7 @@ mod tests {
     }
 
     fn quick() -> RetryPolicy {
-        RetryPolicy { max_attempts: 4, transient_base: Duration::from_millis(1), throttling_base: Duration::from_millis(1), max_delay: Duration::from_millis(2) }
+        RetryPolicy { max_attempts: 4, transient_base: Duration::from_millis(1), throttling_base: Duration::from_millis(1), max_delay: Duration::from_millis(2), patience: None }
     }
 
     #[test]
@@ -220,6 +267,23 @@ mod tests {
         }));
         assert!(result.is_err());
         assert_eq!(calls, 4, "max_attempts in all");
+    }
+
+    #[test]
+    fn a_patient_policy_retries_for_a_duration_and_counts() {
+        let policy = RetryPolicy { patience: Some(Duration::from_millis(40)), ..quick() };
+        let mut calls = 0;
+        let mut retries = Retries::default();
+        let t0 = std::time::Instant::now();
+        let result: Result<(), Error> = run(with_retry_counted(&policy, &mut retries, || {
+            calls += 1;
+            async { Err(SdkError::timeout_error("network down")) }
+        }));
+        assert!(result.is_err());
+        assert!(calls > quick().max_attempts, "not bounded by attempts: {calls}");
+        assert!(t0.elapsed() >= Duration::from_millis(30) && t0.elapsed() < Duration::from_secs(2), "{:?}", t0.elapsed());
+        assert_eq!(retries, Retries { throttled: 0, transient: calls });
+        assert_eq!(RetryPolicy::patient(Duration::from_secs(300)).patience, Some(Duration::from_secs(300)));
     }
 
     #[test]

@@ -8,8 +8,8 @@ use aws_sdk_cloudformation::types::TemplateStage;
 
 use crate::deploy::client::CfnClient;
 use crate::deploy::error::{api_error, DeployError};
-use crate::deploy::retry::{with_retry, RetryPolicy};
-use crate::deploy::status::{condition, StackCondition};
+use crate::deploy::retry::{with_retry, with_retry_counted, Retries, RetryPolicy};
+use crate::deploy::status::{StackCondition, StackStatus};
 
 /// One stack output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +32,7 @@ pub struct DeployedStack {
     /// The stack name.
     pub stack_name: String,
     /// `StackStatus`, e.g. `CREATE_COMPLETE`.
-    pub status: String,
+    pub status: StackStatus,
     /// `StackStatusReason`.
     pub status_reason: Option<String>,
     /// Parameter values (`****` for NoEcho parameters).
@@ -50,7 +50,7 @@ pub struct DeployedStack {
 impl DeployedStack {
     /// What a deployment can do with it.
     pub fn condition(&self) -> StackCondition {
-        condition(Some(&self.status))
+        self.status.condition()
     }
 
     fn from_sdk(s: &aws_sdk_cloudformation::types::Stack) -> DeployedStack {
@@ -68,7 +68,7 @@ impl DeployedStack {
         DeployedStack {
             stack_id: s.stack_id().unwrap_or_default().to_string(),
             stack_name: s.stack_name().unwrap_or_default().to_string(),
-            status: s.stack_status().map(|st| st.as_str().to_string()).unwrap_or_default(),
+            status: s.stack_status().map(|st| StackStatus::parse(st.as_str())).unwrap_or_default(),
             status_reason: s.stack_status_reason().map(str::to_string),
             parameters: s
                 .parameters()
@@ -91,8 +91,17 @@ pub(crate) fn is_missing_stack<E: ProvideErrorMetadata>(e: &E) -> bool {
 
 /// Describes a stack by name or ARN; `None` when it does not exist or is deleted.
 pub async fn describe(cfn: &CfnClient, name_or_id: &str) -> Result<Option<DeployedStack>, DeployError> {
-    let policy = RetryPolicy::default();
-    let result = with_retry(&policy, || cfn.client.describe_stacks().stack_name(name_or_id).send()).await;
+    describe_with(cfn, name_or_id, &RetryPolicy::default(), &mut Retries::default()).await
+}
+
+/// [`describe`] with a retry policy, counting retries.
+pub async fn describe_with(
+    cfn: &CfnClient,
+    name_or_id: &str,
+    policy: &RetryPolicy,
+    retries: &mut Retries,
+) -> Result<Option<DeployedStack>, DeployError> {
+    let result = with_retry_counted(policy, retries, || cfn.client.describe_stacks().stack_name(name_or_id).send()).await;
     match result {
         Ok(out) => {
             let stack = out.stacks().first().map(DeployedStack::from_sdk);
