@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+pub mod fault_proxy;
 pub mod localstack;
 pub mod process;
 
