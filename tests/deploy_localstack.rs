@@ -94,7 +94,7 @@ fn create_noop_update_and_destroy() {
 
     let forced = f.deploy("v1", &["--force"]);
     assert!(forced.ok(), "{}", forced.text());
-    assert!(forced.stdout.contains("no changes (the change set was empty and has been deleted)"), "{}", forced.text());
+    assert!(forced.stdout.contains("no changes (CloudFormation found nothing to change; the change set has been deleted)"), "{}", forced.text());
 
     let changes = f.run("v2", &["diff"]);
     assert!(changes.ok(), "{}", changes.text());
@@ -204,4 +204,81 @@ fn invalid_template_is_rejected_before_anything_is_created() {
     assert!(rejected.stderr.contains("Unresolved resource dependencies [Nope]"), "{}", rejected.text());
     let fixed = f.deploy("v1", &[]);
     assert!(fixed.ok() && fixed.stdout.contains("creating a change set (CREATE)"), "{}", fixed.text());
+}
+
+#[test]
+fn an_output_only_change_is_deployed_and_read_back() {
+    let f = Fixture::new("outputs");
+    assert!(f.deploy("v1", &[]).ok());
+    // Only an output changes: the change set has no resource change but is not empty.
+    let added = f.deploy("outputs", &["--outputs-file", "outputs.json"]);
+    assert!(added.ok(), "{}", added.text());
+    assert!(added.stdout.contains("no resource changes; outputs, exports or stack metadata change"), "{}", added.text());
+    assert!(added.stdout.contains(&format!("{}: updated (UPDATE_COMPLETE)", f.stack)), "{}", added.text());
+    assert!(added.stdout.contains(&format!("{}.Extra = added", f.stack)), "{}", added.text());
+    assert_eq!(f.outputs("outputs.json")["Extra"], "added", "read back from DescribeStacks");
+    let again = f.deploy("outputs", &[]);
+    assert!(again.ok() && again.stdout.contains("no changes (template, parameters and tags as deployed"), "{}", again.text());
+}
+
+#[test]
+fn a_stack_of_another_account_is_refused_before_anything_changes() {
+    let f = Fixture::new("foreign");
+    let proxy = suite::fault_proxy::FaultProxy::start("127.0.0.1:4566", Vec::new());
+    let endpoint = proxy.endpoint();
+    for command in [&["deploy", "--require-approval", "never"][..], &["diff"], &["destroy", "--force"]] {
+        let mut args = command.to_vec();
+        args.extend(["--endpoint-url", endpoint.as_str()]);
+        let refused = f.run("foreign", &args);
+        assert_eq!(refused.code, Some(1), "{command:?}: {}", refused.text());
+        let line = format!(
+            "error: stack {} (Fixture) belongs to account 111111111111 (aws://111111111111/unknown-region), but the \
+             credentials in use are for account 000000000000: refusing to touch it",
+            f.stack
+        );
+        assert!(refused.stderr.contains(&line), "{command:?}: {}", refused.text());
+    }
+    // STS was asked, CloudFormation never was.
+    let operations: Vec<String> = proxy.counts().into_keys().collect();
+    assert_eq!(operations, ["GetCallerIdentity"], "{:?}", proxy.calls());
+    let created = f.deploy("v1", &[]);
+    assert!(created.ok() && created.stdout.contains("creating a change set (CREATE)"), "{}", created.text());
+    assert!(created.stdout.contains(&format!("Deploying {} to account 000000000000, region us-east-1 at http://127.0.0.1:4566", f.stack)), "{}", created.text());
+}
+
+#[test]
+fn destruction_is_held_without_a_terminal_and_goes_through_when_allowed() {
+    let f = Fixture::new("destructive");
+    assert!(f.deploy("v2", &[]).ok());
+    // Back to v1: AuditLogs (no retaining policy) would be deleted.
+    let held = f.run("v1", &["deploy"]);
+    assert_eq!(held.code, Some(1), "{}", held.text());
+    assert!(held.stdout.contains("  destroys: AuditLogs AWS::Logs::LogGroup: removed"), "{}", held.text());
+    assert!(held.stderr.contains("needs approval (--require-approval broadening: 1 resource(s) would be destroyed (AuditLogs removed))"), "{}", held.text());
+    assert!(held.stderr.contains("rerun with --require-approval permissions"), "{}", held.text());
+    let diff = f.run("v1", &["diff", "--fail"]);
+    assert_eq!(diff.code, Some(1), "nothing was deployed: {}", diff.text());
+
+    let allowed = f.run("v1", &["deploy", "--require-approval", "permissions"]);
+    assert!(allowed.ok(), "{}", allowed.text());
+    assert!(allowed.stdout.contains("DELETE_COMPLETE") && allowed.stdout.contains("AuditLogs"), "{}", allowed.text());
+
+    // A replacement is held too (LocalStack reports Replacement: True for a role's new Path, as AWS does).
+    let replaced = f.run("renamed", &["deploy"]);
+    assert_eq!(replaced.code, Some(1), "{}", replaced.text());
+    assert!(replaced.stdout.contains("  destroys: Role AWS::IAM::Role (Fixture/Role): replaced"), "{}", replaced.text());
+    let allowed = f.deploy("renamed", &[]);
+    assert!(allowed.ok(), "{}", allowed.text());
+
+    // The retained log group removed from the app is orphaned, not destroyed (the role's Path
+    // going back replaces it again, hence `permissions`).
+    let orphaned = f.run("orphan", &["deploy", "--require-approval", "permissions"]);
+    assert!(orphaned.ok(), "{}", orphaned.text());
+    assert!(
+        orphaned.stdout.contains("  orphans: Logs AWS::Logs::LogGroup: no longer managed by the stack but kept in the account (DeletionPolicy Retain)"),
+        "{}",
+        orphaned.text()
+    );
+    assert!(!orphaned.stdout.contains("destroys: Logs"), "{}", orphaned.text());
+    assert!(orphaned.stdout.contains("DELETE_SKIPPED               AWS::Logs::LogGroup"), "{}", orphaned.text());
 }

@@ -6,7 +6,11 @@
 //! - `v2`: the role's description changed and a second log group added (an update);
 //! - `broken`: v1 plus a state machine whose definition is invalid (LocalStack and AWS reject it);
 //! - `protected`: v1 with termination protection on;
-//! - `unresolved`: v1 with a `Ref` to a resource that does not exist (an invalid template).
+//! - `unresolved`: v1 with a `Ref` to a resource that does not exist (an invalid template);
+//! - `outputs`: v1 plus one output (an output-only change);
+//! - `foreign`: v1 pinned to account 111111111111 (not the emulator's);
+//! - `orphan`: v1 without its retained log group (and its output): the group is orphaned;
+//! - `renamed`: v1 with the role's `Path` changed, which replaces the role.
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -20,6 +24,10 @@ fn build(variant: &str, stack_name: &str) -> App {
         stack_name: Some(stack_name.to_string()),
         tags: BTreeMap::from([("project".to_string(), "suite".to_string())]),
         termination_protection: variant == "protected",
+        env: framework::Environment {
+            account: (variant == "foreign").then(|| "111111111111".to_string()),
+            region: None,
+        },
         ..StackProps::default()
     };
     let stack = app.add_stack_with("Fixture", props);
@@ -33,8 +41,14 @@ fn build(variant: &str, stack_name: &str) -> App {
         .property("Description", description)
         .add(&mut *stack, "Role");
     // No fixed name: a retained log group left by a failed creation must not block the next one.
-    let logs = CfnResource::new("AWS::Logs::LogGroup").property("RetentionInDays", 7).add(&mut *stack, "Logs");
-    stack.set_removal_policy(logs, RemovalPolicy::Retain);
+    if variant == "renamed" {
+        stack.add_property_override(role, "Path", json!("/renamed/"));
+    }
+    let logs = (variant != "orphan").then(|| {
+        let logs = CfnResource::new("AWS::Logs::LogGroup").property("RetentionInDays", 7).add(&mut *stack, "Logs");
+        stack.set_removal_policy(logs, RemovalPolicy::Retain);
+        logs
+    });
     if variant == "v2" {
         CfnResource::new("AWS::Logs::LogGroup").property("RetentionInDays", 1).add(&mut *stack, "AuditLogs");
     }
@@ -51,7 +65,12 @@ fn build(variant: &str, stack_name: &str) -> App {
             .add(stack.at(workflow), "Machine");
     }
     stack.add_output("RoleArn", OutputNode::new(Value::GetAtt(role, "Arn".into())));
-    stack.add_output("LogGroupName", OutputNode::new(Value::Ref(logs)));
+    if let Some(logs) = logs {
+        stack.add_output("LogGroupName", OutputNode::new(Value::Ref(logs)));
+    }
+    if variant == "outputs" {
+        stack.add_output("Extra", OutputNode::new(Value::from("added")));
+    }
     stack.add_output("StageName", OutputNode::new(stage.value()));
     app
 }
