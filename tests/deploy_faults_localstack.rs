@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use suite::fault_proxy::{Call, Calls, Fault, FaultProxy, Rule};
 use suite::localstack;
-use suite::process::{run_isolated, Run};
+use suite::process::{finish, run_isolated, send_signal, spawn_isolated, wait_until, Run};
 
 /// LocalStack, as the proxy's upstream.
 const UPSTREAM: &str = "127.0.0.1:4566";
@@ -38,13 +38,18 @@ impl Fixture {
     /// Runs the fixture binary with `--local --progress events`, through `proxy` when given
     /// (`--endpoint-url`), else straight to the emulator.
     fn run(&self, proxy: Option<&FaultProxy>, args: &[&str]) -> Run {
+        run_isolated(&mut self.command(proxy, args), &self.dir)
+    }
+
+    /// The fixture binary's command line (`--local --progress events`, through `proxy`).
+    fn command(&self, proxy: Option<&FaultProxy>, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_deploy-fixture"));
         cmd.args(args).arg("--local").args(["--progress", "events"]);
         if let Some(proxy) = proxy {
             cmd.args(["--endpoint-url", &proxy.endpoint()]);
         }
         cmd.env("FIXTURE_STACK", &self.stack).env("FIXTURE_VARIANT", "v1");
-        run_isolated(&mut cmd, &self.dir)
+        cmd
     }
 
     fn deploy(&self, proxy: Option<&FaultProxy>, extra: &[&str]) -> Run {
@@ -252,4 +257,111 @@ fn destroy_gives_up_at_its_timeout_and_a_rerun_converges() {
     let converged =
         rerun.stdout.contains("does not exist; nothing to destroy") || rerun.stdout.contains("DELETE_COMPLETE");
     assert!(converged, "{}", rerun.text());
+}
+
+/// How long a test waits for the run to reach the phase it interrupts.
+const PHASE_LIMIT: Duration = Duration::from_secs(60);
+
+/// Asserts that a run interrupted before ExecuteChangeSet deleted its change set (and the empty
+/// stack a CREATE change set made), exited 130, and that the next run creates the stack anew.
+fn assert_interrupted_before_execute(f: &Fixture, run: &Run) {
+    assert_eq!(run.code, Some(130), "{}", run.text());
+    let text = format!("{}{}", run.stdout, run.stderr);
+    assert!(text.contains("error: interrupted (SIGINT) before the change set deploy-"), "{}", run.text());
+    assert!(
+        text.contains("it has been deleted, with the empty stack (REVIEW_IN_PROGRESS) created to hold it; nothing was changed"),
+        "{}",
+        run.text()
+    );
+    let rerun = f.deploy(None, &[]);
+    assert!(rerun.ok(), "{}", rerun.text());
+    assert!(rerun.stdout.contains("creating a change set (CREATE)"), "nothing was left behind: {}", rerun.text());
+    assert!(rerun.stdout.contains(&format!("{}: created (CREATE_COMPLETE)", f.stack)), "{}", rerun.text());
+}
+
+#[test]
+fn sigint_while_the_change_set_is_computed_deletes_it_and_the_empty_stack() {
+    let f = Fixture::new("sigint-computing");
+    // DescribeChangeSet answers slowly: the run sits in the "computing" phase.
+    let proxy = FaultProxy::start(UPSTREAM, vec![Rule::on("DescribeChangeSet", Calls::All, Fault::Delay(Duration::from_secs(3)))]);
+    let (child, t0) = spawn_isolated(&mut f.command(Some(&proxy), &["deploy", "--require-approval", "never"]), &f.dir);
+    assert!(wait_until(PHASE_LIMIT, || proxy.count("DescribeChangeSet") > 0), "{}", log(&proxy));
+    send_signal(child.id(), "INT");
+    let run = finish(child, t0);
+    assert_interrupted_before_execute(&f, &run);
+    assert_eq!(proxy.count("ExecuteChangeSet"), 0, "{}", log(&proxy));
+    assert!(proxy.count("DeleteChangeSet") > 0 && proxy.count("DeleteStack") > 0, "{}", log(&proxy));
+}
+
+#[test]
+fn sigint_while_waiting_for_approval_deletes_the_change_set() {
+    let f = Fixture::new("sigint-approval");
+    // A terminal (script's pseudo-terminal) on stdin, so that the default approval level asks
+    // (the fixture adds an IAM role) and waits for an answer that never comes.
+    let marker = f.dir.join(format!("{}-outputs.json", f.stack));
+    let exe = env!("CARGO_BIN_EXE_deploy-fixture");
+    let line = format!("{exe} deploy --local --progress events --outputs-file {}", marker.display());
+    let mut cmd = Command::new("script");
+    cmd.args(["-qfec", &line, "/dev/null"]).env("FIXTURE_STACK", &f.stack).env("FIXTURE_VARIANT", "v1");
+    suite::process::isolate(&mut cmd, &f.dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let t0 = std::time::Instant::now();
+    let mut child = cmd.spawn().expect("script (util-linux) runs");
+    // Held open: an EOF on the terminal would answer the question.
+    let stdin = child.stdin.take();
+    let mut stdout = child.stdout.take().expect("stdout");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let reader = {
+        let seen = seen.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = std::io::Read::read(&mut stdout, &mut buf) {
+                if n == 0 {
+                    break;
+                }
+                seen.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        })
+    };
+    let asked = wait_until(PHASE_LIMIT, || seen.lock().unwrap().contains("Proceed with the deployment"));
+    assert!(asked, "no question: {}", seen.lock().unwrap());
+    let pid = Command::new("pgrep").args(["-f", &marker.display().to_string()]).output().expect("pgrep");
+    let pids = String::from_utf8_lossy(&pid.stdout).to_string();
+    // The fixture itself (not script or its shell): the newest process with the marker.
+    let fixture_pid: u32 = pids.lines().filter_map(|p| p.trim().parse().ok()).max().expect("the fixture's pid");
+    send_signal(fixture_pid, "INT");
+    let status = child.wait().expect("script ends");
+    reader.join().expect("reader");
+    drop(stdin);
+    let text = seen.lock().unwrap().clone();
+    let run = Run { code: status.code(), stdout: text, stderr: String::new(), elapsed: t0.elapsed() };
+    assert_interrupted_before_execute(&f, &run);
+}
+
+#[test]
+fn sigint_while_executing_says_the_operation_goes_on() {
+    let f = Fixture::new("sigint-executing");
+    // Once the change set is executed, the stack is seen slowly: the run sits in "executing".
+    let rules = ["DescribeStacks", "DescribeStackEvents"]
+        .iter()
+        .map(|op| Rule::on(op, Calls::All, Fault::Delay(Duration::from_secs(3))).after("ExecuteChangeSet"))
+        .collect();
+    let proxy = FaultProxy::start(UPSTREAM, rules);
+    let (child, t0) = spawn_isolated(&mut f.command(Some(&proxy), &["deploy", "--require-approval", "never"]), &f.dir);
+    let executed = wait_until(PHASE_LIMIT, || succeeded(&proxy, "ExecuteChangeSet") > 0);
+    assert!(executed, "{}", log(&proxy));
+    send_signal(child.id(), "INT");
+    let run = finish(child, t0);
+    assert_eq!(run.code, Some(130), "{}", run.text());
+    assert!(run.stderr.contains(&format!("error: interrupted (SIGINT) during the deployment of stack {} (last known status: ", f.stack)), "{}", run.text());
+    assert!(run.stderr.contains("CloudFormation goes on with the operation on its own"), "{}", run.text());
+    assert_eq!(proxy.count("DeleteChangeSet"), 0, "an executed change set is left alone: {}", log(&proxy));
+    // The next run converges: the stack was created server-side.
+    let converged = wait_until(PHASE_LIMIT, || {
+        let rerun = f.deploy(None, &[]);
+        rerun.ok() && rerun.stdout.contains("no changes")
+    });
+    assert!(converged, "the re-run converges");
 }

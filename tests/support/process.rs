@@ -29,12 +29,7 @@ impl Run {
 /// Runs `cmd` in `dir` with no `AWS_*` variables inherited from the caller (so nothing reaches a
 /// real account), instance metadata off, and stdin closed (no terminal: prompts must refuse).
 pub fn run_isolated(cmd: &mut Command, dir: &Path) -> Run {
-    for (k, _) in std::env::vars() {
-        if k.starts_with("AWS_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("AWS_EC2_METADATA_DISABLED", "true").current_dir(dir).stdin(Stdio::null());
+    isolate(cmd, dir).stdin(Stdio::null());
     let t0 = Instant::now();
     let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
     Run {
@@ -43,4 +38,51 @@ pub fn run_isolated(cmd: &mut Command, dir: &Path) -> Run {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         elapsed: t0.elapsed(),
     }
+}
+
+/// Prepares `cmd` as [`run_isolated`] does (no `AWS_*` variables, instance metadata off, in
+/// `dir`), leaving stdin to the caller.
+pub fn isolate<'a>(cmd: &'a mut Command, dir: &Path) -> &'a mut Command {
+    for (k, _) in std::env::vars() {
+        if k.starts_with("AWS_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("AWS_EC2_METADATA_DISABLED", "true").current_dir(dir)
+}
+
+/// Starts `cmd` isolated, stdout and stderr captured, stdin closed; [`finish`] collects it.
+pub fn spawn_isolated(cmd: &mut Command, dir: &Path) -> (std::process::Child, Instant) {
+    isolate(cmd, dir).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let child = cmd.spawn().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    (child, Instant::now())
+}
+
+/// Waits for a child started by [`spawn_isolated`].
+pub fn finish(child: std::process::Child, t0: Instant) -> Run {
+    let out = child.wait_with_output().expect("wait for the child");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        elapsed: t0.elapsed(),
+    }
+}
+
+/// Sends `signal` (`INT`, `TERM`) to process `pid`.
+pub fn send_signal(pid: u32, signal: &str) {
+    let status = Command::new("kill").arg(format!("-{signal}")).arg(pid.to_string()).status().expect("run kill");
+    assert!(status.success(), "kill -{signal} {pid} failed");
+}
+
+/// Waits until `ready()` holds, checking every 50 ms for at most `limit`; false on time-out.
+pub fn wait_until(limit: Duration, mut ready: impl FnMut() -> bool) -> bool {
+    let t0 = Instant::now();
+    while t0.elapsed() < limit {
+        if ready() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    ready()
 }
