@@ -257,6 +257,8 @@ pub(crate) fn deploy(app: &crate::App, args: &DeployArgs, ui: &mut Ui) -> Result
         outputs_file: args.outputs_file.clone(),
         checkpoint,
     };
+    // Input errors are reported before anything goes over the network.
+    deploy::preflight(&stacks, &options)?;
     runtime()?.block_on(async {
         let targets = targets(&args.connection, &stacks).await?;
         for line in targets.summary("Deploying", &stacks) {

@@ -68,10 +68,7 @@ pub struct StackResult {
 /// failure. Outputs of the stacks deployed so far are written to `outputs_file` even when a
 /// later one fails.
 pub async fn deploy(targets: &Targets, stacks: &[&StackArtifact], opts: &DeployOptions, ui: &mut Ui) -> Result<Vec<StackResult>, DeployError> {
-    let params = resolve(stacks, &opts.parameters)?;
-    for s in stacks {
-        template_body(s)?; // every template fits before any stack is touched
-    }
+    let params = preflight(stacks, opts)?;
     let mut results = Vec::new();
     let mut all_outputs = OutputsByStack::new();
     let mut failure = None;
@@ -95,6 +92,16 @@ pub async fn deploy(targets: &Targets, stacks: &[&StackArtifact], opts: &DeployO
         Some(e) => Err(e),
         None => Ok(results),
     }
+}
+
+/// What can be checked without a network: `--parameters` against the templates, every template
+/// within the inline size limit. Returns the parameters given per stack.
+pub fn preflight(stacks: &[&StackArtifact], opts: &DeployOptions) -> Result<BTreeMap<String, BTreeMap<String, String>>, DeployError> {
+    let params = resolve(stacks, &opts.parameters)?;
+    for s in stacks {
+        template_body(s)?; // every template fits before any stack is touched
+    }
+    Ok(params)
 }
 
 fn finish(ui: &mut Ui, artifact: &StackArtifact, change: StackChange, stack: &DeployedStack, t0: Instant) -> StackResult {

@@ -50,7 +50,7 @@ pub use approval::{DataLoss, RequireApproval};
 pub use checkpoint::{Checkpoint, Stop};
 pub use client::{connect, load, AwsConfig, CfnClient, Connection};
 pub use environment::{Target, Targets};
-pub use deployment::{deploy, deploy_stack, DeployOptions, StackChange, StackResult};
+pub use deployment::{deploy, deploy_stack, preflight, DeployOptions, StackChange, StackResult};
 pub use destroy::{destroy, DestroyOptions, DestroyResult, RetainedResource};
 pub use error::DeployError;
 pub use parameters::ParameterAssignment;
