@@ -143,7 +143,8 @@ fn events_that_start_nothing_are_reported_with_a_hint() {
             {"Source": "demo.sfn", "DetailType": "message", "Detail": "{\"Path\":\"B\"}"}
         ]),
     );
-    let run = f.send(std::slice::from_ref(&other), &["--json", "--timeout", "3"]);
+    // Long enough for the matching event's execution to be found on a loaded emulator (a 3 s wait flaked).
+    let run = f.send(std::slice::from_ref(&other), &["--json", "--timeout", "10"]);
     assert_eq!(run.code, Some(1), "an event that started nothing fails the trial: {}", run.text());
     let rows = rows(&run);
     assert_eq!(rows.len(), 2, "{}", run.text());
