@@ -10,7 +10,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use suite::fault_proxy::{Call, Calls, Fault, FaultProxy, Rule};
-use suite::localstack;
+use suite::fixture::TestStack;
 use suite::process::{finish, run_isolated, send_signal, spawn_isolated, wait_until, Run};
 
 /// LocalStack, as the proxy's upstream.
@@ -30,9 +30,8 @@ struct Fixture {
 
 impl Fixture {
     fn new(test: &str) -> Fixture {
-        localstack::endpoint();
-        let stack = format!("suite-fault-{test}-{}", std::process::id());
-        Fixture { dir: suite::temp_dir(&stack), stack }
+        let TestStack { stack, dir } = TestStack::new(&format!("fault-{test}"));
+        Fixture { stack, dir }
     }
 
     /// Runs the fixture binary with `--local --progress events`, through `proxy` when given

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-use suite::localstack;
+use suite::fixture::TestStack;
 use suite::process::{run_isolated, Run};
 
 /// A stack of the fixture app with a unique name and its own working directory.
@@ -17,9 +17,8 @@ struct Fixture {
 
 impl Fixture {
     fn new(test: &str) -> Fixture {
-        localstack::endpoint();
-        let stack = format!("suite-{test}-{}", std::process::id());
-        Fixture { dir: suite::temp_dir(&stack), stack }
+        let TestStack { stack, dir } = TestStack::new(test);
+        Fixture { stack, dir }
     }
 
     /// Runs the fixture binary (`FIXTURE_VARIANT=variant`) against the emulator, with no
