@@ -93,6 +93,16 @@ impl std::fmt::Display for AffectedResource {
     }
 }
 
+/// The policy CloudFormation applies when a resource names none: `Snapshot` for RDS clusters
+/// and for RDS instances outside a cluster, `Delete` for everything else.
+fn default_policy(resource: &serde_json::Value) -> &'static str {
+    match resource["Type"].as_str() {
+        Some("AWS::RDS::DBCluster") => "Snapshot",
+        Some("AWS::RDS::DBInstance") if resource["Properties"].get("DBClusterIdentifier").is_none() => "Snapshot",
+        _ => "Delete",
+    }
+}
+
 /// What a change set destroys, and what it lets go of without destroying.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DataLoss {
@@ -113,7 +123,11 @@ impl DataLoss {
     pub fn of(changes: &[ResourceChange], deployed: &serde_json::Value, artifact: &StackArtifact) -> DataLoss {
         let mut loss = DataLoss::default();
         let policy = |template: &serde_json::Value, id: &str, attribute: &str| {
-            template["Resources"][id][attribute].as_str().unwrap_or("Delete").to_string()
+            let resource = &template["Resources"][id];
+            match resource[attribute].as_str() {
+                Some(p) => p.to_string(),
+                None => default_policy(resource).to_string(),
+            }
         };
         for c in changes {
             let resource = AffectedResource {
@@ -333,6 +347,14 @@ mod tests {
         assert!(lines[0].starts_with(&format!("  destroys: {queue} AWS::SQS::Queue (S/Queue): replaced")), "{lines:?}");
         assert_eq!(lines[1], "  destroys: Gone AWS::SNS::Topic: removed");
         assert!(lines.iter().any(|l| l.starts_with("  orphans: Kept AWS::Logs::LogGroup: no longer managed by the stack but kept in the account (DeletionPolicy Retain)")), "{lines:?}");
+
+        let rds = json!({"Resources": {
+            "Db": {"Type": "AWS::RDS::DBInstance", "Properties": {}},
+            "Member": {"Type": "AWS::RDS::DBInstance", "Properties": {"DBClusterIdentifier": "c"}},
+        }});
+        let gone = DataLoss::of(&[remove("Db", "AWS::RDS::DBInstance"), remove("Member", "AWS::RDS::DBInstance")], &rds, s);
+        assert_eq!(gone.snapshotted.len(), 1, "CloudFormation's default for a standalone instance: {gone:?}");
+        assert_eq!(gone.destroyed[0].0.logical_id, "Member");
 
         let conditional = [modify(&queue, "AWS::SQS::Queue", "Conditional")];
         assert_eq!(DataLoss::of(&conditional, &deployed, s).destroyed[0].1, Destruction::MayBeReplaced);

@@ -328,6 +328,92 @@ mod tests {
         assert!(!execution_started(None));
     }
 
+    use crate::deploy::fake_api::{error, ok, FakeApi, Reply};
+
+    fn run<T>(f: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+    }
+
+    fn request<'a>(body: &'a str, template: &'a serde_json::Value, tags: &'a BTreeMap<String, String>, name: &'a str) -> ChangeSetRequest<'a> {
+        ChangeSetRequest { stack_name: "S", name, create: true, template_body: body, template, parameters: Vec::new(), tags }
+    }
+
+    /// The form field `key` of a query-protocol request body.
+    fn field<'a>(body: &'a str, key: &str) -> Option<&'a str> {
+        body.split('&').find_map(|kv| kv.strip_prefix(&format!("{key}=")))
+    }
+
+    #[test]
+    fn a_create_whose_answer_was_lost_finds_its_change_set_on_retry() {
+        let fake = FakeApi::start(vec![
+            Reply::Drop,
+            error("AlreadyExistsException", "ChangeSet deploy-1 already exists"),
+            ok("DescribeChangeSet", "<ChangeSetId>arn:cs</ChangeSetId><StackId>arn:stack</StackId><Status>CREATE_COMPLETE</Status>"),
+        ]);
+        let cfn = fake.cloudformation();
+        let (template, tags) = (serde_json::json!({"Resources": {}}), BTreeMap::new());
+        let name = new_name();
+        let cs = run(create(&cfn, request("{}", &template, &tags, &name))).expect("continues with its own change set");
+        assert_eq!(cs, ChangeSet { name: name.clone(), id: "arn:cs".into(), stack_id: "arn:stack".into() });
+        let bodies = fake.bodies();
+        assert_eq!(bodies.len(), 3);
+        for attempt in &bodies[..2] {
+            assert_eq!(field(attempt, "Action"), Some("CreateChangeSet"), "{attempt}");
+            assert_eq!(field(attempt, "ChangeSetName"), Some(name.as_str()), "the same name: {attempt}");
+            assert_eq!(field(attempt, "ClientToken"), Some(name.as_str()), "the same token: {attempt}");
+        }
+        assert_eq!(field(&bodies[2], "Action"), Some("DescribeChangeSet"));
+    }
+
+    #[test]
+    fn a_stack_that_exists_already_is_not_mistaken_for_a_lost_answer() {
+        // First attempt refused: nothing of ours can exist; the error is reported as it is.
+        let fake = FakeApi::start(vec![error("AlreadyExistsException", "Stack [S] already exists")]);
+        let (template, tags) = (serde_json::json!({"Resources": {}}), BTreeMap::new());
+        let err = run(create(&fake.cloudformation(), request("{}", &template, &tags, "deploy-x"))).unwrap_err().to_string();
+        assert!(err.contains("CreateChangeSet failed for stack S: AlreadyExistsException: Stack [S] already exists"), "{err}");
+        assert_eq!(fake.bodies().len(), 1);
+    }
+
+    fn change_set() -> ChangeSet {
+        ChangeSet { name: "deploy-1".into(), id: "arn:cs".into(), stack_id: "arn:stack".into() }
+    }
+
+    #[test]
+    fn an_execute_whose_answer_was_lost_continues() {
+        let fake = FakeApi::start(vec![
+            Reply::Drop,
+            error("InvalidChangeSetStatus", "ChangeSet [arn:cs] cannot be executed in its current status of [EXECUTE_IN_PROGRESS]"),
+            ok("DescribeChangeSet", "<ChangeSetId>arn:cs</ChangeSetId><Status>CREATE_COMPLETE</Status><ExecutionStatus>EXECUTE_IN_PROGRESS</ExecutionStatus>"),
+        ]);
+        run(execute(&fake.cloudformation(), "S", &change_set())).expect("the first attempt landed");
+        let bodies = fake.bodies();
+        let tokens: Vec<Option<&str>> = bodies[..2].iter().map(|b| field(b, "ClientRequestToken")).collect();
+        assert_eq!(tokens, [Some("execute-deploy-1"), Some("execute-deploy-1")], "{bodies:?}");
+    }
+
+    #[test]
+    fn an_execute_refused_at_once_is_an_error() {
+        let fake = FakeApi::start(vec![error("InvalidChangeSetStatus", "ChangeSet [arn:cs] cannot be executed in its current status of [CREATE_PENDING]")]);
+        let err = run(execute(&fake.cloudformation(), "S", &change_set())).unwrap_err().to_string();
+        assert!(err.starts_with("ExecuteChangeSet failed for stack S: InvalidChangeSetStatus"), "{err}");
+    }
+
+    #[test]
+    fn a_change_set_without_resource_changes_is_not_empty() {
+        let fake = FakeApi::start(vec![ok("DescribeChangeSet", "<ChangeSetId>arn:cs</ChangeSetId><Status>CREATE_COMPLETE</Status><Changes/>")]);
+        assert_eq!(run(wait(&fake.cloudformation(), "S", &change_set())).unwrap(), ChangeSetResult::Ready(Vec::new()));
+        let reason = "The submitted information didn't contain changes. Submit different information to create a change set.";
+        let fake = FakeApi::start(vec![ok("DescribeChangeSet", &format!("<Status>FAILED</Status><StatusReason>{reason}</StatusReason>"))]);
+        assert_eq!(run(wait(&fake.cloudformation(), "S", &change_set())).unwrap(), ChangeSetResult::Empty);
+        let fake = FakeApi::start(vec![
+            ok("DescribeChangeSet", "<Status>CREATE_IN_PROGRESS</Status>"),
+            ok("DescribeChangeSet", "<Status>FAILED</Status><StatusReason>Template error: bad</StatusReason>"),
+        ]);
+        let err = run(wait(&fake.cloudformation(), "S", &change_set())).unwrap_err().to_string();
+        assert_eq!(err, "the change set for stack S failed: Template error: bad");
+    }
+
     #[test]
     fn changes_render_as_aligned_rows() {
         let changes = [

@@ -336,8 +336,22 @@ pub async fn follow(
     ui: &mut Ui,
     checkpoint: &Checkpoint,
 ) -> Result<Finished, DeployError> {
+    follow_with(cfn, before, operation, log, monitor, ui, checkpoint, FOLLOW_PATIENCE).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn follow_with(
+    cfn: &CfnClient,
+    before: &DeployedStack,
+    operation: Operation,
+    log: &mut EventLog,
+    monitor: &mut Monitor<'_>,
+    ui: &mut Ui,
+    checkpoint: &Checkpoint,
+    patience: Duration,
+) -> Result<Finished, DeployError> {
     let mut schedule = PollSchedule::for_client(cfn);
-    let policy = RetryPolicy::patient(FOLLOW_PATIENCE);
+    let policy = RetryPolicy::patient(patience);
     let mut started = false;
     let mut last = before.status.clone();
     loop {
@@ -404,6 +418,81 @@ mod tests {
         let (fresh, reached) = log.accept(&[ev("b", "R", "CREATE_COMPLETE"), ev("a", "R", "CREATE_IN_PROGRESS")]);
         assert!(!reached);
         assert_eq!(fresh.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+    }
+
+    use crate::deploy::fake_api::{ok, FakeApi, Reply};
+    use crate::deploy::ui::{ProgressMode, ScriptedPrompt};
+
+    fn run<T>(f: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+    }
+
+    fn before() -> DeployedStack {
+        DeployedStack { stack_id: "arn:stack".into(), stack_name: "S".into(), status: StackStatus::UpdateComplete, ..DeployedStack::default() }
+    }
+
+    fn follow_fake(fake: &FakeApi, patience: Duration) -> Result<Finished, DeployError> {
+        let cfn = fake.cloudformation();
+        let mut ui = Ui::new(Box::new(std::io::sink()), ProgressMode::Events, Box::new(ScriptedPrompt::default()));
+        let checkpoint = Checkpoint::new();
+        checkpoint.executing("S", Operation::Deploy, &StackStatus::UpdateComplete).unwrap();
+        run(async {
+            let mut monitor = Monitor::new(&ui, "S", None, 0);
+            let mut log = EventLog::from_beginning();
+            follow_with(&cfn, &before(), Operation::Deploy, &mut log, &mut monitor, &mut ui, &checkpoint, patience).await
+        })
+    }
+
+    fn stack_with(status: &str) -> Reply {
+        ok(
+            "DescribeStacks",
+            &format!(
+                "<Stacks><member><StackId>arn:stack</StackId><StackName>S</StackName><StackStatus>{status}</StackStatus>\
+                 <CreationTime>2026-12-01T00:00:00Z</CreationTime></member></Stacks>"
+            ),
+        )
+    }
+
+    #[test]
+    fn an_unknown_status_ends_the_wait_with_an_error() {
+        let fake = FakeApi::start(vec![ok("DescribeStackEvents", "<StackEvents/>"), stack_with("UPDATE_SOMETHING_NEW")]);
+        let err = follow_fake(&fake, Duration::from_secs(5)).unwrap_err().to_string();
+        assert!(err.starts_with("stack S is in UPDATE_SOMETHING_NEW, a status this toolkit does not know"), "{err}");
+    }
+
+    #[test]
+    fn a_followed_operation_survives_drops_and_ends() {
+        let fake = FakeApi::start(vec![
+            Reply::Drop,
+            ok("DescribeStackEvents", "<StackEvents/>"),
+            Reply::Drop,
+            Reply::Drop,
+            stack_with("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS"),
+            ok("DescribeStackEvents", "<StackEvents/>"),
+            stack_with("UPDATE_COMPLETE"),
+            ok("DescribeStackEvents", "<StackEvents/>"),
+        ]);
+        let finished = follow_fake(&fake, Duration::from_secs(30)).expect("rides out the drops");
+        assert_eq!((finished.outcome, finished.status), (Outcome::Succeeded, StackStatus::UpdateComplete));
+    }
+
+    #[test]
+    fn losing_contact_for_longer_than_the_patience_says_where_things_stand() {
+        let fake = FakeApi::start(vec![
+            ok("DescribeStackEvents", "<StackEvents/>"),
+            stack_with("UPDATE_IN_PROGRESS"),
+            Reply::Drop,
+            Reply::Drop,
+            Reply::Drop,
+            Reply::Drop,
+            Reply::Drop,
+            Reply::Drop,
+            Reply::Drop,
+            Reply::Drop,
+        ]);
+        let err = follow_fake(&fake, Duration::from_millis(400)).unwrap_err().to_string();
+        assert!(err.starts_with("lost contact with CloudFormation while following the deployment of stack S ("), "{err}");
+        assert!(err.contains("last known status: UPDATE_IN_PROGRESS; CloudFormation goes on with the operation on its own"), "{err}");
     }
 
     #[test]

@@ -35,6 +35,8 @@ pub mod client;
 pub mod destroy;
 mod deployment;
 pub mod environment;
+#[cfg(test)]
+pub(crate) mod fake_api;
 pub(crate) mod error;
 pub mod events;
 pub mod noop;
