@@ -221,6 +221,21 @@ fn an_output_only_change_is_deployed_and_read_back() {
 }
 
 #[test]
+fn a_producer_gains_an_export_for_a_new_cross_stack_reference() {
+    let f = Fixture::new("export");
+    assert!(f.deploy("v1", &[]).ok());
+    let both = f.deploy("consumer", &[]);
+    assert!(both.ok(), "{}", both.text());
+    // The producer's change set only adds the export; it is executed, so the import resolves.
+    let producer = format!("{}: no resource changes; outputs, exports or stack metadata change", f.stack);
+    assert!(both.stdout.contains(&producer), "{}", both.text());
+    assert!(both.stdout.contains(&format!("{}: updated (UPDATE_COMPLETE)", f.stack)), "{}", both.text());
+    assert!(both.stdout.contains(&format!("{}-consumer: created (CREATE_COMPLETE)", f.stack)), "{}", both.text());
+    let destroyed = f.run("consumer", &["destroy", "--force"]);
+    assert!(destroyed.ok(), "consumer first, then the producer: {}", destroyed.text());
+}
+
+#[test]
 fn a_stack_of_another_account_is_refused_before_anything_changes() {
     let f = Fixture::new("foreign");
     let proxy = suite::fault_proxy::FaultProxy::start("127.0.0.1:4566", Vec::new());

@@ -10,7 +10,9 @@
 //! - `outputs`: v1 plus one output (an output-only change);
 //! - `foreign`: v1 pinned to account 111111111111 (not the emulator's);
 //! - `orphan`: v1 without its retained log group (and its output): the group is orphaned;
-//! - `renamed`: v1 with the role's `Path` changed, which replaces the role.
+//! - `renamed`: v1 with the role's `Path` changed, which replaces the role;
+//! - `consumer`: v1 plus a second stack (`<stack>-consumer`) whose role's description imports
+//!   the first stack's role ARN: the first stack gains only an export.
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -72,6 +74,17 @@ fn build(variant: &str, stack_name: &str) -> App {
         stack.add_output("Extra", OutputNode::new(Value::from("added")));
     }
     stack.add_output("StageName", OutputNode::new(stage.value()));
+    if variant == "consumer" {
+        let props = StackProps { stack_name: Some(format!("{stack_name}-consumer")), ..StackProps::default() };
+        let consumer = app.add_stack_with("Consumer", props);
+        CfnResource::new("AWS::IAM::Role")
+            .property(
+                "AssumeRolePolicyDocument",
+                json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+            )
+            .property("Description", Value::GetAtt(role, "Arn".into()))
+            .add(&mut *consumer, "Role");
+    }
     app
 }
 
