@@ -56,10 +56,11 @@ impl ConnectionArgs {
     }
 }
 
-/// Loads the configuration and resolves every stack's target (region client, account check).
+/// Loads the configuration and sets up every stack's target (its region's client); the account
+/// check runs with [`Targets::verify`] (deploy runs it alongside its first reads).
 pub(crate) async fn targets(args: &ConnectionArgs, stacks: &[&StackArtifact]) -> Result<Targets, CliError> {
     let config = deploy::load(&args.connection_for(stacks)).await?;
-    Ok(Targets::resolve(&config, stacks).await?)
+    Ok(Targets::new(&config, stacks))
 }
 
 /// Options of `deploy`.
@@ -261,9 +262,6 @@ pub(crate) fn deploy(app: &crate::App, args: &DeployArgs, ui: &mut Ui) -> Result
     deploy::preflight(&stacks, &options)?;
     runtime()?.block_on(async {
         let targets = targets(&args.connection, &stacks).await?;
-        for line in targets.summary("Deploying", &stacks) {
-            ui.say(line);
-        }
         deploy::deploy(&targets, &stacks, &options, ui).await?;
         Ok(())
     })
@@ -277,6 +275,7 @@ pub(crate) fn destroy(app: &crate::App, args: &DestroyArgs, ui: &mut Ui) -> Resu
     let options = DestroyOptions { force: args.force, checkpoint };
     runtime()?.block_on(async {
         let targets = targets(&args.connection, &stacks).await?;
+        targets.account().await?;
         for line in targets.summary("Destroying", &stacks) {
             ui.say(line);
         }

@@ -78,6 +78,7 @@ pub(crate) fn diff(app: &crate::App, args: &DiffArgs, out: &mut dyn Write) -> Re
     }
     runtime()?.block_on(async {
         let targets = crate::cli::deploy::targets(&args.connection, &stacks).await?;
+        targets.account().await?;
         for line in targets.summary("Comparing", &stacks) {
             eprintln!("{line}");
         }

@@ -223,7 +223,8 @@ impl Checkpoint {
 }
 
 /// Deletes change set `name` of `stack_name` (waiting while CloudFormation still computes it:
-/// a change set being created cannot be deleted), then the stack when this run created it and
+/// a change set being created cannot be deleted; retrying transient failures, for
+/// [`WIND_DOWN_LIMIT`] at most), then the stack when this run created it and
 /// it is still `REVIEW_IN_PROGRESS`. `Ok(true)` when the stack was deleted too.
 pub(crate) async fn discard_change_set(
     cfn: &CfnClient,
@@ -234,6 +235,7 @@ pub(crate) async fn discard_change_set(
 ) -> Result<bool, DeployError> {
     let stack = stack_id.unwrap_or(stack_name);
     let mut wait = Duration::from_millis(100);
+    let started = std::time::Instant::now();
     loop {
         match cfn.client.delete_change_set().stack_name(stack).change_set_name(name).send().await {
             Ok(_) => break,
@@ -244,7 +246,9 @@ pub(crate) async fn discard_change_set(
                 if code == "ChangeSetNotFound" || message.contains("does not exist") {
                     break; // never created, or already gone
                 }
-                if code == "InvalidChangeSetStatus" || crate::deploy::retry::classify(&e) != crate::deploy::retry::ErrorClass::Permanent {
+                let retryable = code == "InvalidChangeSetStatus"
+                    || crate::deploy::retry::classify(&e) != crate::deploy::retry::ErrorClass::Permanent;
+                if retryable && started.elapsed() < WIND_DOWN_LIMIT {
                     tokio::time::sleep(wait).await;
                     wait = (wait * 2).min(Duration::from_secs(2));
                     continue;

@@ -67,14 +67,39 @@ pub struct StackResult {
 /// Deploys `stacks` (already in dependency order), each to its target, stopping at the first
 /// failure. Outputs of the stacks deployed so far are written to `outputs_file` even when a
 /// later one fails.
+///
+/// The account check ([`Targets::verify`]) runs alongside the first stack's read-only look at
+/// what is deployed, and nothing is changed before it passed; the run's first line then says
+/// where each stack goes (the account read from the deployed stack's ARN, or from STS).
 pub async fn deploy(targets: &Targets, stacks: &[&StackArtifact], opts: &DeployOptions, ui: &mut Ui) -> Result<Vec<StackResult>, DeployError> {
     let params = preflight(stacks, opts)?;
     let mut results = Vec::new();
     let mut all_outputs = OutputsByStack::new();
     let mut failure = None;
-    for s in stacks {
+    for (n, s) in stacks.iter().enumerate() {
         let given = params.get(&s.id).cloned().unwrap_or_default();
-        match deploy_stack(&targets.of(s).cfn, s, &given, opts, ui).await {
+        let cfn = &targets.of(s).cfn;
+        let observed = match tokio::try_join!(observe(cfn, s, opts), targets.verify()) {
+            Ok((observed, _)) => observed,
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        };
+        if n == 0 {
+            // The account the stacks go to: from the stack's ARN when it exists, else STS.
+            if let Some(stack) = &observed.stack {
+                targets.learn(&stack.stack_id);
+            }
+            if let Err(e) = targets.account().await {
+                failure = Some(e);
+                break;
+            }
+            for line in targets.summary("Deploying", stacks) {
+                ui.say(line);
+            }
+        }
+        match deploy_observed(cfn, s, &given, opts, ui, observed).await {
             Ok(r) => {
                 all_outputs.insert(r.stack_name.clone(), r.outputs.iter().map(|o| (o.key.clone(), o.value.clone())).collect());
                 results.push(r);
@@ -92,6 +117,29 @@ pub async fn deploy(targets: &Targets, stacks: &[&StackArtifact], opts: &DeployO
         Some(e) => Err(e),
         None => Ok(results),
     }
+}
+
+/// What is deployed of a stack, read before deciding anything: its description and, when a
+/// no-op check will want it, its template (both read at once).
+struct Observed {
+    stack: Option<DeployedStack>,
+    template: Option<serde_json::Value>,
+}
+
+async fn observe(cfn: &CfnClient, artifact: &StackArtifact, opts: &DeployOptions) -> Result<Observed, DeployError> {
+    let name = artifact.stack_name.as_str();
+    if opts.force {
+        return Ok(Observed { stack: describe(cfn, name).await?, template: None });
+    }
+    // GetTemplate by name fails for a stack that does not exist; the description says so.
+    let (stack, template) = tokio::join!(describe(cfn, name), deployed_template(cfn, name));
+    let stack = stack?;
+    let template = match (&stack, template) {
+        (Some(s), Ok(t)) if s.condition() == StackCondition::Deployed => t,
+        (Some(s), Err(_)) if s.condition() == StackCondition::Deployed => deployed_template(cfn, &s.stack_id).await?,
+        _ => None,
+    };
+    Ok(Observed { stack, template })
 }
 
 /// What can be checked without a network: `--parameters` against the templates, every template
@@ -135,7 +183,8 @@ async fn discard(cfn: &CfnClient, name: &str, cs: &change_set::ChangeSet, create
     checkpoint.idle();
 }
 
-/// Deploys one stack.
+/// Deploys one stack with `cfn` (the caller has checked that it is the stack's account and
+/// region: [`Targets::verify`]).
 pub async fn deploy_stack(
     cfn: &CfnClient,
     artifact: &StackArtifact,
@@ -143,12 +192,24 @@ pub async fn deploy_stack(
     opts: &DeployOptions,
     ui: &mut Ui,
 ) -> Result<StackResult, DeployError> {
+    let observed = observe(cfn, artifact, opts).await?;
+    deploy_observed(cfn, artifact, given, opts, ui, observed).await
+}
+
+async fn deploy_observed(
+    cfn: &CfnClient,
+    artifact: &StackArtifact,
+    given: &BTreeMap<String, String>,
+    opts: &DeployOptions,
+    ui: &mut Ui,
+    observed: Observed,
+) -> Result<StackResult, DeployError> {
     let t0 = Instant::now();
     let name = artifact.stack_name.as_str();
     let body = template_body(artifact)?;
-    let mut existing = describe(cfn, name).await?;
+    let mut existing = observed.stack;
     // The deployed template, once read (for the no-op check and the approval diff).
-    let mut deployed: Option<serde_json::Value> = None;
+    let mut deployed: Option<serde_json::Value> = observed.template;
     if let Some(stack) = &mut existing {
         match stack.condition() {
             StackCondition::Busy => return Err(DeployError::StackBusy { stack: name.to_string(), status: stack.status.clone() }),
@@ -166,7 +227,6 @@ pub async fn deploy_stack(
                 existing = None;
             }
             StackCondition::Deployed if !opts.force => {
-                deployed = deployed_template(cfn, &stack.stack_id).await?;
                 let why = differences(stack, deployed.as_ref(), artifact.template(), given, &artifact.tags);
                 if why.is_empty() {
                     ui.say(format!("{name}: no changes (template, parameters and tags as deployed; --force deploys anyway)"));

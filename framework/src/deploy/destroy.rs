@@ -175,6 +175,8 @@ async fn physical_ids(cfn: &CfnClient, stack: &DeployedStack) -> Result<BTreeMap
 
 /// Destroys `stacks` (given in deployment order; deleted in reverse), each in its target.
 pub async fn destroy(targets: &Targets, stacks: &[&StackArtifact], opts: &DestroyOptions, ui: &mut Ui) -> Result<Vec<DestroyResult>, DeployError> {
+    // Nothing is deleted in an account the stacks do not belong to.
+    targets.account().await?;
     let mut found: Vec<(&StackArtifact, DeployedStack)> = Vec::new();
     let mut results = Vec::new();
     for artifact in stacks.iter().rev() {

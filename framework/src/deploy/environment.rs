@@ -23,18 +23,18 @@ pub fn pinned(environment: &str) -> (Option<&str>, Option<&str>) {
     (account, region)
 }
 
-/// Every stack pinned to another account than `caller`, one line each (empty when all match).
-pub fn account_mismatches(stacks: &[&StackArtifact], caller: &str) -> Vec<String> {
+/// Every stack pinned to another account than `caller`, one line each (empty when all match);
+/// `stacks` as `(stack name, artifact id, environment)`.
+pub fn account_mismatches(stacks: &[(String, String, String)], caller: &str) -> Vec<String> {
     stacks
         .iter()
-        .filter_map(|s| {
-            let (account, _) = pinned(&s.environment);
+        .filter_map(|(name, id, environment)| {
+            let (account, _) = pinned(environment);
             let account = account.filter(|a| *a != caller)?;
             Some(format!(
-                "stack {} ({}) belongs to account {account} ({}), but the credentials in use are for account \
-                 {caller}: refusing to touch it; use credentials for account {account} (for example --profile), or \
-                 change the stack's environment",
-                s.stack_name, s.id, s.environment
+                "stack {name} ({id}) belongs to account {account} ({environment}), but the credentials in use are for \
+                 account {caller}: refusing to touch it; use credentials for account {account} (for example --profile), \
+                 or change the stack's environment"
             ))
         })
         .collect()
@@ -45,54 +45,98 @@ pub fn account_mismatches(stacks: &[&StackArtifact], caller: &str) -> Vec<String
 pub struct Target {
     /// Its CloudFormation client (in its region).
     pub cfn: CfnClient,
-    /// The account it deploys to.
-    pub account: String,
     /// The region it deploys to.
     pub region: String,
 }
 
-impl Target {
-    /// `account A, region R` (with the endpoint when it is not AWS's).
-    pub fn describe(&self) -> String {
-        let mut d = format!("account {}, region {}", self.account, self.region);
-        if let Some(endpoint) = &self.cfn.endpoint {
-            d.push_str(&format!(" at {endpoint}"));
-        }
-        d
-    }
-}
-
-/// The targets of a run's stacks, checked: each stack's client in its region, every account
-/// the credentials'.
-#[derive(Debug, Clone)]
+/// The targets of a run's stacks: each stack's client in its region, and, once
+/// [`verify`](Self::verify) passed, the account the credentials belong to, which every pinned
+/// stack's account matches.
+#[derive(Debug)]
 pub struct Targets {
     by_stack: BTreeMap<String, Target>,
     fallback: Target,
+    config: AwsConfig,
+    /// `(stack name, artifact id, environment)` of every stack, for the account check.
+    environments: Vec<(String, String, String)>,
+    account: tokio::sync::OnceCell<String>,
 }
 
 impl Targets {
-    /// Resolves `stacks` against the configuration: asks STS which account the credentials
-    /// belong to and refuses, before anything is changed, when a stack is pinned to another.
-    pub async fn resolve(config: &AwsConfig, stacks: &[&StackArtifact]) -> Result<Targets, DeployError> {
-        let account = config.caller_account().await?;
-        Targets::with_account(config, stacks, &account)
-    }
-
-    /// [`resolve`](Self::resolve) with the caller's account already known.
-    pub fn with_account(config: &AwsConfig, stacks: &[&StackArtifact], account: &str) -> Result<Targets, DeployError> {
-        let mismatches = account_mismatches(stacks, account);
-        if !mismatches.is_empty() {
-            return Err(DeployError::AccountMismatch { mismatches });
-        }
+    /// The stacks' clients, each in its region; no network yet (see [`verify`](Self::verify)).
+    pub fn new(config: &AwsConfig, stacks: &[&StackArtifact]) -> Targets {
         let mut clients: BTreeMap<String, CfnClient> = BTreeMap::new();
         let mut by_stack = BTreeMap::new();
         for s in stacks {
             let region = pinned(&s.environment).1.unwrap_or(&config.region).to_string();
             let cfn = clients.entry(region.clone()).or_insert_with(|| config.for_region(&region).cloudformation()).clone();
-            by_stack.insert(s.id.clone(), Target { cfn, account: account.to_string(), region });
+            by_stack.insert(s.id.clone(), Target { cfn, region });
         }
-        let fallback = Target { cfn: config.cloudformation(), account: account.to_string(), region: config.region.clone() };
-        Ok(Targets { by_stack, fallback })
+        Targets {
+            by_stack,
+            fallback: Target { cfn: config.cloudformation(), region: config.region.clone() },
+            config: config.clone(),
+            environments: stacks.iter().map(|s| (s.stack_name.clone(), s.id.clone(), s.environment.clone())).collect(),
+            account: tokio::sync::OnceCell::new(),
+        }
+    }
+
+    /// [`new`](Self::new), then [`account`](Self::account): the account is known and checked.
+    pub async fn resolve(config: &AwsConfig, stacks: &[&StackArtifact]) -> Result<Targets, DeployError> {
+        let targets = Targets::new(config, stacks);
+        targets.account().await?;
+        Ok(targets)
+    }
+
+    /// [`resolve`](Self::resolve) with the caller's account already known.
+    pub fn with_account(config: &AwsConfig, stacks: &[&StackArtifact], account: &str) -> Result<Targets, DeployError> {
+        let targets = Targets::new(config, stacks);
+        targets.check(account)?;
+        let _ = targets.account.set(account.to_string());
+        Ok(targets)
+    }
+
+    fn check(&self, account: &str) -> Result<(), DeployError> {
+        let mismatches = account_mismatches(&self.environments, account);
+        if mismatches.is_empty() {
+            Ok(())
+        } else {
+            Err(DeployError::AccountMismatch { mismatches })
+        }
+    }
+
+    /// Refuses, before anything is changed, every stack pinned to another account than the
+    /// credentials' (STS GetCallerIdentity, once per run). Without a pinned stack there is
+    /// nothing to compare and no call is made.
+    pub async fn verify(&self) -> Result<(), DeployError> {
+        if self.environments.iter().any(|(_, _, env)| pinned(env).0.is_some()) {
+            self.account().await?;
+        }
+        Ok(())
+    }
+
+    /// The account the credentials belong to: known from [`learn`](Self::learn) or an
+    /// earlier call, else asked of STS (and checked against the pinned stacks).
+    pub async fn account(&self) -> Result<&str, DeployError> {
+        let account = self
+            .account
+            .get_or_try_init(|| async {
+                let account = self.config.caller_account().await?;
+                self.check(&account)?;
+                Ok::<String, DeployError>(account)
+            })
+            .await?;
+        Ok(account.as_str())
+    }
+
+    /// Takes the account from the ARN of a stack the credentials can see (it is theirs), so
+    /// that an unpinned run needs no STS call. Ignored once the account is known.
+    pub fn learn(&self, stack_arn: &str) {
+        if let Some(account) = stack_arn.split(':').nth(4).filter(|a| !a.is_empty()) {
+            if self.check(account).is_ok() {
+                let _ = self.account.set(account.to_string());
+            }
+        }
     }
 
     /// Where `stack` goes (the connection's target for a stack not resolved here).
@@ -100,11 +144,22 @@ impl Targets {
         self.by_stack.get(&stack.id).unwrap_or(&self.fallback)
     }
 
+    /// `account A, region R` (with the endpoint when it is not AWS's) of `stack`.
+    pub fn describe(&self, stack: &StackArtifact) -> String {
+        let target = self.of(stack);
+        let account = self.account.get().map_or("(not verified yet)", String::as_str);
+        let mut d = format!("account {account}, region {}", target.region);
+        if let Some(endpoint) = &target.cfn.endpoint {
+            d.push_str(&format!(" at {endpoint}"));
+        }
+        d
+    }
+
     /// `Deploying A, B to account X, region R` lines, one per distinct target, in stack order.
     pub fn summary(&self, verb: &str, stacks: &[&StackArtifact]) -> Vec<String> {
         let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
         for s in stacks {
-            let where_ = self.of(s).describe();
+            let where_ = self.describe(s);
             match groups.iter_mut().find(|(w, _)| *w == where_) {
                 Some((_, names)) => names.push(&s.stack_name),
                 None => groups.push((where_, vec![&s.stack_name])),
@@ -146,7 +201,8 @@ mod tests {
     #[test]
     fn a_stack_of_another_account_is_refused_naming_both_accounts() {
         let a = assembly();
-        let stacks: Vec<&StackArtifact> = a.stacks.iter().collect();
+        let stacks: Vec<(String, String, String)> =
+            a.stacks.iter().map(|s| (s.stack_name.clone(), s.id.clone(), s.environment.clone())).collect();
         let lines = account_mismatches(&stacks, "000000000000");
         assert_eq!(lines.len(), 1, "{lines:?}");
         assert!(lines[0].starts_with("stack Prod (Prod) belongs to account 111111111111 (aws://111111111111/eu-west-1), but the credentials in use are for account 000000000000"), "{}", lines[0]);
@@ -179,5 +235,9 @@ mod tests {
         let all: Vec<&StackArtifact> = a.stacks.iter().collect();
         let err = Targets::with_account(&config, &all, "000000000000").unwrap_err().to_string();
         assert!(err.contains("stack Prod (Prod) belongs to account 111111111111") && !err.contains('\n'), "{err}");
+        let unknown = Targets::new(&config, &stacks);
+        assert!(unknown.summary("Deploying", &stacks[..1])[0].contains("account (not verified yet)"));
+        unknown.learn("arn:aws:cloudformation:us-east-1:000000000000:stack/Free/1b2c");
+        assert!(unknown.summary("Deploying", &stacks[..1])[0].contains("to account 000000000000, region us-east-1"));
     }
 }

@@ -1,7 +1,7 @@
 //! Stack events: reading the new ones of an operation, showing them live (one line per event or
 //! a progress bar), and following an operation to its terminal status.
 //!
-//! Polling adapts to the endpoint. Against a local emulator it starts at 100 ms, is 250 ms after
+//! Polling adapts to the endpoint. Against a local emulator it starts at 100 ms, is 100 ms after
 //! activity and backs off to 1 s while nothing happens, so a deployment ends within about a
 //! second of the backend finishing it (the awscli's waiter polls every 30 s). Against AWS it
 //! polls every 1 s after activity, backing off to 5 s, and slows down further after throttling,
@@ -153,8 +153,8 @@ impl EventLog {
 /// How long transient failures are retried while an operation is followed.
 pub const FOLLOW_PATIENCE: Duration = Duration::from_secs(300);
 
-/// The polling interval. Local: 100 ms at first (a fast backend is done almost at once),
-/// 250 ms after activity, doubling to at most 1 s while idle. AWS: 1 s at first and after
+/// The polling interval. Local: 100 ms at first (a fast backend is done almost at once) and
+/// after activity, doubling to at most 1 s while idle. AWS: 1 s at first and after
 /// activity, doubling to at most 5 s while idle; after throttling, the interval doubles (up to
 /// 4 times the idle cap) and only comes down again with activity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,7 +170,7 @@ impl PollSchedule {
     /// The first interval against a local endpoint.
     pub const FIRST: Duration = Duration::from_millis(100);
     /// The interval after activity against a local endpoint.
-    pub const MIN: Duration = Duration::from_millis(250);
+    pub const MIN: Duration = Duration::from_millis(100);
     /// The longest idle interval against a local endpoint.
     pub const MAX: Duration = Duration::from_secs(1);
     /// The interval after activity against AWS.
@@ -499,7 +499,7 @@ mod tests {
     fn polling_backs_off_to_one_second_and_resets_on_activity() {
         let mut s = PollSchedule::new();
         let waits: Vec<u128> = [false, false, false, false, false, true, false, false].iter().map(|a| s.next(*a).as_millis()).collect();
-        assert_eq!(waits, [100, 200, 400, 800, 1000, 250, 500, 1000]);
+        assert_eq!(waits, [100, 200, 400, 800, 1000, 100, 200, 400]);
     }
 
     #[test]
