@@ -45,6 +45,7 @@ pub mod parameters;
 pub mod retry;
 pub mod root_cause;
 pub mod stack;
+pub mod stack_event;
 pub mod status;
 pub mod ui;
 

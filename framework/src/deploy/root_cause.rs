@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use crate::deploy::events::StackEvent;
+use crate::deploy::stack_event::StackEvent;
 use crate::deploy::status::resource_failed;
 use crate::StackArtifact;
 
