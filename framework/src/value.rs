@@ -78,13 +78,21 @@ pub enum Value {
 /// CloudFormation pseudo parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Pseudo {
+    /// `AWS::AccountId`: the account the stack is deployed in.
     AccountId,
+    /// `AWS::Region`: the region the stack is deployed in.
     Region,
+    /// `AWS::Partition`: `aws`, `aws-cn`, `aws-us-gov`...
     Partition,
+    /// `AWS::StackName`.
     StackName,
+    /// `AWS::StackId`: the stack's ARN.
     StackId,
+    /// `AWS::URLSuffix`: `amazonaws.com` (or the partition's).
     UrlSuffix,
+    /// `AWS::NotificationARNs`: the stack's notification topics.
     NotificationArns,
+    /// `AWS::NoValue`: removes the property it is given to.
     NoValue,
 }
 

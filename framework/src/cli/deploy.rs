@@ -97,6 +97,7 @@ pub struct DeployArgs {
     /// operation already running goes on in CloudFormation (the message says where it stands).
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<u64>,
+    /// Where to connect.
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }
@@ -120,6 +121,7 @@ pub struct DestroyArgs {
     /// CloudFormation; the message says where it stands).
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<u64>,
+    /// Where to connect.
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }

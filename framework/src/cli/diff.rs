@@ -23,6 +23,7 @@ pub struct DiffArgs {
     /// Exit with status 1 when there are differences (for scripts and CI).
     #[arg(long)]
     pub fail: bool,
+    /// Where to connect.
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }

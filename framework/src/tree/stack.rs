@@ -12,7 +12,9 @@ use crate::value::Value;
 /// Where a stack deploys: account and region, either of them unknown until deploy time.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Environment {
+    /// The 12-digit account ID; `None` deploys to the credentials' account.
     pub account: Option<String>,
+    /// The region, e.g. `eu-west-1`; `None` deploys to the connection's region.
     pub region: Option<String>,
 }
 
