@@ -3,24 +3,22 @@
 
 use std::process::{Command, Stdio};
 
+use suite::process::isolate;
+
 fn fixture(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
     let dir = suite::temp_dir(&format!("deploy-cli-{}", args.join("-").replace(['/', ':', '='], "_")));
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_deploy-fixture"));
-    cmd.args(args).current_dir(&dir).stdin(Stdio::null());
-    for (k, _) in std::env::vars() {
-        if k.starts_with("AWS_") {
-            cmd.env_remove(k);
-        }
-    }
-    // No profile files, no instance metadata: nothing to find credentials or a region in.
-    cmd.env("HOME", &dir)
+    cmd.args(args);
+    // The shared isolation first (no AWS_* of the caller, no instance metadata), then no profile
+    // files either: nothing to find credentials or a region in.
+    isolate(&mut cmd, &dir)
+        .env("HOME", &dir)
         .env("AWS_CONFIG_FILE", dir.join("no-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("no-credentials"))
-        .env("AWS_EC2_METADATA_DISABLED", "true");
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("no-credentials"));
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().expect("run the fixture app");
+    let out = cmd.stdin(Stdio::null()).output().expect("run the fixture app");
     let _ = std::fs::remove_dir_all(&dir);
     (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
