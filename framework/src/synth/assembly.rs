@@ -192,7 +192,10 @@ fn write_serialized_if_changed<T: Serialize>(path: &Path, value: &T) -> io::Resu
         value.serialize(&mut ser).map_err(io::Error::other)
     }
     if let Ok(old) = std::fs::File::open(path) {
-        let mut same = io::BufWriter::with_capacity(1 << 16, SameAs { old: io::BufReader::new(old), theirs: Vec::new(), same: true });
+        let mut same = io::BufWriter::with_capacity(
+            1 << 16,
+            SameAs { old: io::BufReader::new(old), theirs: Vec::new(), same: true },
+        );
         serialize(value, &mut same)?;
         let mut same = same.into_inner().map_err(io::IntoInnerError::into_error)?;
         let mut rest = [0u8; 1];

@@ -49,7 +49,8 @@ fn dependency_on_a_construct_means_all_its_resources() {
 fn template_sections_parameters_conditions_outputs() {
     let mut app = App::new();
     let stack = app.add_stack_with("S", StackProps { description: Some("demo".into()), ..Default::default() });
-    let env = stack.add_parameter("Env", ParameterNode::new("String").default_value("dev").allowed_values(["dev", "prod"]));
+    let env =
+        stack.add_parameter("Env", ParameterNode::new("String").default_value("dev").allowed_values(["dev", "prod"]));
     let is_prod = stack.add_condition("IsProd", Value::equals(env.value(), "prod"));
     let t = topic("t").add(&mut *stack, "Topic");
     stack.set_condition(t, is_prod);
@@ -144,7 +145,10 @@ fn all_tree_problems_are_reported_at_once() {
         ("S/Dup", "logical ID \"Dup\" is also used by S/Dup"),
     ];
     for (path, msg) in expect {
-        assert!(problems.iter().any(|p| p.path == path && p.message.contains(msg)), "missing [{path}] {msg}\n{problems}");
+        assert!(
+            problems.iter().any(|p| p.path == path && p.message.contains(msg)),
+            "missing [{path}] {msg}\n{problems}"
+        );
     }
 }
 
@@ -168,7 +172,10 @@ fn json_string_renders_tokens_as_join() {
         .property("Plain", Value::json_string(Value::map([("n", 1)])))
         .add(&mut *stack, "P");
     let tpl = app.synth().unwrap().stack("S").unwrap().template().clone();
-    assert_eq!(tpl["Resources"]["P"]["Properties"]["Doc"], json!({"Fn::Join": ["", ["{\"arn\":\"", {"Ref": "T"}, "\",\"n\":1}"]]}));
+    assert_eq!(
+        tpl["Resources"]["P"]["Properties"]["Doc"],
+        json!({"Fn::Join": ["", ["{\"arn\":\"", {"Ref": "T"}, "\",\"n\":1}"]]})
+    );
     assert_eq!(tpl["Resources"]["P"]["Properties"]["Plain"], json!("{\"n\":1}"));
 }
 
@@ -181,7 +188,11 @@ fn synth_is_deterministic() {
             topic(&format!("t{i}")).add(&mut *stack, &format!("T{i}"));
         }
         let a = app.synth().unwrap();
-        (a.stacks[0].template_text().to_string(), crate::synth::assembly_text(&a.manifest()), crate::synth::assembly_text(&a.tree))
+        (
+            a.stacks[0].template_text().to_string(),
+            crate::synth::assembly_text(&a.manifest()),
+            crate::synth::assembly_text(&a.tree),
+        )
     };
     assert_eq!(build(), build());
 }
@@ -217,12 +228,12 @@ fn parallel_synth_gives_the_same_bytes_and_problems_as_sequential() {
         app
     };
     let app = build(false);
-    let (seq, par) = (app.synth_with(false).unwrap(), app.synth_with(true).unwrap());
+    let (seq, par) = (app.synth_phases(false).unwrap(), app.synth_phases(true).unwrap());
     let texts = |a: &crate::CloudAssembly| {
         a.stacks.iter().map(|s| (s.template_text().to_string(), s.dependencies.clone())).collect::<Vec<_>>()
     };
     assert_eq!(texts(&seq), texts(&par));
     assert_eq!(crate::synth::assembly_text(&seq.manifest()), crate::synth::assembly_text(&par.manifest()));
     let bad = build(true);
-    assert_eq!(bad.synth_with(false).unwrap_err().problems(), bad.synth_with(true).unwrap_err().problems());
+    assert_eq!(bad.synth_phases(false).unwrap_err().problems(), bad.synth_phases(true).unwrap_err().problems());
 }

@@ -5,9 +5,6 @@
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use crate::synth::render::LogicalIds;
-use crate::tree::{App, NodeIdx, NodeKind, Stack};
-
 /// One construct of the tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TreeNode {
@@ -31,31 +28,9 @@ pub struct ConstructTree {
 }
 
 impl ConstructTree {
-    pub(crate) fn from_app(app: &App, logical_ids: &LogicalIds) -> ConstructTree {
-        let stacks = app.stacks.iter().enumerate().map(|(si, s)| node(s, 0, &logical_ids[si])).collect();
-        ConstructTree { stacks }
-    }
-
     /// The tree as a JSON value (the content of `tree.json`).
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).expect("the tree always serializes")
-    }
-}
-
-fn node(stack: &Stack, idx: NodeIdx, ids: &[Option<String>]) -> TreeNode {
-    let n = &stack.nodes[idx as usize];
-    TreeNode {
-        id: n.id.clone(),
-        fqn: n.fqn,
-        cfn_type: match &n.kind {
-            NodeKind::Resource(r) => Some(r.spec.cfn_type().to_string()),
-            _ => None,
-        },
-        logical_id: match &n.kind {
-            NodeKind::Resource(_) => ids[idx as usize].clone(),
-            _ => None,
-        },
-        children: n.children.iter().map(|c| node(stack, *c, ids)).collect(),
     }
 }
 
@@ -81,7 +56,8 @@ impl Serialize for Children<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(self.nodes.len()))?;
         for n in self.nodes {
-            let path = if self.parent_path.is_empty() { n.id.clone() } else { format!("{}/{}", self.parent_path, n.id) };
+            let path =
+                if self.parent_path.is_empty() { n.id.clone() } else { format!("{}/{}", self.parent_path, n.id) };
             m.serialize_entry(&n.id, &NodeWithPath { node: n, path: &path })?;
         }
         m.end()

@@ -1,23 +1,16 @@
-//! Rendering typed values to template JSON, resolving references to logical IDs.
+//! Typed values to template JSON: literals as they are, intrinsics as `Fn::*` calls, references
+//! resolved on the way (see [`resolve`](crate::synth::resolve)), `Value::JsonString` as the JSON
+//! text of its value with the tokens joined in (`Fn::Join`), as AWS CDK's `Stack.toJsonString`.
 
 use std::collections::BTreeSet;
 
 use serde_json::{Map, Value as Json};
 
-use crate::tree::{App, NodeKind, NodeRef};
+use crate::synth::prepare::LogicalIds;
+use crate::synth::resolve::{resolve, Links, Resolved};
+use crate::tree::{App, NodeRef};
 use crate::validation::Problem;
 use crate::value::Value;
-
-/// A reference from one stack to an element of another, satisfied by an export.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct ExportRequest {
-    pub producer: usize,
-    pub target: NodeRef,
-    pub attribute: Option<String>,
-}
-
-/// Logical IDs of every template element, per stack (indexed by node).
-pub(crate) type LogicalIds = Vec<Vec<Option<String>>>;
 
 /// State while rendering one element of one stack.
 pub(crate) struct Renderer<'a> {
@@ -28,8 +21,8 @@ pub(crate) struct Renderer<'a> {
     pub path: &'a str,
     /// Same-stack resources referenced (implicit dependencies).
     pub refs: BTreeSet<u32>,
-    pub exports: &'a mut BTreeSet<ExportRequest>,
-    pub stack_deps: &'a mut BTreeSet<(usize, usize)>,
+    /// Cross-stack links found.
+    pub links: &'a mut Links,
     pub problems: &'a mut Vec<Problem>,
 }
 
@@ -41,49 +34,16 @@ impl Renderer<'_> {
         }
     }
 
-    /// The logical ID `target` renders to, recording the dependency; `None` after a problem.
-    fn target_id(&mut self, target: NodeRef, attribute: Option<&str>) -> Option<Result<String, String>> {
-        if target.app != self.app.id {
-            self.problem(format!(
-                "references a construct of another app (node {} of that app's stack {}); \
-                 constructs can only refer to constructs of the same app",
-                target.node, target.stack
-            ));
-            return None;
-        }
-        let Some(stack) = self.app.stacks.get(target.stack as usize) else {
-            self.problem("references a stack that does not exist".to_string());
-            return None;
-        };
-        let Some(node) = stack.nodes.get(target.node as usize) else {
-            self.problem("references a construct that does not exist".to_string());
-            return None;
-        };
-        let target_path = stack.path_of(target.node);
-        let Some(id) = self.logical_ids[target.stack as usize][target.node as usize].clone() else {
-            self.problem(format!(
-                "references {target_path}, which is not a resource, parameter or condition"
-            ));
-            return None;
-        };
-        if target.stack as usize == self.stack {
-            if matches!(node.kind, NodeKind::Resource(_)) {
-                self.refs.insert(target.node);
+    /// The logical ID `target` renders to (or the export it is imported from), recording the
+    /// dependency; `None` after a problem.
+    fn target_id(&mut self, target: NodeRef, attribute: Option<&str>) -> Option<Resolved> {
+        match resolve(self.app, self.logical_ids, self.stack, target, attribute, self.links, &mut self.refs) {
+            Ok(resolved) => Some(resolved),
+            Err(message) => {
+                self.problem(message);
+                None
             }
-            return Some(Ok(id));
         }
-        if !matches!(node.kind, NodeKind::Resource(_)) {
-            self.problem(format!(
-                "references {target_path} of another stack; only resources can be shared between stacks"
-            ));
-            return None;
-        }
-        let producer = target.stack as usize;
-        self.stack_deps.insert((self.stack, producer));
-        let request = ExportRequest { producer, target, attribute: attribute.map(str::to_string) };
-        let name = export_name(self.app, self.logical_ids, &request);
-        self.exports.insert(request);
-        Some(Err(name))
     }
 
     /// Renders a value to template JSON.
@@ -102,22 +62,24 @@ impl Renderer<'_> {
                 Json::Object(out)
             }
             Value::Ref(target) => match self.target_id(*target, None) {
-                Some(Ok(id)) => fun("Ref", Json::String(id)),
-                Some(Err(export)) => fun("Fn::ImportValue", Json::String(export)),
+                Some(Resolved::Local(id)) => fun("Ref", Json::String(id)),
+                Some(Resolved::Import(export)) => fun("Fn::ImportValue", Json::String(export)),
                 None => Json::Null,
             },
             Value::GetAtt(target, attr) => match self.target_id(*target, Some(attr)) {
-                Some(Ok(id)) => fun("Fn::GetAtt", Json::Array(vec![Json::String(id), Json::String(attr.clone())])),
-                Some(Err(export)) => fun("Fn::ImportValue", Json::String(export)),
+                Some(Resolved::Local(id)) => {
+                    fun("Fn::GetAtt", Json::Array(vec![Json::String(id), Json::String(attr.clone())]))
+                }
+                Some(Resolved::Import(export)) => fun("Fn::ImportValue", Json::String(export)),
                 None => Json::Null,
             },
             Value::Condition(target) => match self.target_id(*target, None) {
-                Some(Ok(id)) => fun("Condition", Json::String(id)),
+                Some(Resolved::Local(id)) => fun("Condition", Json::String(id)),
                 _ => Json::Null,
             },
             Value::If(cond, a, b) => {
                 let id = match self.target_id(*cond, None) {
-                    Some(Ok(id)) => Json::String(id),
+                    Some(Resolved::Local(id)) => Json::String(id),
                     _ => Json::Null,
                 };
                 fun("Fn::If", Json::Array(vec![id, self.render(a), self.render(b)]))
@@ -148,7 +110,9 @@ impl Renderer<'_> {
                 fun("Fn::Join", Json::Array(vec![Json::String(delimiter.clone()), Json::Array(parts)]))
             }
             Value::Select(i, list) => fun("Fn::Select", Json::Array(vec![Json::from(*i), self.render(list)])),
-            Value::Split(d, source) => fun("Fn::Split", Json::Array(vec![Json::String(d.clone()), self.render(source)])),
+            Value::Split(d, source) => {
+                fun("Fn::Split", Json::Array(vec![Json::String(d.clone()), self.render(source)]))
+            }
             Value::ImportValue(v) => fun("Fn::ImportValue", self.render(v)),
             Value::Base64(v) => fun("Fn::Base64", self.render(v)),
             Value::GetAzs(v) => fun("Fn::GetAZs", self.render(v)),
@@ -171,26 +135,6 @@ pub(crate) fn fun(name: &str, value: Json) -> Json {
     let mut m = Map::with_capacity(1);
     m.insert(name.to_string(), value);
     Json::Object(m)
-}
-
-/// The export name for a cross-stack reference (same shape as AWS CDK's).
-pub(crate) fn export_name(app: &App, logical_ids: &LogicalIds, request: &ExportRequest) -> String {
-    let producer = &app.stacks[request.producer];
-    let id = logical_ids[request.producer][request.target.node as usize].clone().unwrap_or_default();
-    format!("{}:{}", producer.stack_name(), export_output_id(&id, request.attribute.as_deref()))
-}
-
-/// The logical ID of the output that carries an export.
-pub(crate) fn export_output_id(logical_id: &str, attribute: Option<&str>) -> String {
-    let human = match attribute {
-        None => format!("ExportsOutputRef{logical_id}"),
-        Some(attr) => format!(
-            "ExportsOutputFnGetAtt{logical_id}{}",
-            attr.chars().filter(char::is_ascii_alphanumeric).collect::<String>()
-        ),
-    };
-    let hash = crate::logical_id(&["Exports", &human]).unwrap_or_default();
-    format!("{human}{}", &hash[hash.len() - 8..])
 }
 
 /// Builds the JSON text of a value with tokens as separate parts (for `Fn::Join`).
@@ -271,65 +215,9 @@ impl JsonTextParts {
     }
 }
 
-/// Applies an escape-hatch override (dotted path, `\.` for a literal dot) to a rendered resource.
-pub(crate) fn apply_override(resource: &mut Json, path: &str, value: Option<&Json>) {
-    let mut keys: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    let mut chars = path.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' if chars.peek() == Some(&'.') => {
-                cur.push('.');
-                chars.next();
-            }
-            '.' => keys.push(std::mem::take(&mut cur)),
-            c => cur.push(c),
-        }
-    }
-    keys.push(cur);
-    let Some((last, parents)) = keys.split_last() else { return };
-    let mut node = resource;
-    for key in parents {
-        if !node.is_object() {
-            *node = Json::Object(Map::new());
-        }
-        let obj = node.as_object_mut().expect("made an object above");
-        if value.is_none() && !obj.contains_key(key) {
-            return;
-        }
-        node = obj.entry(key.clone()).or_insert_with(|| Json::Object(Map::new()));
-    }
-    if !node.is_object() {
-        if value.is_none() {
-            return;
-        }
-        *node = Json::Object(Map::new());
-    }
-    let obj = node.as_object_mut().expect("made an object above");
-    match value {
-        Some(v) => {
-            obj.insert(last.clone(), v.clone());
-        }
-        None => {
-            obj.shift_remove(last);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn overrides_create_delete_and_escape() {
-        let mut r = json!({"Type": "T", "Properties": {"A": {"B": 1}}});
-        apply_override(&mut r, "Properties.A.C", Some(&json!(2)));
-        apply_override(&mut r, "Properties.X\\.Y", Some(&json!("dot")));
-        apply_override(&mut r, "Properties.A.B", None);
-        apply_override(&mut r, "Properties.Missing.Deep", None);
-        assert_eq!(r, json!({"Type": "T", "Properties": {"A": {"C": 2}, "X.Y": "dot"}}));
-    }
 
     #[test]
     fn json_text_with_tokens_becomes_parts() {
@@ -341,13 +229,5 @@ mod tests {
             parts,
             vec![Value::from("{\"a\":1,\"b\":\""), Value::Pseudo(crate::Pseudo::Region), Value::from("\"}")]
         );
-    }
-
-    #[test]
-    fn export_ids_are_stable() {
-        let a = export_output_id("Role1ABCC5F0", Some("Arn"));
-        assert!(a.starts_with("ExportsOutputFnGetAttRole1ABCC5F0Arn"), "{a}");
-        assert_eq!(a, export_output_id("Role1ABCC5F0", Some("Arn")));
-        assert_ne!(a, export_output_id("Role1ABCC5F0", None));
     }
 }
