@@ -292,7 +292,11 @@ pub(crate) fn parse_retry_catch(r: &mut Reader<'_, '_>) -> (Vec<Retrier>, Vec<Ca
 }
 
 /// `Retry` and `Catch` of a state, when it has any.
-pub(crate) fn render_error_handling(retry: &[Retrier], catch: &[Catcher], m: &mut std::collections::BTreeMap<String, Value>) {
+pub(crate) fn render_error_handling(
+    retry: &[Retrier],
+    catch: &[Catcher],
+    m: &mut std::collections::BTreeMap<String, Value>,
+) {
     if !retry.is_empty() {
         m.insert("Retry".into(), Value::List(retry.iter().map(Retrier::render).collect()));
     }

@@ -1,7 +1,8 @@
 //! A typed Amazon States Language (ASL) builder: definitions, states, Choice conditions,
 //! retry/catch, validation of the graph and import of existing JSON definitions.
 //!
-//! Each state type is a struct with exactly the fields the specification allows it, so a Fail
+//! Each state type is a struct with exactly the fields the specification allows it (its own, and
+//! those of the [`CommonFields`] its type takes, set through its builder methods), so a Fail
 //! state cannot get a `Next` and a Choice rule nested in `And` cannot get one either.
 //! [`Definition::problems`] (run at synth by the state machine) reports every remaining problem,
 //! each naming its state (`state "P" Branches[0]: state "X": ...` for nested ones):
@@ -56,6 +57,7 @@ pub use error::DefinitionError;
 pub use error_handling::{Catcher, JitterStrategy, Retrier, STATES_ERRORS};
 pub use fields::{Num, PathOrNull, Transition};
 pub use states::{
-    Choice, ChoiceRule, Fail, Map, Parallel, Pass, ProcessorConfig, ProcessorMode, State, Succeed, Task, Wait, WaitFor,
+    Choice, ChoiceRule, CommonFields, Fail, Map, Parallel, Pass, ProcessorConfig, ProcessorMode, State, Succeed, Task,
+    Wait, WaitFor,
 };
 pub use validate::MAX_STATE_NAME;

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use framework::Value;
 
 use super::super::condition::Condition;
-use super::super::fields::{check_path, put, PathOrNull};
+use super::super::fields::put;
 use super::super::reader::Reader;
-use super::io_setters;
+use super::common::{CommonFields, Takes};
+use super::{common_fields, io_setters};
 
 /// A top-level Choice rule: a condition and the state to go to when it holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,18 +31,19 @@ pub struct ChoiceRule {
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Choice {
-    pub comment: Option<String>,
-    pub input_path: Option<PathOrNull>,
-    pub output_path: Option<PathOrNull>,
+    pub(crate) fields: CommonFields,
     pub rules: Vec<ChoiceRule>,
     pub default: Option<String>,
 }
 
 impl Choice {
+    pub(crate) const TAKES: Takes = Takes::IO;
+
     /// A Choice state with no rules yet.
     pub fn new() -> Choice {
         Choice::default()
     }
+    common_fields!();
     io_setters!();
     /// Adds a rule: when `condition` holds, go to `next`.
     pub fn when(mut self, condition: Condition, next: impl Into<String>) -> Self {
@@ -55,9 +57,6 @@ impl Choice {
     }
 
     pub(crate) fn render(&self, m: &mut BTreeMap<String, Value>) {
-        put(m, "Comment", self.comment.as_deref());
-        put(m, "InputPath", self.input_path.as_ref().map(PathOrNull::to_value));
-        put(m, "OutputPath", self.output_path.as_ref().map(PathOrNull::to_value));
         let rules = self
             .rules
             .iter()
@@ -73,8 +72,6 @@ impl Choice {
     }
 
     pub(crate) fn check(&self, ctx: &str, out: &mut Vec<String>) {
-        check_path(ctx, "InputPath", &self.input_path, out);
-        check_path(ctx, "OutputPath", &self.output_path, out);
         if self.rules.is_empty() {
             out.push(format!("{ctx}: a Choice state must have at least one rule in Choices"));
         }
@@ -84,9 +81,7 @@ impl Choice {
     }
 
     pub(crate) fn parse(r: &mut Reader<'_, '_>) -> Option<Choice> {
-        let comment = r.string("Comment");
-        let input_path = r.path_or_null("InputPath");
-        let output_path = r.path_or_null("OutputPath");
+        let fields = CommonFields::parse(r, Choice::TAKES);
         let default = r.string("Default");
         if !r.has("Choices") {
             r.problem("missing required field Choices");
@@ -117,6 +112,6 @@ impl Choice {
         if !ok {
             return None;
         }
-        Some(Choice { comment, input_path, output_path, rules, default })
+        Some(Choice { fields, rules, default })
     }
 }

@@ -7,6 +7,8 @@ use framework::Value;
 use super::super::fields::put;
 use super::super::reader::Reader;
 use super::super::syntax::path_or_intrinsic_problem;
+use super::common::{CommonFields, Takes};
+use super::common_fields;
 
 /// A Fail state (terminal). `Error`/`ErrorPath` and `Cause`/`CausePath` are each exclusive.
 ///
@@ -17,7 +19,7 @@ use super::super::syntax::path_or_intrinsic_problem;
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Fail {
-    pub comment: Option<String>,
+    pub(crate) fields: CommonFields,
     pub error: Option<String>,
     pub cause: Option<String>,
     pub error_path: Option<String>,
@@ -25,15 +27,13 @@ pub struct Fail {
 }
 
 impl Fail {
+    pub(crate) const TAKES: Takes = Takes::COMMENT;
+
     /// A Fail state without error or cause.
     pub fn new() -> Fail {
         Fail::default()
     }
-    /// `Comment`.
-    pub fn comment(mut self, comment: impl Into<String>) -> Self {
-        self.comment = Some(comment.into());
-        self
-    }
+    common_fields!();
     /// `Error`: the error name.
     pub fn error(mut self, error: impl Into<String>) -> Self {
         self.error = Some(error.into());
@@ -56,7 +56,6 @@ impl Fail {
     }
 
     pub(crate) fn render(&self, m: &mut BTreeMap<String, Value>) {
-        put(m, "Comment", self.comment.as_deref());
         put(m, "Error", self.error.as_deref());
         put(m, "Cause", self.cause.as_deref());
         put(m, "ErrorPath", self.error_path.as_deref());
@@ -81,7 +80,7 @@ impl Fail {
 
     pub(crate) fn parse(r: &mut Reader<'_, '_>) -> Option<Fail> {
         Some(Fail {
-            comment: r.string("Comment"),
+            fields: CommonFields::parse(r, Fail::TAKES),
             error: r.string("Error"),
             cause: r.string("Cause"),
             error_path: r.string("ErrorPath"),

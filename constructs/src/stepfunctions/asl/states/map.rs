@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 use framework::Value;
 
 use super::super::definition::Definition;
-use super::super::error_handling::{check_catch, check_retry, parse_retry_catch, render_error_handling, Catcher, Retrier};
-use super::super::fields::{check_path, check_payload, check_reference_path, put, Num, PathOrNull, Transition};
+use super::super::fields::{check_payload, put, Num};
 use super::super::reader::Reader;
 use super::super::syntax::reference_path_problem;
-use super::{error_setters, io_setters, next_setters, result_setters};
+use super::common::{CommonFields, Takes};
+use super::{common_fields, error_setters, io_setters, next_setters, result_setters};
 
 /// Whether the items are processed inside the execution or as child executions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,14 +39,9 @@ pub struct ProcessorConfig {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Map {
-    pub comment: Option<String>,
-    pub input_path: Option<PathOrNull>,
-    pub output_path: Option<PathOrNull>,
-    /// Legacy name of `ItemSelector`.
-    pub parameters: Option<Value>,
+    /// Its `parameters` are the legacy name of `ItemSelector`.
+    pub(crate) fields: CommonFields,
     pub item_selector: Option<Value>,
-    pub result_selector: Option<Value>,
-    pub result_path: Option<PathOrNull>,
     pub items_path: Option<String>,
     pub processor: Definition,
     pub processor_config: Option<ProcessorConfig>,
@@ -60,22 +55,16 @@ pub struct Map {
     pub item_reader: Option<Value>,
     pub item_batcher: Option<Value>,
     pub result_writer: Option<Value>,
-    pub retry: Vec<Retrier>,
-    pub catch: Vec<Catcher>,
-    pub transition: Option<Transition>,
 }
 
 impl Map {
+    pub(crate) const TAKES: Takes = Takes::ALL;
+
     /// A Map state running `processor` for each item.
     pub fn new(processor: Definition) -> Map {
         Map {
-            comment: None,
-            input_path: None,
-            output_path: None,
-            parameters: None,
+            fields: CommonFields::default(),
             item_selector: None,
-            result_selector: None,
-            result_path: None,
             items_path: None,
             processor,
             processor_config: None,
@@ -88,11 +77,9 @@ impl Map {
             item_reader: None,
             item_batcher: None,
             result_writer: None,
-            retry: Vec::new(),
-            catch: Vec::new(),
-            transition: None,
         }
     }
+    common_fields!();
     io_setters!();
     next_setters!();
     result_setters!();
@@ -119,13 +106,7 @@ impl Map {
     }
 
     pub(crate) fn render(&self, m: &mut BTreeMap<String, Value>) {
-        put(m, "Comment", self.comment.as_deref());
-        put(m, "InputPath", self.input_path.as_ref().map(PathOrNull::to_value));
-        put(m, "OutputPath", self.output_path.as_ref().map(PathOrNull::to_value));
-        put(m, "Parameters", self.parameters.clone());
         put(m, "ItemSelector", self.item_selector.clone());
-        put(m, "ResultSelector", self.result_selector.clone());
-        put(m, "ResultPath", self.result_path.as_ref().map(PathOrNull::to_value));
         put(m, "ItemsPath", self.items_path.as_deref());
         let mut processor = match self.processor.to_value() {
             Value::Map(m) => m,
@@ -153,18 +134,11 @@ impl Map {
         put(m, "ItemReader", self.item_reader.clone());
         put(m, "ItemBatcher", self.item_batcher.clone());
         put(m, "ResultWriter", self.result_writer.clone());
-        render_error_handling(&self.retry, &self.catch, m);
-        Transition::render(&self.transition, m);
     }
 
     pub(crate) fn check(&self, ctx: &str, out: &mut Vec<String>) {
-        check_path(ctx, "InputPath", &self.input_path, out);
-        check_path(ctx, "OutputPath", &self.output_path, out);
-        check_reference_path(ctx, "ResultPath", &self.result_path, out);
-        check_payload(ctx, "Parameters", &self.parameters, out);
         check_payload(ctx, "ItemSelector", &self.item_selector, out);
-        check_payload(ctx, "ResultSelector", &self.result_selector, out);
-        if self.parameters.is_some() && self.item_selector.is_some() {
+        if self.fields.parameters.is_some() && self.item_selector.is_some() {
             out.push(format!("{ctx}: a Map state may have ItemSelector or its legacy form Parameters, not both"));
         }
         for (field, v) in [("ItemsPath", &self.items_path), ("MaxConcurrencyPath", &self.max_concurrency_path)] {
@@ -205,14 +179,12 @@ impl Map {
                 out.push(format!("{ctx}: {field} is only allowed in a Map state with Mode DISTRIBUTED"));
             }
         }
-        check_retry(ctx, &self.retry, out);
-        check_catch(ctx, &self.catch, out);
         let field = if self.legacy_iterator { "Iterator" } else { "ItemProcessor" };
         self.processor.check_into(&format!("{ctx} {field}"), false, out);
     }
 
     pub(crate) fn parse(r: &mut Reader<'_, '_>) -> Option<Map> {
-        let (retry, catch) = parse_retry_catch(r);
+        let fields = CommonFields::parse(r, Map::TAKES);
         let has_processor = r.has("ItemProcessor");
         let has_iterator = r.has("Iterator");
         let field = match (has_processor, has_iterator) {
@@ -244,13 +216,8 @@ impl Map {
         let mut m = Map::new(processor.clone().unwrap_or_else(|| Definition::new("")));
         m.processor_config = processor_config;
         m.legacy_iterator = field == Some("Iterator");
-        m.comment = r.string("Comment");
-        m.input_path = r.path_or_null("InputPath");
-        m.output_path = r.path_or_null("OutputPath");
-        m.parameters = r.value("Parameters");
+        m.fields = fields;
         m.item_selector = r.value("ItemSelector");
-        m.result_selector = r.value("ResultSelector");
-        m.result_path = r.path_or_null("ResultPath");
         m.items_path = r.string("ItemsPath");
         m.max_concurrency = r.uint("MaxConcurrency");
         m.max_concurrency_path = r.string("MaxConcurrencyPath");
@@ -260,9 +227,6 @@ impl Map {
         m.item_reader = r.value("ItemReader");
         m.item_batcher = r.value("ItemBatcher");
         m.result_writer = r.value("ResultWriter");
-        m.retry = retry;
-        m.catch = catch;
-        m.transition = r.transition();
         processor.map(|_| m)
     }
 }

@@ -1,6 +1,7 @@
 //! The state types of the States Language, one file each, and the [`State`] enum over them.
 
 mod choice;
+mod common;
 mod fail;
 mod map;
 mod parallel;
@@ -10,6 +11,7 @@ mod task;
 mod wait;
 
 pub use choice::{Choice, ChoiceRule};
+pub use common::CommonFields;
 pub use fail::Fail;
 pub use map::{Map, ProcessorConfig, ProcessorMode};
 pub use parallel::Parallel;
@@ -25,23 +27,35 @@ use serde_json::{Map as JsonMap, Value as Json};
 
 use super::fields::Transition;
 use super::reader::Reader;
+use common::Takes;
 
-/// Setters shared by several states. Each expands inside the state's `impl` block.
+/// The accessor and setters of the [`CommonFields`] a state type takes. Each expands inside
+/// the state's `impl` block and works on `self.fields`.
+macro_rules! common_fields {
+    () => {
+        /// The shared fields (`Comment`, paths, `Parameters`, `ResultSelector`, `Retry`, `Catch`,
+        /// `Next` / `End`) as set on this state.
+        pub fn fields(&self) -> &$crate::stepfunctions::asl::CommonFields {
+            &self.fields
+        }
+        /// `Comment`.
+        pub fn comment(mut self, comment: impl Into<String>) -> Self {
+            self.fields.comment = Some(comment.into());
+            self
+        }
+    };
+}
+
 macro_rules! io_setters {
     () => {
         /// `InputPath`: the part of the input the state works on.
         pub fn input_path(mut self, path: impl Into<$crate::stepfunctions::asl::PathOrNull>) -> Self {
-            self.input_path = Some(path.into());
+            self.fields.input_path = Some(path.into());
             self
         }
         /// `OutputPath`: the part of the output passed on.
         pub fn output_path(mut self, path: impl Into<$crate::stepfunctions::asl::PathOrNull>) -> Self {
-            self.output_path = Some(path.into());
-            self
-        }
-        /// `Comment`.
-        pub fn comment(mut self, comment: impl Into<String>) -> Self {
-            self.comment = Some(comment.into());
+            self.fields.output_path = Some(path.into());
             self
         }
     };
@@ -51,12 +65,12 @@ macro_rules! next_setters {
     () => {
         /// `Next`: the state to go to afterwards.
         pub fn next(mut self, state: impl Into<String>) -> Self {
-            self.transition = Some($crate::stepfunctions::asl::Transition::Next(state.into()));
+            self.fields.transition = Some($crate::stepfunctions::asl::Transition::Next(state.into()));
             self
         }
         /// `End: true`: the (sub-)workflow ends after this state.
         pub fn end(mut self) -> Self {
-            self.transition = Some($crate::stepfunctions::asl::Transition::End);
+            self.fields.transition = Some($crate::stepfunctions::asl::Transition::End);
             self
         }
     };
@@ -66,17 +80,17 @@ macro_rules! result_setters {
     () => {
         /// `ResultPath`: where the result goes in the input (a reference path).
         pub fn result_path(mut self, path: impl Into<$crate::stepfunctions::asl::PathOrNull>) -> Self {
-            self.result_path = Some(path.into());
+            self.fields.result_path = Some(path.into());
             self
         }
         /// `ResultPath: null`: discard the result and pass the input on.
         pub fn discard_result(mut self) -> Self {
-            self.result_path = Some($crate::stepfunctions::asl::PathOrNull::Null);
+            self.fields.result_path = Some($crate::stepfunctions::asl::PathOrNull::Null);
             self
         }
         /// `Parameters`: a payload template for the state's input (keys ending in `.$` take paths).
         pub fn parameters(mut self, template: impl Into<framework::Value>) -> Self {
-            self.parameters = Some(template.into());
+            self.fields.parameters = Some(template.into());
             self
         }
     };
@@ -86,23 +100,23 @@ macro_rules! error_setters {
     () => {
         /// `ResultSelector`: a payload template applied to the result.
         pub fn result_selector(mut self, template: impl Into<framework::Value>) -> Self {
-            self.result_selector = Some(template.into());
+            self.fields.result_selector = Some(template.into());
             self
         }
         /// Adds a retrier (`Retry`).
         pub fn retry(mut self, retrier: $crate::stepfunctions::asl::Retrier) -> Self {
-            self.retry.push(retrier);
+            self.fields.retry.push(retrier);
             self
         }
         /// Adds a catcher (`Catch`).
         pub fn catch(mut self, catcher: $crate::stepfunctions::asl::Catcher) -> Self {
-            self.catch.push(catcher);
+            self.fields.catch.push(catcher);
             self
         }
     };
 }
 
-pub(crate) use {error_setters, io_setters, next_setters, result_setters};
+pub(crate) use {common_fields, error_setters, io_setters, next_setters, result_setters};
 
 /// One state of a definition.
 #[derive(Debug, Clone, PartialEq)]
@@ -149,16 +163,37 @@ impl State {
         }
     }
 
+    /// Which of the shared fields the state's type takes.
+    fn takes(&self) -> Takes {
+        match self {
+            State::Pass(_) => Pass::TAKES,
+            State::Choice(_) => Choice::TAKES,
+            State::Fail(_) => Fail::TAKES,
+            State::Succeed(_) => Succeed::TAKES,
+            State::Wait(_) => Wait::TAKES,
+            State::Parallel(_) => Parallel::TAKES,
+            State::Map(_) => Map::TAKES,
+            State::Task(_) => Task::TAKES,
+        }
+    }
+
+    /// The shared fields of the state (those its type does not take are unset).
+    pub fn fields(&self) -> &CommonFields {
+        match self {
+            State::Pass(s) => &s.fields,
+            State::Choice(s) => &s.fields,
+            State::Fail(s) => &s.fields,
+            State::Succeed(s) => &s.fields,
+            State::Wait(s) => &s.fields,
+            State::Parallel(s) => &s.fields,
+            State::Map(s) => &s.fields,
+            State::Task(s) => &s.fields,
+        }
+    }
+
     /// `Next` / `End` of the states that have one (not Choice, Fail, Succeed).
     pub(crate) fn transition(&self) -> Option<&Option<Transition>> {
-        match self {
-            State::Pass(s) => Some(&s.transition),
-            State::Wait(s) => Some(&s.transition),
-            State::Parallel(s) => Some(&s.transition),
-            State::Map(s) => Some(&s.transition),
-            State::Task(s) => Some(&s.transition),
-            State::Choice(_) | State::Fail(_) | State::Succeed(_) => None,
-        }
+        self.takes().transition().then(|| &self.fields().transition)
     }
 
     /// True when execution may stop at this state (Succeed, Fail, or `End: true`).
@@ -172,22 +207,15 @@ impl State {
         if let Some(Some(Transition::Next(n))) = self.transition() {
             out.push(Edge { field: "Next".into(), target: n });
         }
-        let catch = match self {
-            State::Choice(c) => {
-                for (i, rule) in c.rules.iter().enumerate() {
-                    out.push(Edge { field: format!("Choices[{i}].Next"), target: &rule.next });
-                }
-                if let Some(d) = &c.default {
-                    out.push(Edge { field: "Default".into(), target: d });
-                }
-                &[][..]
+        if let State::Choice(c) = self {
+            for (i, rule) in c.rules.iter().enumerate() {
+                out.push(Edge { field: format!("Choices[{i}].Next"), target: &rule.next });
             }
-            State::Task(t) => &t.catch[..],
-            State::Parallel(p) => &p.catch[..],
-            State::Map(m) => &m.catch[..],
-            _ => &[][..],
-        };
-        for (i, c) in catch.iter().enumerate() {
+            if let Some(d) = &c.default {
+                out.push(Edge { field: "Default".into(), target: d });
+            }
+        }
+        for (i, c) in self.fields().catch.iter().enumerate() {
             out.push(Edge { field: format!("Catch[{i}].Next"), target: &c.next });
         }
         out
@@ -197,11 +225,12 @@ impl State {
     pub(crate) fn render(&self) -> Value {
         let mut m = BTreeMap::new();
         m.insert("Type".to_string(), Value::from(self.type_name()));
+        self.fields().render(&mut m);
         match self {
             State::Pass(s) => s.render(&mut m),
             State::Choice(s) => s.render(&mut m),
             State::Fail(s) => s.render(&mut m),
-            State::Succeed(s) => s.render(&mut m),
+            State::Succeed(_) => {}
             State::Wait(s) => s.render(&mut m),
             State::Parallel(s) => s.render(&mut m),
             State::Map(s) => s.render(&mut m),
@@ -210,16 +239,14 @@ impl State {
         Value::Map(m)
     }
 
-    /// The state's own checks (fields, nested definitions); graph checks are the definition's.
+    /// The state's checks: the shared fields, then its type's own (fields, nested definitions);
+    /// graph checks are the definition's.
     pub(crate) fn check(&self, ctx: &str, out: &mut Vec<String>) {
-        if let Some(None) = self.transition() {
-            out.push(format!("{ctx}: a {} state must have either Next or End", self.type_name()));
-        }
+        self.fields().check(ctx, self.type_name(), self.takes(), out);
         match self {
-            State::Pass(s) => s.check(ctx, out),
+            State::Pass(_) | State::Succeed(_) => {}
             State::Choice(s) => s.check(ctx, out),
             State::Fail(s) => s.check(ctx, out),
-            State::Succeed(s) => s.check(ctx, out),
             State::Wait(s) => s.check(ctx, out),
             State::Parallel(s) => s.check(ctx, out),
             State::Map(s) => s.check(ctx, out),

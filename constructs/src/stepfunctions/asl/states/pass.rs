@@ -4,9 +4,10 @@ use std::collections::BTreeMap;
 
 use framework::Value;
 
-use super::super::fields::{check_path, check_payload, check_reference_path, put, PathOrNull, Transition};
+use super::super::fields::put;
 use super::super::reader::Reader;
-use super::{io_setters, next_setters, result_setters};
+use super::common::{CommonFields, Takes};
+use super::{common_fields, io_setters, next_setters, result_setters};
 
 /// A Pass state.
 ///
@@ -17,20 +18,18 @@ use super::{io_setters, next_setters, result_setters};
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Pass {
-    pub comment: Option<String>,
-    pub input_path: Option<PathOrNull>,
-    pub output_path: Option<PathOrNull>,
-    pub parameters: Option<Value>,
+    pub(crate) fields: CommonFields,
     pub result: Option<Value>,
-    pub result_path: Option<PathOrNull>,
-    pub transition: Option<Transition>,
 }
 
 impl Pass {
+    pub(crate) const TAKES: Takes = Takes::RESULT;
+
     /// A Pass state with no fields yet (give it `next` or `end`).
     pub fn new() -> Pass {
         Pass::default()
     }
+    common_fields!();
     io_setters!();
     next_setters!();
     result_setters!();
@@ -41,31 +40,10 @@ impl Pass {
     }
 
     pub(crate) fn render(&self, m: &mut BTreeMap<String, Value>) {
-        put(m, "Comment", self.comment.as_deref());
-        put(m, "InputPath", self.input_path.as_ref().map(PathOrNull::to_value));
-        put(m, "OutputPath", self.output_path.as_ref().map(PathOrNull::to_value));
-        put(m, "Parameters", self.parameters.clone());
         put(m, "Result", self.result.clone());
-        put(m, "ResultPath", self.result_path.as_ref().map(PathOrNull::to_value));
-        Transition::render(&self.transition, m);
-    }
-
-    pub(crate) fn check(&self, ctx: &str, out: &mut Vec<String>) {
-        check_path(ctx, "InputPath", &self.input_path, out);
-        check_path(ctx, "OutputPath", &self.output_path, out);
-        check_reference_path(ctx, "ResultPath", &self.result_path, out);
-        check_payload(ctx, "Parameters", &self.parameters, out);
     }
 
     pub(crate) fn parse(r: &mut Reader<'_, '_>) -> Option<Pass> {
-        Some(Pass {
-            comment: r.string("Comment"),
-            input_path: r.path_or_null("InputPath"),
-            output_path: r.path_or_null("OutputPath"),
-            parameters: r.value("Parameters"),
-            result: r.value("Result"),
-            result_path: r.path_or_null("ResultPath"),
-            transition: r.transition(),
-        })
+        Some(Pass { fields: CommonFields::parse(r, Pass::TAKES), result: r.value("Result") })
     }
 }

@@ -4,11 +4,11 @@ use std::collections::BTreeMap;
 
 use framework::Value;
 
-use super::super::error_handling::{check_catch, check_retry, parse_retry_catch, render_error_handling, Catcher, Retrier};
-use super::super::fields::{check_path, check_payload, check_reference_path, put, PathOrNull, Transition};
+use super::super::fields::put;
 use super::super::reader::Reader;
 use super::super::syntax::reference_path_problem;
-use super::{error_setters, io_setters, next_setters, result_setters};
+use super::common::{CommonFields, Takes};
+use super::{common_fields, error_setters, io_setters, next_setters, result_setters};
 
 /// A Task state. `Resource` is a [`Value`], so it may be a token (`function.arn()`).
 ///
@@ -24,44 +24,31 @@ use super::{error_setters, io_setters, next_setters, result_setters};
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Task {
-    pub comment: Option<String>,
+    pub(crate) fields: CommonFields,
     pub resource: Value,
-    pub input_path: Option<PathOrNull>,
-    pub output_path: Option<PathOrNull>,
-    pub parameters: Option<Value>,
-    pub result_selector: Option<Value>,
-    pub result_path: Option<PathOrNull>,
     pub timeout_seconds: Option<u32>,
     pub timeout_seconds_path: Option<String>,
     pub heartbeat_seconds: Option<u32>,
     pub heartbeat_seconds_path: Option<String>,
     pub credentials: Option<Value>,
-    pub retry: Vec<Retrier>,
-    pub catch: Vec<Catcher>,
-    pub transition: Option<Transition>,
 }
 
 impl Task {
+    pub(crate) const TAKES: Takes = Takes::ALL;
+
     /// A Task state calling `resource` (an ARN, literal or token).
     pub fn new(resource: impl Into<Value>) -> Task {
         Task {
-            comment: None,
+            fields: CommonFields::default(),
             resource: resource.into(),
-            input_path: None,
-            output_path: None,
-            parameters: None,
-            result_selector: None,
-            result_path: None,
             timeout_seconds: None,
             timeout_seconds_path: None,
             heartbeat_seconds: None,
             heartbeat_seconds_path: None,
             credentials: None,
-            retry: Vec::new(),
-            catch: Vec::new(),
-            transition: None,
         }
     }
+    common_fields!();
     io_setters!();
     next_setters!();
     result_setters!();
@@ -93,20 +80,12 @@ impl Task {
     }
 
     pub(crate) fn render(&self, m: &mut BTreeMap<String, Value>) {
-        put(m, "Comment", self.comment.as_deref());
         m.insert("Resource".into(), self.resource.clone());
-        put(m, "InputPath", self.input_path.as_ref().map(PathOrNull::to_value));
-        put(m, "OutputPath", self.output_path.as_ref().map(PathOrNull::to_value));
-        put(m, "Parameters", self.parameters.clone());
-        put(m, "ResultSelector", self.result_selector.clone());
-        put(m, "ResultPath", self.result_path.as_ref().map(PathOrNull::to_value));
         put(m, "TimeoutSeconds", self.timeout_seconds);
         put(m, "TimeoutSecondsPath", self.timeout_seconds_path.as_deref());
         put(m, "HeartbeatSeconds", self.heartbeat_seconds);
         put(m, "HeartbeatSecondsPath", self.heartbeat_seconds_path.as_deref());
         put(m, "Credentials", self.credentials.clone());
-        render_error_handling(&self.retry, &self.catch, m);
-        Transition::render(&self.transition, m);
     }
 
     pub(crate) fn check(&self, ctx: &str, out: &mut Vec<String>) {
@@ -118,11 +97,6 @@ impl Task {
             v if v.is_token() => {}
             _ => out.push(format!("{ctx}: Resource must be an ARN string")),
         }
-        check_path(ctx, "InputPath", &self.input_path, out);
-        check_path(ctx, "OutputPath", &self.output_path, out);
-        check_reference_path(ctx, "ResultPath", &self.result_path, out);
-        check_payload(ctx, "Parameters", &self.parameters, out);
-        check_payload(ctx, "ResultSelector", &self.result_selector, out);
         if self.timeout_seconds.is_some() && self.timeout_seconds_path.is_some() {
             out.push(format!("{ctx}: a Task state may have TimeoutSeconds or TimeoutSecondsPath, not both"));
         }
@@ -146,8 +120,6 @@ impl Task {
                 out.push(format!("{ctx}: {field} {why}"));
             }
         }
-        check_retry(ctx, &self.retry, out);
-        check_catch(ctx, &self.catch, out);
     }
 
     pub(crate) fn parse(r: &mut Reader<'_, '_>) -> Option<Task> {
@@ -157,23 +129,14 @@ impl Task {
             r.problem("missing required field Resource");
             None
         };
-        let (retry, catch) = parse_retry_catch(r);
         let task = Task {
-            comment: r.string("Comment"),
+            fields: CommonFields::parse(r, Task::TAKES),
             resource: Value::Null,
-            input_path: r.path_or_null("InputPath"),
-            output_path: r.path_or_null("OutputPath"),
-            parameters: r.value("Parameters"),
-            result_selector: r.value("ResultSelector"),
-            result_path: r.path_or_null("ResultPath"),
             timeout_seconds: r.uint("TimeoutSeconds"),
             timeout_seconds_path: r.string("TimeoutSecondsPath"),
             heartbeat_seconds: r.uint("HeartbeatSeconds"),
             heartbeat_seconds_path: r.string("HeartbeatSecondsPath"),
             credentials: r.value("Credentials"),
-            retry,
-            catch,
-            transition: r.transition(),
         };
         Some(Task { resource: resource?.into(), ..task })
     }

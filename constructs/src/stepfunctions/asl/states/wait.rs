@@ -4,10 +4,11 @@ use std::collections::BTreeMap;
 
 use framework::Value;
 
-use super::super::fields::{check_path, put, PathOrNull, Transition};
+use super::super::fields::put;
 use super::super::reader::Reader;
 use super::super::syntax::{reference_path_problem, timestamp_problem};
-use super::{io_setters, next_setters};
+use super::common::{CommonFields, Takes};
+use super::{common_fields, io_setters, next_setters};
 
 /// How long a Wait state waits: exactly one of the four fields.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,18 +32,17 @@ pub enum WaitFor {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Wait {
-    pub comment: Option<String>,
-    pub input_path: Option<PathOrNull>,
-    pub output_path: Option<PathOrNull>,
+    pub(crate) fields: CommonFields,
     /// `None` only for an imported state that had none of the fields (reported).
     pub wait_for: Option<WaitFor>,
-    pub transition: Option<Transition>,
 }
 
 impl Wait {
+    pub(crate) const TAKES: Takes = Takes::IO_NEXT;
+
     /// A Wait state waiting as `wait_for` says.
     pub fn new(wait_for: WaitFor) -> Wait {
-        Wait { comment: None, input_path: None, output_path: None, wait_for: Some(wait_for), transition: None }
+        Wait { fields: CommonFields::default(), wait_for: Some(wait_for) }
     }
     /// Waits `seconds`.
     pub fn seconds(seconds: u32) -> Wait {
@@ -52,13 +52,11 @@ impl Wait {
     pub fn until(timestamp: impl Into<String>) -> Wait {
         Wait::new(WaitFor::Timestamp(timestamp.into()))
     }
+    common_fields!();
     io_setters!();
     next_setters!();
 
     pub(crate) fn render(&self, m: &mut BTreeMap<String, Value>) {
-        put(m, "Comment", self.comment.as_deref());
-        put(m, "InputPath", self.input_path.as_ref().map(PathOrNull::to_value));
-        put(m, "OutputPath", self.output_path.as_ref().map(PathOrNull::to_value));
         match &self.wait_for {
             Some(WaitFor::Seconds(s)) => put(m, "Seconds", Some(*s)),
             Some(WaitFor::Timestamp(t)) => put(m, "Timestamp", Some(t)),
@@ -66,12 +64,9 @@ impl Wait {
             Some(WaitFor::TimestampPath(p)) => put(m, "TimestampPath", Some(p)),
             None => {}
         }
-        Transition::render(&self.transition, m);
     }
 
     pub(crate) fn check(&self, ctx: &str, out: &mut Vec<String>) {
-        check_path(ctx, "InputPath", &self.input_path, out);
-        check_path(ctx, "OutputPath", &self.output_path, out);
         match &self.wait_for {
             None => out.push(format!(
                 "{ctx}: a Wait state must have exactly one of Seconds, Timestamp, SecondsPath, TimestampPath"
@@ -109,10 +104,7 @@ impl Wait {
                 found.push((key, make(v)));
             }
         }
-        let comment = r.string("Comment");
-        let input_path = r.path_or_null("InputPath");
-        let output_path = r.path_or_null("OutputPath");
-        let transition = r.transition();
+        let fields = CommonFields::parse(r, Wait::TAKES);
         if found.len() > 1 {
             let names: Vec<&str> = found.iter().map(|(k, _)| *k).collect();
             r.problem(format!(
@@ -121,6 +113,6 @@ impl Wait {
             ));
             return None;
         }
-        Some(Wait { comment, input_path, output_path, wait_for: found.pop().map(|(_, w)| w), transition })
+        Some(Wait { fields, wait_for: found.pop().map(|(_, w)| w) })
     }
 }
