@@ -13,6 +13,7 @@ pub struct ReadmeExample;
 mod handle;
 pub mod iam;
 pub mod logs;
+mod num;
 pub mod stepfunctions;
 
 /// `[{"Key": k, "Value": v}, ...]`, sorted by key: the tag list most resource types take.

@@ -4,8 +4,9 @@ use framework::{Pseudo, Value};
 use serde_json::{Map, Value as J};
 
 use super::matcher::{AnythingBut, AnythingButKind, Matcher};
-use super::numeric::{CmpOp, Num, Numeric};
+use super::numeric::{CmpOp, Numeric};
 use super::object::{PatternField, PatternObject};
+use crate::num::Num;
 
 /// Parses a pattern object; structural problems go to `out` with their field path.
 pub(crate) fn parse_root(json: &J, out: &mut Vec<String>) -> PatternObject {

@@ -3,8 +3,9 @@
 use framework::{Pseudo, Value};
 
 use super::cidr::Cidr;
-use super::numeric::{Num, Numeric};
+use super::numeric::Numeric;
 use super::wildcard;
+use crate::num::Num;
 
 /// What an `anything-but` excludes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -30,8 +30,9 @@ use std::str::FromStr;
 
 use framework::Value;
 
+pub use crate::num::Num;
 pub use matcher::{AnythingBut, AnythingButKind, Matcher};
-pub use numeric::{CmpOp, Num, Numeric, NUMERIC_LIMIT, NUMERIC_MAX_DECIMALS};
+pub use numeric::{CmpOp, Numeric, NUMERIC_LIMIT, NUMERIC_MAX_DECIMALS};
 pub use object::{FieldPath, PatternField, PatternObject, RESERVED_IN_OR};
 pub use resolve::Resolver;
 

@@ -2,73 +2,7 @@
 
 use framework::Value;
 
-/// A number in a pattern: an integer or a finite float.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Num {
-    /// An integer (rendered without a decimal point).
-    Int(i64),
-    /// A float (must be finite).
-    Float(f64),
-}
-
-impl Num {
-    /// The value as `f64`.
-    pub fn as_f64(self) -> f64 {
-        match self {
-            Num::Int(i) => i as f64,
-            Num::Float(f) => f,
-        }
-    }
-
-    /// The JSON number (`None` for NaN / infinities).
-    pub fn to_json(self) -> Option<serde_json::Number> {
-        match self {
-            Num::Int(i) => Some(i.into()),
-            Num::Float(f) => serde_json::Number::from_f64(f),
-        }
-    }
-
-    /// From a JSON number.
-    pub fn from_json(n: &serde_json::Number) -> Num {
-        match n.as_i64() {
-            Some(i) => Num::Int(i),
-            None => Num::Float(n.as_f64().unwrap_or(f64::NAN)),
-        }
-    }
-
-    /// The pattern value (`Value::Null` when not representable).
-    pub fn to_value(self) -> Value {
-        self.to_json().map(Value::Number).unwrap_or(Value::Null)
-    }
-}
-
-impl std::fmt::Display for Num {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.to_json() {
-            Some(n) => write!(f, "{n}"),
-            None => write!(f, "{:?}", self.as_f64()),
-        }
-    }
-}
-
-macro_rules! num_from_int {
-    ($($t:ty),*) => {$(
-        impl From<$t> for Num {
-            fn from(n: $t) -> Num { Num::Int(n as i64) }
-        }
-    )*};
-}
-num_from_int!(i8, i16, i32, i64, u8, u16, u32);
-impl From<f64> for Num {
-    fn from(n: f64) -> Num {
-        Num::Float(n)
-    }
-}
-impl From<f32> for Num {
-    fn from(n: f32) -> Num {
-        Num::Float(n as f64)
-    }
-}
+use crate::num::Num;
 
 /// A comparison operator of a numeric matcher.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -259,11 +193,10 @@ pub const NUMERIC_MAX_DECIMALS: usize = 6;
 
 /// Why a number cannot be used in numeric matching, if it cannot.
 pub(crate) fn number_problem(n: Num) -> Option<String> {
-    let f = n.as_f64();
-    if !f.is_finite() {
-        return Some(format!("numeric value {f:?} is not a finite number"));
+    if let Some(why) = n.problem() {
+        return Some(format!("numeric value {why}"));
     }
-    if f.abs() > NUMERIC_LIMIT {
+    if n.as_f64().abs() > NUMERIC_LIMIT {
         return Some(format!("numeric value {n} is outside EventBridge's range -5.0e9 to 5.0e9"));
     }
     if let Num::Float(x) = n {

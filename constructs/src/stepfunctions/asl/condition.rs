@@ -16,9 +16,9 @@ use std::collections::BTreeMap;
 use framework::Value;
 use serde_json::Value as Json;
 
-use super::fields::Num;
 use super::reader::Reader;
 use super::syntax::{json_path_problem, string_matches_problem, timestamp_problem};
+use crate::num::Num;
 
 /// A comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

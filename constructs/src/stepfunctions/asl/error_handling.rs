@@ -12,8 +12,9 @@ use std::collections::BTreeMap;
 
 use framework::Value;
 
-use super::fields::{check_reference_path, put, Num, PathOrNull};
+use super::fields::{check_reference_path, put, PathOrNull};
 use super::reader::Reader;
+use crate::num::Num;
 
 /// The predefined error names (`States.*`).
 pub const STATES_ERRORS: &[&str] = &[
@@ -109,7 +110,7 @@ impl Retrier {
         m.insert("ErrorEquals".into(), Value::list(self.error_equals.iter()));
         put(&mut m, "IntervalSeconds", self.interval_seconds);
         put(&mut m, "MaxAttempts", self.max_attempts);
-        put(&mut m, "BackoffRate", self.backoff_rate.as_ref().map(Num::to_value));
+        put(&mut m, "BackoffRate", self.backoff_rate.map(Num::to_value));
         put(&mut m, "MaxDelaySeconds", self.max_delay_seconds);
         put(&mut m, "JitterStrategy", self.jitter_strategy.map(JitterStrategy::name));
         put(&mut m, "Comment", self.comment.as_deref());

@@ -1,5 +1,5 @@
-//! Small value types shared by the states: transitions, nullable paths, numbers, and the
-//! checks on payload templates (`Parameters`, `ResultSelector`, `ItemSelector`).
+//! Small value types shared by the states: transitions and nullable paths, and the checks on
+//! paths and payload templates (`Parameters`, `ResultSelector`, `ItemSelector`).
 
 use std::collections::BTreeMap;
 
@@ -52,51 +52,6 @@ impl PathOrNull {
             PathOrNull::Path(p) => p.into(),
             PathOrNull::Null => Value::Null,
         }
-    }
-}
-
-/// A number in a definition (`NumericEquals`, `BackoffRate`); integers render without a fraction.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Num(pub(crate) Result<serde_json::Number, f64>);
-
-impl Num {
-    /// The value as `f64`.
-    pub fn as_f64(&self) -> f64 {
-        match &self.0 {
-            Ok(n) => n.as_f64().unwrap_or(f64::NAN),
-            Err(f) => *f,
-        }
-    }
-    pub(crate) fn to_value(&self) -> Value {
-        match &self.0 {
-            Ok(n) => Value::Number(n.clone()),
-            Err(_) => Value::Null,
-        }
-    }
-    /// Why this number cannot appear in JSON (NaN or infinite).
-    pub(crate) fn problem(&self) -> Option<String> {
-        self.0.as_ref().err().map(|f| format!("{f} is not a finite number"))
-    }
-}
-
-macro_rules! num_from_int {
-    ($($t:ty),*) => {$(
-        impl From<$t> for Num {
-            fn from(n: $t) -> Self { Num(Ok(n.into())) }
-        }
-    )*};
-}
-num_from_int!(i8, i16, i32, i64, u8, u16, u32, u64);
-
-impl From<f64> for Num {
-    fn from(f: f64) -> Self {
-        Num(serde_json::Number::from_f64(f).ok_or(f))
-    }
-}
-
-impl From<serde_json::Number> for Num {
-    fn from(n: serde_json::Number) -> Self {
-        Num(Ok(n))
     }
 }
 
@@ -165,13 +120,6 @@ pub(crate) fn check_payload(ctx: &str, field: &str, template: &Option<Value>, ou
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_render_as_json() {
-        assert_eq!(Num::from(3).to_value(), Value::from(3));
-        assert_eq!(Num::from(1.5).to_value(), Value::from(1.5));
-        assert!(Num::from(f64::NAN).problem().unwrap().contains("not a finite number"));
-    }
 
     #[test]
     fn payload_paths_are_checked() {

@@ -51,11 +51,12 @@ mod states;
 pub mod syntax;
 mod validate;
 
+pub use crate::num::Num;
 pub use condition::{Cmp, Condition, Test, TypeTest};
 pub use definition::Definition;
 pub use error::DefinitionError;
 pub use error_handling::{Catcher, JitterStrategy, Retrier, STATES_ERRORS};
-pub use fields::{Num, PathOrNull, Transition};
+pub use fields::{PathOrNull, Transition};
 pub use states::{
     Choice, ChoiceRule, CommonFields, Fail, Map, Parallel, Pass, ProcessorConfig, ProcessorMode, State, Succeed, Task,
     Wait, WaitFor,

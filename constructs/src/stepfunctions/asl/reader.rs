@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value as Json};
 
-use super::fields::{Num, PathOrNull, Transition};
+use super::fields::{PathOrNull, Transition};
+use crate::num::Num;
 
 /// A JSON object being read, with the context its problems are reported under.
 pub(crate) struct Reader<'a, 'p> {

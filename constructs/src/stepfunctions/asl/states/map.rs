@@ -5,11 +5,12 @@ use std::collections::BTreeMap;
 use framework::Value;
 
 use super::super::definition::Definition;
-use super::super::fields::{check_payload, put, Num};
+use super::super::fields::{check_payload, put};
 use super::super::reader::Reader;
 use super::super::syntax::reference_path_problem;
 use super::common::{CommonFields, Takes};
 use super::{common_fields, error_setters, io_setters, next_setters, result_setters};
+use crate::num::Num;
 
 /// Whether the items are processed inside the execution or as child executions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,7 +129,7 @@ impl Map {
         m.insert(key.into(), Value::Map(processor));
         put(m, "MaxConcurrency", self.max_concurrency);
         put(m, "MaxConcurrencyPath", self.max_concurrency_path.as_deref());
-        put(m, "ToleratedFailurePercentage", self.tolerated_failure_percentage.as_ref().map(Num::to_value));
+        put(m, "ToleratedFailurePercentage", self.tolerated_failure_percentage.map(Num::to_value));
         put(m, "ToleratedFailureCount", self.tolerated_failure_count);
         put(m, "Label", self.label.as_deref());
         put(m, "ItemReader", self.item_reader.clone());
