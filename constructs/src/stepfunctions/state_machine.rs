@@ -214,10 +214,7 @@ impl StateMachineRef {
     /// targets the state machine without a role of its own (as AWS CDK's `singletonEventRole`,
     /// so the logical IDs match CDK's).
     pub fn events_role(self, stack: &mut Stack) -> RoleRef {
-        if let Some(role) = stack.find_child(self.node, "EventsRole").and_then(|n| RoleRef::from_node(stack, n)) {
-            return role;
-        }
-        Role::builder().assumed_by(Principal::service("events.amazonaws.com")).build(stack.at(self.node), "EventsRole")
+        crate::events::target::singleton_events_role(stack, self.node)
     }
     /// Lets `grantee` start executions: one `states:StartExecution` statement on this state
     /// machine in the grantee's default policy.
@@ -232,9 +229,9 @@ impl StateMachineRef {
 
 #[cfg(test)]
 mod tests {
-    use crate::stepfunctions::asl::fixtures::flagship;
     use super::*;
     use crate::logs::LogGroup;
+    use crate::stepfunctions::asl::fixtures::flagship;
     use crate::stepfunctions::asl::{Definition, Fail, Pass, Task};
     use framework::{App, Pseudo};
     use serde_json::json;

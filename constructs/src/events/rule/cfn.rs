@@ -8,7 +8,6 @@ use framework::{Resource, StringRule, Validator, Value};
 use crate::events::pattern::{EventPattern, DEFAULT_MAX_PATTERN_SIZE};
 use crate::events::rule::cfn_target::CfnTarget;
 use crate::events::schedule::Schedule;
-use crate::iam::RoleRef;
 
 fn rule_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || ".-_".contains(c)
@@ -68,8 +67,6 @@ pub struct CfnRule {
     pub targets: Vec<CfnTarget>,
     /// The account's event pattern size quota in characters (2048 when unset); not rendered.
     pub pattern_size_quota: Option<usize>,
-    /// The role targets without their own role share (`<rule>/EventsRole`); not rendered.
-    pub(crate) events_role: Option<RoleRef>,
 }
 
 impl Resource for CfnRule {

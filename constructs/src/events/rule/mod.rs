@@ -14,7 +14,6 @@ pub use cfn_target::{CfnTarget, TARGET_ID};
 use crate::events::pattern::EventPattern;
 use crate::events::schedule::Schedule;
 use crate::events::target::RuleTarget;
-use crate::iam::{Principal, Role, RoleRef};
 
 /// Properties of a [`Rule`].
 #[derive(Debug, Clone, derive_builder::Builder)]
@@ -63,7 +62,6 @@ impl RuleBuilder {
             role_arn: None,
             targets: Vec::new(),
             pattern_size_quota: self.pattern_size_quota.flatten(),
-            events_role: None,
         };
         let resource = scope.at(node).add_resource("Resource", Box::new(spec), "constructs.events.CfnRule");
         let rule = RuleRef { node, resource };
@@ -131,22 +129,6 @@ impl RuleRef {
         if let Some(rule) = stack.resource_spec_mut::<CfnRule>(self.resource) {
             rule.targets.push(entry);
         }
-    }
-
-    /// The role EventBridge assumes for targets given no role of their own: `<rule>/EventsRole`,
-    /// assumed by `events.amazonaws.com`, created on first use and shared by the rule's targets
-    /// (each target grants it only what it needs).
-    pub fn events_role(self, stack: &mut Stack) -> RoleRef {
-        if let Some(role) = stack.resource_spec::<CfnRule>(self.resource).and_then(|r| r.events_role) {
-            return role;
-        }
-        let role = Role::builder()
-            .assumed_by(Principal::service("events.amazonaws.com"))
-            .build(stack.at(self.node), "EventsRole");
-        if let Some(rule) = stack.resource_spec_mut::<CfnRule>(self.resource) {
-            rule.events_role = Some(role);
-        }
-        role
     }
 }
 

@@ -1,6 +1,6 @@
 //! Rule synth and validation tests, with a simple target kind defined here.
 
-use framework::{App, Pseudo, Stack, Value};
+use framework::{App, AsNode, Pseudo, Stack, Value};
 use serde_json::json;
 
 use super::*;
@@ -8,7 +8,8 @@ use crate::events::target::{InputTransformer, RetryPolicy, RuleTargetInput, Targ
 use crate::events::{Matcher, Schedule, TimeUnit};
 use crate::iam::PolicyStatement;
 
-/// A queue-like target: sends to an ARN, optionally through the rule's shared role.
+/// A queue-like target: sends to an ARN, optionally through the rule's shared events role
+/// (`<rule>/EventsRole`).
 #[derive(Debug, Clone)]
 struct ArnTarget {
     arn: &'static str,
@@ -28,7 +29,7 @@ impl RuleTarget for ArnTarget {
         let mut config = TargetConfig::new(self.arn);
         config.id = self.id.map(str::to_string);
         if self.use_role {
-            let role = rule.events_role(stack);
+            let role = crate::events::target::singleton_events_role(stack, rule.node());
             role.add_to_policy(stack, PolicyStatement::allow().action("sqs:SendMessage").resource(self.arn));
             config.role_arn = Some(role.arn());
         }

@@ -12,9 +12,10 @@ pub use input::{InputTransformer, RuleTargetInput, PREDEFINED_PLACEHOLDERS};
 pub use retry::RetryPolicy;
 pub use sfn::SfnStateMachine;
 
-use framework::{Stack, Value};
+use framework::{NodeRef, Stack, Value};
 
 use crate::events::rule::RuleRef;
+use crate::iam::{Principal, Role, RoleRef};
 
 /// Something a rule can send events to.
 pub trait RuleTarget: std::fmt::Debug {
@@ -52,4 +53,15 @@ impl TargetConfig {
             retry_policy: None,
         }
     }
+}
+
+/// The role EventBridge assumes to reach a target that has no role of its own: construct
+/// `<owner>/EventsRole`, assumed by `events.amazonaws.com`, created on first use and shared by
+/// every rule sending to `owner` after that (AWS CDK's `singletonEventRole`, so the logical IDs
+/// match). Each target grants it only what it needs. The library's one events-role mechanism.
+pub(crate) fn singleton_events_role(stack: &mut Stack, owner: NodeRef) -> RoleRef {
+    if let Some(role) = stack.find_child(owner, "EventsRole").and_then(|n| RoleRef::from_node(stack, n)) {
+        return role;
+    }
+    Role::builder().assumed_by(Principal::service("events.amazonaws.com")).build(stack.at(owner), "EventsRole")
 }
