@@ -16,6 +16,7 @@
 //! # let _ = Pseudo::Region;
 //! ```
 
+pub mod assembly;
 pub mod assertions;
 pub mod diff;
 pub mod logical_id;
@@ -30,7 +31,8 @@ mod value;
 pub use logical_id::logical_id;
 pub use resource::{CfnResource, RemovalPolicy, Resource, ResourceNode};
 pub use rules::{check_range, StringRule};
-pub use synth::{CloudAssembly, StackArtifact, SynthError};
+pub use assembly::{AssemblyError, CloudAssembly, StackArtifact};
+pub use synth::SynthError;
 pub use template::{ConditionNode, ConditionRef, OutputNode, ParameterNode, ParameterRef};
 pub use tree::{App, AppId, AsNode, Environment, Node, NodeKind, NodeRef, Scope, Stack, StackProps};
 pub use validation::{Problem, Problems, Validator};

@@ -2,9 +2,11 @@
 //! [`StackArtifact`] per stack (name, environment, dependencies, construct path of each logical
 //! ID, tags, termination protection) and the construct tree for `tree.json`.
 
+use std::borrow::Cow;
+
+use crate::assembly::{CloudAssembly, ConstructTree, StackArtifact, TreeNode};
 use crate::synth::prepare::Prepared;
 use crate::synth::resolve::Joined;
-use crate::synth::{CloudAssembly, ConstructTree, StackArtifact, TreeNode};
 use crate::tree::{App, NodeIdx, NodeKind, Stack};
 
 /// The cloud assembly of `app`.
@@ -46,7 +48,7 @@ fn tree_node(stack: &Stack, idx: NodeIdx, ids: &[Option<String>]) -> TreeNode {
     let n = &stack.nodes[idx as usize];
     TreeNode {
         id: n.id.clone(),
-        fqn: n.fqn,
+        fqn: Cow::Borrowed(n.fqn),
         cfn_type: match &n.kind {
             NodeKind::Resource(r) => Some(r.spec.cfn_type().to_string()),
             _ => None,

@@ -14,27 +14,22 @@
 //! 4. `resolve`: references to logical IDs while rendering; afterwards the joins between stacks
 //!    (cross-stack references become exports in the producer and `Fn::ImportValue` in the
 //!    consumer, plus a stack dependency; a dependency cycle is a problem).
-//! 5. `assemble`: the [`CloudAssembly`]: stack artifacts (manifest entries) and the construct
-//!    tree.
+//! 5. `assemble`: the [`CloudAssembly`] (see [`crate::assembly`], which writes and reads it):
+//!    stack artifacts (manifest entries) and the construct tree.
 //!
 //! Nothing in synth reads the clock, a random source or the environment, and every collection
 //! that reaches the output is ordered, so the same app always gives the same bytes.
 
 mod assemble;
-mod assembly;
 mod parallel;
 mod prepare;
 mod render;
 mod resolve;
 #[cfg(test)]
 mod tests;
-mod tree_file;
 mod validate;
 
-use assembly::to_json_text;
-pub use assembly::{to_json_text as assembly_text, CloudAssembly, StackArtifact, CLOUD_ASSEMBLY_VERSION};
-pub use tree_file::{ConstructTree, TreeNode};
-
+use crate::assembly::CloudAssembly;
 use crate::tree::App;
 use crate::validation::Problems;
 

@@ -190,8 +190,8 @@ fn synth_is_deterministic() {
         let a = app.synth().unwrap();
         (
             a.stacks[0].template_text().to_string(),
-            crate::synth::assembly_text(&a.manifest()),
-            crate::synth::assembly_text(&a.tree),
+            crate::assembly::to_json_text(&a.manifest()),
+            crate::assembly::to_json_text(&a.tree),
         )
     };
     assert_eq!(build(), build());
@@ -202,7 +202,7 @@ fn manifest_has_cdk_shape() {
     let mut app = App::new();
     topic("t").add(app.add_stack("S"), "T");
     let m = app.synth().unwrap().manifest();
-    assert_eq!(m["version"], crate::synth::CLOUD_ASSEMBLY_VERSION);
+    assert_eq!(m["version"], crate::assembly::CLOUD_ASSEMBLY_VERSION);
     let s = &m["artifacts"]["S"];
     assert_eq!(s["type"], "aws:cloudformation:stack");
     assert_eq!(s["environment"], "aws://unknown-account/unknown-region");
@@ -233,7 +233,7 @@ fn parallel_synth_gives_the_same_bytes_and_problems_as_sequential() {
         a.stacks.iter().map(|s| (s.template_text().to_string(), s.dependencies.clone())).collect::<Vec<_>>()
     };
     assert_eq!(texts(&seq), texts(&par));
-    assert_eq!(crate::synth::assembly_text(&seq.manifest()), crate::synth::assembly_text(&par.manifest()));
+    assert_eq!(crate::assembly::to_json_text(&seq.manifest()), crate::assembly::to_json_text(&par.manifest()));
     let bad = build(true);
     assert_eq!(bad.synth_phases(false).unwrap_err().problems(), bad.synth_phases(true).unwrap_err().problems());
 }

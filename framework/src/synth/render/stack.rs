@@ -4,12 +4,12 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Map, Value as Json};
 
+use crate::assembly::to_json_text;
 use crate::synth::prepare::LogicalIds;
 use crate::synth::render::overrides::apply_override;
 use crate::synth::render::text::{push_indented, section_text, TemplateText};
 use crate::synth::render::value::{fun, Renderer};
 use crate::synth::resolve::Links;
-use crate::synth::to_json_text;
 use crate::template::ParameterNode;
 use crate::tree::{App, NodeIdx, NodeKind, Stack};
 use crate::validation::Problem;

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value as Json};
 
-use crate::synth::to_json_text;
+use crate::assembly::to_json_text;
 
 /// A template being rendered: the finished sections as text, and the outputs (kept as a value
 /// until every stack is rendered, since cross-stack references add exports to them).

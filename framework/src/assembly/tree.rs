@@ -1,17 +1,23 @@
 //! `tree.json`: the construct tree as AWS CDK writes it (`{"version": "tree-0.1", "tree": ...}`).
 //!
 //! Kept compact (no path strings; they are made while writing) and serialized straight to
-//! text, since for large apps the tree is bigger than the templates.
+//! text, since for large apps the tree is bigger than the templates. Read back with
+//! [`parse`]: ids, construct classes, CloudFormation types and logical IDs (the version of the
+//! library that wrote a node is not kept: writing again states this library's).
+
+use std::borrow::Cow;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use crate::assembly::error::{AssemblyError, Field};
 
 /// One construct of the tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TreeNode {
     /// Construct id.
     pub id: String,
-    /// Construct class name.
-    pub fqn: &'static str,
+    /// Construct class name (static when synthesized, owned when read).
+    pub fqn: Cow<'static, str>,
     /// CloudFormation type, for resources.
     pub cfn_type: Option<String>,
     /// Logical ID, for template elements.
@@ -36,9 +42,9 @@ impl ConstructTree {
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-struct Info(&'static str);
+struct Info<'a>(&'a str);
 
-impl Serialize for Info {
+impl Serialize for Info<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(2))?;
         m.serialize_entry("fqn", self.0)?;
@@ -94,7 +100,7 @@ impl Serialize for NodeWithPath<'_> {
         if let Some(t) = &n.cfn_type {
             m.serialize_entry("attributes", &Attributes(t, n.logical_id.as_deref()))?;
         }
-        m.serialize_entry("constructInfo", &Info(n.fqn))?;
+        m.serialize_entry("constructInfo", &Info(&n.fqn))?;
         m.end()
     }
 }
@@ -119,4 +125,42 @@ impl Serialize for ConstructTree {
         m.serialize_entry("tree", &Root(self))?;
         m.end()
     }
+}
+
+/// Reads the content of `tree.json`.
+pub(crate) fn parse(root: Field<'_>) -> Result<ConstructTree, AssemblyError> {
+    let tree = root.required("tree")?;
+    let mut stacks = Vec::new();
+    if let Some(children) = tree.get("children")? {
+        for (_, child) in children.members()? {
+            stacks.push(parse_node(&child)?);
+        }
+    }
+    Ok(ConstructTree { stacks })
+}
+
+fn parse_node(node: &Field<'_>) -> Result<TreeNode, AssemblyError> {
+    let optional_string = |field: Option<Field<'_>>| field.map(|f| f.string().map(str::to_string)).transpose();
+    let (mut cfn_type, mut logical_id) = (None, None);
+    if let Some(attributes) = node.get("attributes")? {
+        cfn_type = optional_string(attributes.get("aws:cdk:cloudformation:type")?)?;
+        logical_id = optional_string(attributes.get("aws:cdk:logicalId")?)?;
+    }
+    let fqn = match node.get("constructInfo")? {
+        Some(info) => optional_string(info.get("fqn")?)?.unwrap_or_default(),
+        None => String::new(),
+    };
+    let mut children = Vec::new();
+    if let Some(c) = node.get("children")? {
+        for (_, child) in c.members()? {
+            children.push(parse_node(&child)?);
+        }
+    }
+    Ok(TreeNode {
+        id: node.required("id")?.string()?.to_string(),
+        fqn: Cow::Owned(fqn),
+        cfn_type,
+        logical_id,
+        children,
+    })
 }
