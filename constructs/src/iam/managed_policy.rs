@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use framework::{Resource, Scope, Stack, Validator, Value};
 
 use crate::iam::document::PolicyDocument;
+use crate::iam::identity_policy::{self, statement_setters, IdentityPolicy};
 use crate::iam::names::{path_shape_problem, DESCRIPTION, PATH, POLICY_NAME};
 use crate::iam::role::RoleRef;
-use crate::iam::statement::{PolicyStatement, StatementContext};
+use crate::iam::statement::PolicyStatement;
 
 /// `AWS::IAM::ManagedPolicy`, typed.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -42,15 +43,19 @@ impl Resource for CfnManagedPolicy {
                 v.error(p);
             }
         }
-        for p in self.policy_document.problems(StatementContext::Identity) {
-            v.error(format!("PolicyDocument: {p}"));
-        }
+        identity_policy::check_document(&self.policy_document, v);
     }
     fn as_any(&self) -> &dyn Any {
         self
     }
     fn as_any_mut(&mut self) -> &mut dyn Any {
         self
+    }
+}
+
+impl IdentityPolicy for CfnManagedPolicy {
+    fn document_mut(&mut self) -> &mut PolicyDocument {
+        &mut self.policy_document
     }
 }
 
@@ -73,26 +78,18 @@ pub struct ManagedPolicyProps {
 }
 
 impl ManagedPolicyBuilder {
-    /// Adds a statement.
-    pub fn statement(mut self, statement: PolicyStatement) -> Self {
-        self.statements.get_or_insert_with(Vec::new).push(statement);
-        self
-    }
-    /// Attaches the policy to a role.
-    pub fn role(mut self, role: RoleRef) -> Self {
-        self.roles.get_or_insert_with(Vec::new).push(role);
-        self
-    }
+    statement_setters!();
     /// Adds the managed policy under `scope` with construct id `id`.
     pub fn build<'a>(self, scope: impl Into<Scope<'a>>, id: &str) -> ManagedPolicyRef {
         let mut scope = scope.into();
         let node = scope.add_construct(id, "constructs.iam.ManagedPolicy");
+        let (policy_document, roles) = identity_policy::document_and_roles(self.statements, self.roles);
         let spec = CfnManagedPolicy {
             managed_policy_name: self.managed_policy_name.flatten(),
             description: self.description.flatten(),
             path: self.path.flatten(),
-            policy_document: PolicyDocument::with_statements(self.statements.unwrap_or_default()),
-            roles: self.roles.unwrap_or_default().into_iter().map(RoleRef::name).collect(),
+            policy_document,
+            roles,
         };
         let resource = scope.at(node).add_resource("Resource", Box::new(spec), "constructs.iam.CfnManagedPolicy");
         ManagedPolicyRef { node, resource }
@@ -128,11 +125,8 @@ impl ManagedPolicyRef {
     pub fn arn(self) -> Value {
         Value::Ref(self.resource)
     }
-    /// Adds a statement.
+    /// Adds a statement (kept once if already present).
     pub fn add_statement(self, stack: &mut Stack, statement: PolicyStatement) {
-        match stack.resource_spec_mut::<CfnManagedPolicy>(self.resource) {
-            Some(p) => p.policy_document.add_statement(statement),
-            None => stack.add_problem(self.node, "cannot add a statement: the policy belongs to another stack"),
-        }
+        identity_policy::add_statement::<CfnManagedPolicy>(stack, self.node, self.resource, statement);
     }
 }

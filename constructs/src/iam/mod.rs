@@ -2,6 +2,7 @@
 
 mod document;
 mod grant;
+mod identity_policy;
 mod managed_policy;
 mod names;
 mod policy;

@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use framework::{NodeRef, Resource, Scope, Stack, Validator, Value};
 
 use crate::iam::document::PolicyDocument;
+use crate::iam::identity_policy::{self, statement_setters, IdentityPolicy};
 use crate::iam::names::POLICY_NAME;
 use crate::iam::role::RoleRef;
-use crate::iam::statement::{PolicyStatement, StatementContext};
+use crate::iam::statement::PolicyStatement;
 
 /// `AWS::IAM::Policy`, typed.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -38,9 +39,7 @@ impl Resource for CfnPolicy {
             v.error("missing required property PolicyName");
         }
         POLICY_NAME.check(v, "PolicyName", &self.policy_name);
-        for p in self.policy_document.problems(StatementContext::Identity) {
-            v.error(format!("PolicyDocument: {p}"));
-        }
+        identity_policy::check_document(&self.policy_document, v);
         if self.roles.is_empty() && self.users.is_empty() && self.groups.is_empty() {
             v.error("the policy is attached to nothing: give it at least one role, user or group");
         }
@@ -50,6 +49,12 @@ impl Resource for CfnPolicy {
     }
     fn as_any_mut(&mut self) -> &mut dyn Any {
         self
+    }
+}
+
+impl IdentityPolicy for CfnPolicy {
+    fn document_mut(&mut self) -> &mut PolicyDocument {
+        &mut self.policy_document
     }
 }
 
@@ -68,26 +73,18 @@ pub struct PolicyProps {
 }
 
 impl PolicyBuilder {
-    /// Adds a statement.
-    pub fn statement(mut self, statement: PolicyStatement) -> Self {
-        self.statements.get_or_insert_with(Vec::new).push(statement);
-        self
-    }
-    /// Attaches the policy to a role.
-    pub fn role(mut self, role: RoleRef) -> Self {
-        self.roles.get_or_insert_with(Vec::new).push(role);
-        self
-    }
+    statement_setters!();
 
     /// Adds the policy under `scope` with construct id `id`.
     pub fn build<'a>(self, scope: impl Into<Scope<'a>>, id: &str) -> PolicyRef {
         let mut scope = scope.into();
         let node = scope.add_construct(id, "constructs.iam.Policy");
         let explicit_name = self.policy_name.flatten();
+        let (policy_document, roles) = identity_policy::document_and_roles(self.statements, self.roles);
         let spec = CfnPolicy {
             policy_name: explicit_name.clone().unwrap_or(Value::Null),
-            policy_document: PolicyDocument::with_statements(self.statements.unwrap_or_default()),
-            roles: self.roles.unwrap_or_default().into_iter().map(RoleRef::name).collect(),
+            policy_document,
+            roles,
             users: Vec::new(),
             groups: Vec::new(),
         };
@@ -136,10 +133,7 @@ impl PolicyRef {
     }
     /// Adds a statement (kept once if already present).
     pub fn add_statement(self, stack: &mut Stack, statement: PolicyStatement) {
-        match stack.resource_spec_mut::<CfnPolicy>(self.resource) {
-            Some(p) => p.policy_document.add_statement(statement),
-            None => stack.add_problem(self.node, "cannot add a statement: the policy belongs to another stack"),
-        }
+        identity_policy::add_statement::<CfnPolicy>(stack, self.node, self.resource, statement);
     }
     /// Attaches the policy to another role.
     pub fn attach_to_role(self, stack: &mut Stack, role: RoleRef) {
