@@ -21,21 +21,19 @@ pub mod assertions;
 pub mod diff;
 pub mod logical_id;
 mod resource;
-mod rules;
 pub mod synth;
 mod template;
 pub mod tree;
 mod validation;
 mod value;
 
+pub use assembly::{AssemblyError, CloudAssembly, StackArtifact};
 pub use logical_id::logical_id;
 pub use resource::{CfnResource, RemovalPolicy, Resource, ResourceNode};
-pub use rules::{check_range, StringRule};
-pub use assembly::{AssemblyError, CloudAssembly, StackArtifact};
 pub use synth::SynthError;
 pub use template::{ConditionNode, ConditionRef, OutputNode, ParameterNode, ParameterRef};
 pub use tree::{App, AppId, AsNode, Environment, Node, NodeKind, NodeRef, Scope, Stack, StackProps};
-pub use validation::{Problem, Problems, Validator};
+pub use validation::{check_range, Problem, Problems, StringRule, Validator};
 pub use value::{Pseudo, Value};
 
 #[cfg(feature = "cli")]

@@ -1,4 +1,11 @@
-//! Template-level elements other than resources: parameters, outputs, conditions.
+//! The template model besides resources: the elements a stack holds next to its resources
+//! (parameters, conditions, outputs) and the handles that refer to them.
+//!
+//! These are plain data, added with `Stack::add_parameter`, `add_condition` and `add_output` and
+//! owned by the stack's arena like any construct, so they get construct paths and logical IDs
+//! as resources do. Resources are modelled in `resource.rs` (a [`Resource`](crate::Resource)
+//! spec in a [`ResourceNode`](crate::ResourceNode)); turning any of it into template JSON is
+//! synth's render phase, so nothing here knows the template's text.
 
 use crate::tree::{AsNode, NodeRef};
 use crate::value::Value;
@@ -8,14 +15,23 @@ use crate::value::Value;
 pub struct ParameterNode {
     /// `Type`, e.g. `String`, `Number`, `AWS::SSM::Parameter::Value<String>`.
     pub param_type: String,
+    /// `Default`: the value when none is given at deploy time.
     pub default: Option<serde_json::Value>,
+    /// `Description`.
     pub description: Option<String>,
+    /// `AllowedValues`: the only values accepted (any when empty).
     pub allowed_values: Vec<serde_json::Value>,
+    /// `AllowedPattern`: a regular expression string values must match.
     pub allowed_pattern: Option<String>,
+    /// `MinLength` of a string value.
     pub min_length: Option<u32>,
+    /// `MaxLength` of a string value.
     pub max_length: Option<u32>,
+    /// `MinValue` of a number value.
     pub min_value: Option<f64>,
+    /// `MaxValue` of a number value.
     pub max_value: Option<f64>,
+    /// `NoEcho`: the value is masked in the console and API.
     pub no_echo: bool,
 }
 
@@ -66,9 +82,13 @@ impl AsNode for ParameterRef {
 /// A template output (`Outputs` section).
 #[derive(Debug, Clone)]
 pub struct OutputNode {
+    /// `Value`: what the output shows (any value, references included).
     pub value: Value,
+    /// `Description`.
     pub description: Option<String>,
+    /// `Export.Name`: exports the value under this name for `Fn::ImportValue` elsewhere.
     pub export_name: Option<Value>,
+    /// `Condition`: the output exists only when this condition holds.
     pub condition: Option<NodeRef>,
 }
 

@@ -1,4 +1,13 @@
 //! Synth-time validation: problems collected over the whole tree, each with its construct path.
+//!
+//! Nothing fails fast: constructs, builders and synth's phases all record [`Problem`]s (through a
+//! [`Validator`] for a resource's own checks), and synth fails once with every one of them, so a
+//! single run lists everything wrong. The reusable checks on literal values live in
+//! [`checks`](self::checks).
+
+mod checks;
+
+pub use checks::{check_range, StringRule};
 
 use std::fmt;
 

@@ -1,5 +1,11 @@
-//! Reusable checks on literal values (names, enums); tokens pass, since their value is only
-//! known at deploy time.
+//! Checks on literal property values that constructs share in their
+//! [`Resource::validate`](crate::Resource::validate): a string's length and characters
+//! ([`StringRule`]: role names, log group names, ...) and a number's range ([`check_range`]).
+//! (Nothing to do with EventBridge rules, which are constructs in the construct library.)
+//!
+//! A check looks only at literals: a token (a `Ref`, a `Fn::Sub`...) passes, since its value is
+//! known only at deploy time, where CloudFormation checks it. Messages name the property and the
+//! value and say what is allowed, so the problem list alone tells what to change.
 
 use crate::validation::Validator;
 use crate::value::Value;
@@ -38,10 +44,7 @@ impl StringRule {
         let mut out = Vec::new();
         let len = s.chars().count();
         if len < self.min || len > self.max {
-            out.push(format!(
-                "{field} {s:?} must be {} to {} characters long (it has {len})",
-                self.min, self.max
-            ));
+            out.push(format!("{field} {s:?} must be {} to {} characters long (it has {len})", self.min, self.max));
         }
         if let Some((allowed, description)) = self.chars {
             let bad: Vec<String> = {
