@@ -33,7 +33,7 @@ pub use resource::{CfnResource, RemovalPolicy, Resource, ResourceNode};
 pub use synth::SynthError;
 pub use template::{ConditionNode, ConditionRef, OutputNode, ParameterNode, ParameterRef};
 pub use tree::{App, AppId, AsNode, Environment, Node, NodeKind, NodeRef, Scope, Stack, StackProps};
-pub use validation::{check_range, Problem, Problems, StringRule, Validator};
+pub use validation::{check_range, json_kind, Problem, Problems, StringRule, Validator};
 pub use value::{Pseudo, Value};
 
 #[cfg(feature = "cli")]

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value as Json};
 
+use crate::validation::json_kind as kind;
+
 /// Why [`CloudAssembly::read`](crate::CloudAssembly::read) failed.
 #[derive(Debug, thiserror::Error)]
 pub enum AssemblyError {
@@ -160,17 +162,5 @@ impl<'a> Field<'a> {
 
     fn object(&self) -> Result<&'a Map<String, Json>, AssemblyError> {
         self.value.as_object().ok_or_else(|| self.error(format!("expected an object, found {}", kind(self.value))))
-    }
-}
-
-/// What kind of JSON value `v` is, for messages.
-fn kind(v: &Json) -> &'static str {
-    match v {
-        Json::Null => "null",
-        Json::Bool(_) => "a boolean",
-        Json::Number(_) => "a number",
-        Json::String(_) => "a string",
-        Json::Array(_) => "an array",
-        Json::Object(_) => "an object",
     }
 }

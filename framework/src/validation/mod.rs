@@ -60,6 +60,24 @@ impl fmt::Display for Problems {
     }
 }
 
+/// What kind of JSON value `v` is, with an article, for messages about a value of the wrong
+/// type: `null`, `a boolean`, `a number`, `a string`, `an array`, `an object`.
+///
+/// ```
+/// assert_eq!(framework::json_kind(&serde_json::json!([1])), "an array");
+/// ```
+pub fn json_kind(v: &serde_json::Value) -> &'static str {
+    use serde_json::Value as Json;
+    match v {
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "an array",
+        Json::Object(_) => "an object",
+    }
+}
+
 /// Collects problems for one construct path; handed to [`Resource::validate`](crate::Resource::validate).
 #[derive(Debug)]
 pub struct Validator<'a> {
