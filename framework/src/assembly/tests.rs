@@ -52,7 +52,10 @@ fn app() -> App {
     app
 }
 
-fn summary(a: &CloudAssembly) -> Vec<(String, String, String, Vec<String>, String, BTreeMap<String, String>)> {
+/// Id, stack name, environment, dependencies, template text and logical-ID paths of a stack.
+type Summary = (String, String, String, Vec<String>, String, BTreeMap<String, String>);
+
+fn summary(a: &CloudAssembly) -> Vec<Summary> {
     a.stacks
         .iter()
         .map(|s| {

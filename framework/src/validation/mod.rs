@@ -3,7 +3,7 @@
 //! Nothing fails fast: constructs, builders and synth's phases all record [`Problem`]s (through a
 //! [`Validator`] for a resource's own checks), and synth fails once with every one of them, so a
 //! single run lists everything wrong. The reusable checks on literal values live in
-//! [`checks`](self::checks).
+//! [`checks`].
 
 mod checks;
 

@@ -1,7 +1,7 @@
 //! Phase 3, render: each stack's template, as the text written to disk.
 //!
 //! Stacks render independently (on several threads for large apps, see
-//! [`par_map`](crate::synth::parallel::par_map)): a stack's elements are visited in creation
+//! [`par_map`]): a stack's elements are visited in creation
 //! order, typed values become template JSON ([`value`]), references are resolved on the way
 //! ([`resolve`](crate::synth::resolve::resolve)), and each resource is turned into text as soon
 //! as it is rendered ([`text`]), so a large app is never held as one JSON value. Only a stack's
