@@ -110,11 +110,9 @@ mod tests {
         }
     }
 
+    /// The problems of a synth that must fail.
     fn problems(app: &App) -> Vec<String> {
-        match app.synth() {
-            Ok(_) => Vec::new(),
-            Err(e) => e.problems().iter().map(ToString::to_string).collect(),
-        }
+        app.synth().expect_err("synth fails").problems().iter().map(ToString::to_string).collect()
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Importing an existing JSON pattern into the typed model, reporting every problem.
 
-use framework::{Pseudo, Value};
+use framework::{json_kind, Pseudo, Value};
 use serde_json::{Map, Value as J};
 
 use super::matcher::{AnythingBut, AnythingButKind, Matcher};
@@ -13,7 +13,7 @@ pub(crate) fn parse_root(json: &J, out: &mut Vec<String>) -> PatternObject {
     match json {
         J::Object(map) => parse_object(map, "", out),
         other => {
-            out.push(format!("the event pattern must be a JSON object, not {}", kind(other)));
+            out.push(format!("the event pattern must be a JSON object, not {}", json_kind(other)));
             PatternObject::new()
         }
     }
@@ -32,13 +32,15 @@ fn parse_object(map: &Map<String, J>, path: &str, out: &mut Vec<String>) -> Patt
                             J::Object(m) => alts.push(parse_object(m, &format!("{field_path}[{i}]"), out)),
                             other => out.push(format!(
                                 "{field_path}[{i}]: $or alternatives must be objects, not {}",
-                                kind(other)
+                                json_kind(other)
                             )),
                         }
                     }
                     obj.any_of = Some(alts);
                 }
-                other => out.push(format!("{field_path}: must be an array of at least 2 objects, not {}", kind(other))),
+                other => {
+                    out.push(format!("{field_path}: must be an array of at least 2 objects, not {}", json_kind(other)))
+                }
             }
             continue;
         }
@@ -56,22 +58,11 @@ fn parse_object(map: &Map<String, J>, path: &str, out: &mut Vec<String>) -> Patt
             }
             other => out.push(format!(
                 "{field_path}: must be an object or an array of matchers, not {} (write [{other}])",
-                kind(other)
+                json_kind(other)
             )),
         }
     }
     obj
-}
-
-fn kind(v: &J) -> &'static str {
-    match v {
-        J::Null => "null",
-        J::Bool(_) => "a boolean",
-        J::Number(_) => "a number",
-        J::String(_) => "a string",
-        J::Array(_) => "an array",
-        J::Object(_) => "an object",
-    }
 }
 
 /// A CloudFormation intrinsic used as a value (`{"Ref": "AWS::AccountId"}`, `{"Fn::Sub": "..."}`).
@@ -133,7 +124,7 @@ fn parse_matcher(item: &J, path: &str, out: &mut Vec<String>) -> Option<Matcher>
         "exactly" => match value {
             J::String(s) => Some(Matcher::Exact(Value::from(s.as_str()))),
             other => {
-                out.push(format!("{path}: exactly must be a string, not {}", kind(other)));
+                out.push(format!("{path}: exactly must be a string, not {}", json_kind(other)));
                 None
             }
         },
@@ -145,7 +136,7 @@ fn parse_matcher(item: &J, path: &str, out: &mut Vec<String>) -> Option<Matcher>
         "exists" => match value {
             J::Bool(b) => Some(Matcher::Exists(*b)),
             other => {
-                out.push(format!("{path}: exists must be true or false, not {}", kind(other)));
+                out.push(format!("{path}: exists must be true or false, not {}", json_kind(other)));
                 None
             }
         },
@@ -171,7 +162,7 @@ fn single(map: &Map<String, J>) -> Option<(&str, &J)> {
 
 fn parse_numeric(value: &J, path: &str, out: &mut Vec<String>) -> Option<Numeric> {
     let J::Array(items) = value else {
-        out.push(format!("{path}: numeric must be an array like [\">\", 0, \"<=\", 5], not {}", kind(value)));
+        out.push(format!("{path}: numeric must be an array like [\">\", 0, \"<=\", 5], not {}", json_kind(value)));
         return None;
     };
     if items.len() > 4 {
@@ -194,14 +185,14 @@ fn parse_numeric(value: &J, path: &str, out: &mut Vec<String>) -> Option<Numeric
                 }
             },
             other => {
-                out.push(format!("{path}: numeric expected an operator string, found {}", kind(other)));
+                out.push(format!("{path}: numeric expected an operator string, found {}", json_kind(other)));
                 None
             }
         };
         let n = match &pair[1] {
             J::Number(n) => Some(Num::from_json(n)),
             other => {
-                out.push(format!("{path}: numeric operator values must be numbers, found {}", kind(other)));
+                out.push(format!("{path}: numeric operator values must be numbers, found {}", json_kind(other)));
                 None
             }
         };
@@ -252,7 +243,7 @@ fn parse_anything_but(value: &J, path: &str, out: &mut Vec<String>) -> Option<An
         J::Null | J::Bool(_) => {
             out.push(format!(
                 "{path}: anything-but must be a string, a number, a list, or an object, not {}",
-                kind(value)
+                json_kind(value)
             ));
             None
         }

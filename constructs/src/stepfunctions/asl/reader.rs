@@ -42,15 +42,7 @@ impl<'a, 'p> Reader<'a, 'p> {
     }
 
     fn wrong(&mut self, key: &str, expected: &str, got: &Json) {
-        let kind = match got {
-            Json::Null => "null",
-            Json::Bool(_) => "a boolean",
-            Json::Number(_) => "a number",
-            Json::String(_) => "a string",
-            Json::Array(_) => "an array",
-            Json::Object(_) => "an object",
-        };
-        self.problem(format!("{key} must be {expected}, not {kind}"));
+        self.problem(format!("{key} must be {expected}, not {}", framework::json_kind(got)));
     }
 
     pub fn string(&mut self, key: &str) -> Option<String> {
