@@ -62,7 +62,9 @@ pub fn flagship_app_with(options: FlagshipOptions) -> App {
         STACK_ID,
         StackProps {
             stack_name: options.stack_name,
-            description: Some("EventBridge rule starting a Step Functions state machine that routes on $.detail.Path".into()),
+            description: Some(
+                "EventBridge rule starting a Step Functions state machine that routes on $.detail.Path".into(),
+            ),
             ..Default::default()
         },
     );
@@ -88,12 +90,37 @@ pub fn copies_app(copies: usize) -> App {
     app
 }
 
-/// The app's command line (`synth`, `ls`, `deploy`, `diff`, `destroy`, `send-events`), on the
-/// flagship app built with [`FlagshipOptions::from_env`]. The `app` binary is exactly this.
+/// What the `app` binary says it is (`--help`).
+pub const ABOUT: &str =
+    "Event-driven Step Functions demo: an EventBridge rule starts a state machine that routes on $.detail.Path";
+
+/// The app binary's subcommands: the core's (`synth`, `ls`, and with the `deploy` feature
+/// `deploy`, `destroy`, `diff`), then the construct library's (`send-events`, with `deploy`).
+#[derive(Debug, clap::Subcommand)]
+pub enum AppCommand {
+    // The variants are flattened: their commands show as the app's own, in this order.
+    /// The core's commands.
+    #[command(flatten)]
+    Core(framework::cli::Command),
+    /// The construct library's commands.
+    #[cfg(feature = "deploy")]
+    #[command(flatten)]
+    Library(constructs::cli::Command),
+}
+
+impl framework::cli::Commands for AppCommand {
+    fn run(&self, app: &App) -> std::process::ExitCode {
+        match self {
+            AppCommand::Core(command) => command.run(app),
+            #[cfg(feature = "deploy")]
+            AppCommand::Library(command) => framework::cli::Commands::run(command, app),
+        }
+    }
+}
+
+/// The app's command line ([`AppCommand`]: `synth`, `ls`, `deploy`, `destroy`, `diff`,
+/// `send-events`), on the flagship app built with [`FlagshipOptions::from_env`]. The `app`
+/// binary is exactly this.
 pub fn run_cli() -> std::process::ExitCode {
-    framework::cli::run(
-        "app",
-        "Event-driven Step Functions demo: an EventBridge rule starts a state machine that routes on $.detail.Path",
-        || flagship_app_with(FlagshipOptions::from_env()),
-    )
+    framework::cli::run_with::<AppCommand>("app", ABOUT, || flagship_app_with(FlagshipOptions::from_env()))
 }

@@ -3,6 +3,11 @@
 //! Constructors take a scope (`&mut Stack` or `stack.at(node)`) and an id, and return a small
 //! copyable handle (`RoleRef`, `StateMachineRef`, ...) whose methods yield attribute values and
 //! whose mutations (grants) go through the stack.
+//!
+//! With the `trial` feature, the library also tries the deployed system (module `trial`: send
+//! events, follow the executions they start) and offers the command that does it, `send-events`,
+//! for app binaries to put next to the core's commands (module `cli`). Without the feature the
+//! library needs no AWS SDK.
 
 pub mod events;
 /// The README's example, compiled and run as a doc test.
@@ -10,11 +15,15 @@ pub mod events;
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeExample;
 
+#[cfg(feature = "trial")]
+pub mod cli;
 mod handle;
 pub mod iam;
 pub mod logs;
 mod num;
 pub mod stepfunctions;
+#[cfg(feature = "trial")]
+pub mod trial;
 
 /// `[{"Key": k, "Value": v}, ...]`, sorted by key: the tag list most resource types take.
 pub(crate) fn tags_value(tags: &std::collections::BTreeMap<String, framework::Value>) -> framework::Value {

@@ -40,5 +40,3 @@ pub use value::{Pseudo, Value};
 pub mod cli;
 #[cfg(feature = "deploy")]
 pub mod deploy;
-#[cfg(feature = "deploy")]
-pub mod trial;

@@ -1,30 +1,38 @@
-//! Command-line plumbing for app binaries: `synth` and `ls` (with `diff`/`deploy`/`destroy`/
-//! `send-events` on top).
+//! Command-line plumbing for app binaries: the core commands `synth` and `ls` (with `deploy`,
+//! `destroy` and `diff` on top), and the way libraries add theirs.
 //!
-//! An app binary builds its [`App`](crate::App) and hands it to [`run`]; apps with commands of
-//! their own flatten [`Command`] into their own clap enum and call [`Command::run`].
+//! An app binary builds its [`App`](crate::App) and hands it to [`run`]. The core knows no AWS
+//! service, so commands about one come from the library that knows it (the construct library's
+//! `send-events`): a library offers a clap subcommand enum implementing [`Commands`], and the app
+//! binary composes it with the core's [`Command`] in an enum of its own, flattening both, and
+//! runs it with [`run_with`]. Commands of the app itself go in the same enum.
 //!
 //! ```no_run
-//! use clap::Parser;
+//! use framework::cli::Commands;
 //!
-//! /// An app with a command of its own next to the standard ones.
-//! #[derive(Parser)]
-//! enum AppCli {
+//! /// An app's commands: the core's, then one of its own.
+//! #[derive(clap::Subcommand)]
+//! enum AppCommand {
 //!     #[command(flatten)]
-//!     Standard(framework::cli::Command),
+//!     Core(framework::cli::Command),
 //!     /// Print the number of stacks.
 //!     Count,
 //! }
 //!
-//! fn main() -> std::process::ExitCode {
-//!     let app = framework::App::new();
-//!     match AppCli::parse() {
-//!         AppCli::Standard(command) => command.run(&app),
-//!         AppCli::Count => {
-//!             println!("{}", app.stacks().len());
-//!             std::process::ExitCode::SUCCESS
+//! impl Commands for AppCommand {
+//!     fn run(&self, app: &framework::App) -> std::process::ExitCode {
+//!         match self {
+//!             AppCommand::Core(command) => command.run(app),
+//!             AppCommand::Count => {
+//!                 println!("{}", app.stacks().len());
+//!                 std::process::ExitCode::SUCCESS
+//!             }
 //!         }
 //!     }
+//! }
+//!
+//! fn main() -> std::process::ExitCode {
+//!     framework::cli::run_with::<AppCommand>("demo", "My infrastructure", framework::App::new)
 //! }
 //! ```
 
@@ -32,8 +40,6 @@
 mod deploy;
 #[cfg(feature = "deploy")]
 mod diff;
-#[cfg(feature = "deploy")]
-mod send_events;
 mod synth;
 mod yaml;
 
@@ -43,33 +49,26 @@ use std::process::ExitCode;
 pub use deploy::{ConnectionArgs, DeployArgs, DestroyArgs};
 #[cfg(feature = "deploy")]
 pub use diff::DiffArgs;
-#[cfg(feature = "deploy")]
-pub use send_events::SendEventsArgs;
-pub use synth::{LsArgs, SynthArgs};
+pub use synth::{select_stacks, LsArgs, SynthArgs};
 pub use yaml::to_yaml;
 
-/// The toolkit's standard subcommands.
+/// The core's subcommands (`deploy`, `destroy` and `diff` with the `deploy` feature).
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// Synthesize the app into a cloud assembly (cdk.out) and print the template.
     Synth(SynthArgs),
     /// List the app's stacks.
     Ls(LsArgs),
-    /// Deploy stacks through CloudFormation change sets (feature `deploy`).
+    /// Deploy stacks through CloudFormation change sets.
     #[cfg(feature = "deploy")]
     Deploy(DeployArgs),
-    /// Delete deployed stacks (feature `deploy`).
+    /// Delete deployed stacks.
     #[cfg(feature = "deploy")]
     Destroy(DestroyArgs),
     /// Compare the app's templates with the deployed stacks (or --template FILE); exit 0, or 1
-    /// with --fail when they differ (feature `deploy`).
+    /// with --fail when they differ.
     #[cfg(feature = "deploy")]
     Diff(DiffArgs),
-    /// Send event files to EventBridge and show the path and final status of each execution
-    /// they start in the deployed stacks' state machines; exit 0 when every event started an
-    /// execution that ended (FAILED included), 1 otherwise (feature `deploy`).
-    #[cfg(feature = "deploy")]
-    SendEvents(SendEventsArgs),
 }
 
 impl Command {
@@ -88,19 +87,33 @@ impl Command {
                 Ok(_) => Ok(()),
                 Err(e) => Err(e),
             },
-            #[cfg(feature = "deploy")]
-            Command::SendEvents(args) => match send_events::send_events(app, args, &mut std::io::stdout().lock()) {
-                Ok(report) if !report.ok() => return ExitCode::FAILURE,
-                Ok(_) => Ok(()),
-                Err(e) => Err(e),
-            },
         };
-        match result {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::FAILURE
-            }
+        exit_code(result)
+    }
+}
+
+impl Commands for Command {
+    fn run(&self, app: &crate::App) -> ExitCode {
+        Command::run(self, app)
+    }
+}
+
+/// A set of subcommands an app binary offers: a clap subcommand enum whose chosen command runs
+/// on the app. The core's [`Command`] is one; a library contributes its own, and an app binary
+/// composes them (see the [module docs](self)).
+pub trait Commands: clap::Subcommand {
+    /// Runs the command against `app`; errors are printed to stderr.
+    fn run(&self, app: &crate::App) -> ExitCode;
+}
+
+/// The exit status of a command's result: success, or the error printed to stderr
+/// (`error: ...`) and failure, as every command of the toolkit reports them.
+pub fn exit_code<E: std::fmt::Display>(result: Result<(), E>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
         }
     }
 }
@@ -114,7 +127,9 @@ pub enum CliError {
     /// Writing the assembly or printing failed.
     #[error("{context}: {source}")]
     Io {
+        /// What was being done.
         context: String,
+        /// The cause.
         #[source]
         source: std::io::Error,
     },
@@ -122,29 +137,34 @@ pub enum CliError {
     #[cfg(feature = "deploy")]
     #[error("{0}")]
     Deploy(#[from] crate::deploy::DeployError),
-    /// Sending events or following their executions failed.
-    #[cfg(feature = "deploy")]
-    #[error("{0}")]
-    Trial(#[from] crate::trial::TrialError),
     /// Options that do not go together.
     #[error("{0}")]
     Usage(String),
     /// A stack name given on the command line is not in the app.
     #[error("no stack matches {pattern:?}; the app has: {available}")]
-    UnknownStack { pattern: String, available: String },
+    UnknownStack {
+        /// The pattern as given.
+        pattern: String,
+        /// The app's stacks (construct ids), comma-separated.
+        available: String,
+    },
 }
 
-/// The toolkit's command line: one of the standard subcommands.
+/// An app binary's command line: one of the subcommands `C`.
 #[derive(Debug, clap::Parser)]
 #[command(version)]
-pub struct Cli {
+pub struct CommandLine<C: Commands> {
     /// What to do.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: C,
 }
 
+/// The command line of the core's subcommands alone.
+pub type Cli = CommandLine<Command>;
+
 /// Parses the process's command line (as program `name`, described by `about`) and runs the
-/// command on the app built by `build` (built after parsing, so `--help` costs nothing).
+/// core command it names on the app built by `build` (built after parsing, so `--help` costs
+/// nothing).
 ///
 /// ```no_run
 /// fn main() -> std::process::ExitCode {
@@ -152,9 +172,15 @@ pub struct Cli {
 /// }
 /// ```
 pub fn run(name: &'static str, about: &'static str, build: impl FnOnce() -> crate::App) -> ExitCode {
+    run_with::<Command>(name, about, build)
+}
+
+/// [`run`] with the subcommands `C`: the core's composed with a library's (and the app's own),
+/// see the [module docs](self).
+pub fn run_with<C: Commands>(name: &'static str, about: &'static str, build: impl FnOnce() -> crate::App) -> ExitCode {
     use clap::{CommandFactory, FromArgMatches};
-    let matches = Cli::command().name(name).bin_name(name).about(about).get_matches();
-    match Cli::from_arg_matches(&matches) {
+    let matches = CommandLine::<C>::command().name(name).bin_name(name).about(about).get_matches();
+    match CommandLine::<C>::from_arg_matches(&matches) {
         Ok(cli) => cli.command.run(&build()),
         Err(e) => e.exit(),
     }

@@ -70,8 +70,10 @@ pub(crate) fn ls(app: &crate::App, args: &LsArgs, out: &mut dyn Write) -> Result
     Ok(())
 }
 
-/// The stacks whose ids match any pattern (all when there are none).
-pub(crate) fn select_stacks<'a>(assembly: &'a CloudAssembly, patterns: &[String]) -> Result<Vec<&'a StackArtifact>, CliError> {
+/// The stacks whose construct ids match any pattern (`*` wildcards; all when there are none),
+/// each once (by pattern, then in app order); an error naming the app's stacks when a pattern
+/// matches none.
+pub fn select_stacks<'a>(assembly: &'a CloudAssembly, patterns: &[String]) -> Result<Vec<&'a StackArtifact>, CliError> {
     if patterns.is_empty() {
         return Ok(assembly.stacks.iter().collect());
     }

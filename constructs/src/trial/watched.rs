@@ -1,10 +1,11 @@
 //! What `send-events` watches: the state machines (and, for hints, the EventBridge rules) of the
 //! deployed stacks, from ListStackResources.
 
-use crate::deploy::error::api_error;
-use crate::deploy::retry::{with_retry, RetryPolicy};
-use crate::deploy::stack::is_missing_stack;
-use crate::deploy::{CfnClient, DeployError};
+use aws_sdk_eventbridge::error::ProvideErrorMetadata;
+use framework::deploy::retry::{with_retry, RetryPolicy};
+use framework::deploy::{CfnClient, DeployError};
+
+use crate::trial::error::sdk_error_message;
 
 /// A deployed stack's state machines and rules.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -33,6 +34,12 @@ pub fn arn_account(arn: &str) -> Option<&str> {
     arn.split(':').nth(4).filter(|a| !a.is_empty())
 }
 
+/// Whether an error says that the stack does not exist (CloudFormation answers a
+/// `ValidationError` "Stack with id X does not exist").
+fn is_missing_stack<E: ProvideErrorMetadata>(e: &E) -> bool {
+    e.code() == Some("ValidationError") && e.message().is_some_and(|m| m.contains("does not exist"))
+}
+
 /// Lists a stack's state machines and rules; `None` when the stack does not exist.
 pub async fn watched_stack(cfn: &CfnClient, stack: &str) -> Result<Option<WatchedStack>, DeployError> {
     let policy = RetryPolicy::default();
@@ -46,7 +53,13 @@ pub async fn watched_stack(cfn: &CfnClient, stack: &str) -> Result<Option<Watche
         let page = match page {
             Ok(page) => page,
             Err(e) if e.as_service_error().is_some_and(is_missing_stack) => return Ok(None),
-            Err(e) => return Err(api_error("ListStackResources", stack, &e)),
+            Err(e) => {
+                return Err(DeployError::Api {
+                    operation: "ListStackResources",
+                    stack: stack.to_string(),
+                    message: sdk_error_message("CloudFormation", &e),
+                })
+            }
         };
         for r in page.stack_resource_summaries() {
             let (Some(physical), Some(logical)) = (r.physical_resource_id(), r.logical_resource_id()) else { continue };

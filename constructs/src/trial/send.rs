@@ -1,7 +1,7 @@
 //! Sending entries with EventBridge PutEvents: in requests of at most 10 entries and 256 KiB,
 //! each call retried only as far as a retry cannot deliver an event twice unnoticed.
 //!
-//! A failed call is retried (with capped backoff, see [`crate::deploy::retry`]) when:
+//! A failed call is retried (with capped backoff, see [`framework::deploy::retry`]) when:
 //!
 //! - EventBridge throttled it, or the request never left: no connection could be made (connection
 //!   refused, DNS, TLS handshake, connect timeout). No entry was accepted, so a retry is safe;
@@ -19,13 +19,13 @@
 
 use std::future::Future;
 
-use aws_sdk_cloudformation::config::http::HttpResponse;
-use aws_sdk_cloudformation::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_eventbridge::config::http::HttpResponse;
+use aws_sdk_eventbridge::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_eventbridge::primitives::{DateTime, DateTimeFormat};
 use aws_sdk_eventbridge::types::PutEventsRequestEntry;
+use framework::deploy::retry::{classify_parts, ErrorClass, FailureKind, RetryPolicy};
 
-use crate::deploy::retry::{classify_parts, ErrorClass, FailureKind, RetryPolicy};
-use crate::trial::entries::{EventEntry, MAX_ENTRY_BYTES};
+use crate::events::envelope::{EventEntry, MAX_ENTRY_BYTES};
 use crate::trial::error::{api_error, TrialError};
 
 /// At most this many entries go in one PutEvents request.
@@ -393,8 +393,9 @@ mod tests {
 
     fn client(endpoint: String) -> aws_sdk_eventbridge::Client {
         run(async {
-            let conn = crate::deploy::Connection { local: true, endpoint_url: Some(endpoint), ..Default::default() };
-            let config = crate::deploy::load(&conn).await.unwrap();
+            let conn =
+                framework::deploy::Connection { local: true, endpoint_url: Some(endpoint), ..Default::default() };
+            let config = framework::deploy::load(&conn).await.unwrap();
             aws_sdk_eventbridge::Client::new(&config.sdk_config)
         })
     }
@@ -617,6 +618,33 @@ mod tests {
         }));
         assert!(result.is_err());
         assert_eq!(calls, 1, "not retried");
+    }
+
+    #[test]
+    fn entry_times_are_checked_as_the_sdk_parses_them() {
+        // An entry whose Time the SDK could not parse would go without one: the check of
+        // events::envelope must agree with the SDK on every case.
+        for t in [
+            "2026-01-02T03:04:05Z",
+            "2026-01-02t03:04:05Z",
+            "2026-01-02T03:04:05.123456789Z",
+            "2024-02-29T23:59:59Z",
+            "1985-04-12T23:20:50.52Z",
+            "yesterday",
+            "2026-01-02",
+            "2026-01-02 03:04:05Z",
+            "2026-01-02T03:04:05+01:00",
+            "2026-01-02T03:04:05z",
+            "2026-02-30T00:00:00Z",
+            "2026-01-02T24:00:00Z",
+            "2026-01-02T03:04Z",
+            "0000-01-01T00:00:00Z",
+        ] {
+            let json = serde_json::json!({"Source": "s", "DetailType": "t", "Detail": "{}", "Time": t});
+            let ours = EventEntry::from_json(&json).is_ok();
+            let sdk = DateTime::from_str(t, DateTimeFormat::DateTime).is_ok();
+            assert_eq!(ours, sdk, "{t}");
+        }
     }
 
     #[test]

@@ -5,15 +5,29 @@
 //! whatever its status (a FAILED execution is a valid outcome: the flagship's path C is meant
 //! to fail); 1 when an entry was refused, an event started nothing within `--timeout`, an
 //! execution was still running at the timeout, or the command could not run.
+//!
+//! It connects as the core's deploy commands do (the same connection flags, [`ConnectionArgs`],
+//! and [`framework::deploy::load`]), and selects stacks with the core's [`select_stacks`].
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::cli::deploy::{runtime, ConnectionArgs};
-use crate::cli::synth::select_stacks;
-use crate::cli::CliError;
-use crate::trial::{read_event_file, send_events as run_trial, TrialOptions, TrialReport};
+use framework::cli::{select_stacks, CliError, ConnectionArgs};
+
+use crate::events::envelope::read_event_file;
+use crate::trial::{send_events as run_trial, TrialError, TrialOptions, TrialReport};
+
+/// Why `send-events` could not run (what the events did is in its report instead).
+#[derive(Debug, thiserror::Error)]
+pub enum SendEventsError {
+    /// The app did not synthesize, a stack pattern matched nothing, or printing failed.
+    #[error(transparent)]
+    Cli(#[from] CliError),
+    /// The event files, the connection or the trial failed.
+    #[error(transparent)]
+    Trial(#[from] TrialError),
+}
 
 /// Options of `send-events`.
 #[derive(Debug, Clone, clap::Args)]
@@ -40,7 +54,7 @@ pub struct SendEventsArgs {
 
 /// The CloudFormation stack names to watch: app stacks matched by construct id or stack name,
 /// other names taken as deployed stacks' names; the app's stacks when none is given.
-pub(crate) fn stack_names(app: &crate::App, patterns: &[String]) -> Result<Vec<String>, CliError> {
+pub(crate) fn stack_names(app: &framework::App, patterns: &[String]) -> Result<Vec<String>, CliError> {
     let assembly = app.synth()?;
     if patterns.is_empty() {
         return Ok(assembly.stacks_in_dependency_order().iter().map(|s| s.stack_name.clone()).collect());
@@ -67,14 +81,15 @@ pub(crate) fn stack_names(app: &crate::App, patterns: &[String]) -> Result<Vec<S
 
 /// Runs the trial and prints its report; `Ok(report)` also when events did not start anything.
 pub(crate) fn send_events(
-    app: &crate::App,
+    app: &framework::App,
     args: &SendEventsArgs,
     out: &mut dyn Write,
-) -> Result<TrialReport, CliError> {
-    let files = args.files.iter().map(|f| read_event_file(f)).collect::<Result<Vec<_>, _>>()?;
+) -> Result<TrialReport, SendEventsError> {
+    let files =
+        args.files.iter().map(|f| read_event_file(f)).collect::<Result<Vec<_>, _>>().map_err(TrialError::from)?;
     let options = TrialOptions { stacks: stack_names(app, &args.stacks)?, timeout: Duration::from_secs(args.timeout) };
     let report = runtime()?.block_on(async {
-        let config = crate::deploy::load(&args.connection.connection()).await?;
+        let config = framework::deploy::load(&args.connection.connection()).await?;
         run_trial(&config, &files, &options, &mut |line| eprintln!("{line}")).await
     })?;
     // With --json, stdout holds only the JSON; the summary line goes to stderr with the progress.
@@ -89,10 +104,18 @@ pub(crate) fn send_events(
     Ok(report)
 }
 
+/// The async runtime the trial runs on: one thread, as the core's deploy commands use.
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| CliError::Io { context: "cannot start the async runtime".into(), source })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{App, CfnResource, StackProps};
+    use framework::{App, CfnResource, StackProps};
 
     fn app() -> App {
         let mut app = App::new();
@@ -118,9 +141,25 @@ mod tests {
         assert!(err.contains("no stack matches \"Nope*\""), "{err}");
     }
 
+    /// The app binary's composition: the core's commands, then the library's.
+    #[derive(Debug, clap::Subcommand)]
+    enum Composed {
+        #[command(flatten)]
+        Core(framework::cli::Command),
+        #[command(flatten)]
+        Library(crate::cli::Command),
+    }
+
+    impl framework::cli::Commands for Composed {
+        fn run(&self, _: &App) -> std::process::ExitCode {
+            unreachable!("parsed only")
+        }
+    }
+
+    type Cli = framework::cli::CommandLine<Composed>;
+
     #[test]
     fn flags_parse() {
-        use crate::cli::Cli;
         use clap::Parser;
         let cli = Cli::try_parse_from([
             "app",
@@ -137,19 +176,20 @@ mod tests {
             "--local",
         ])
         .unwrap();
-        let crate::cli::Command::SendEvents(a) = cli.command else { panic!("not send-events") };
+        let Composed::Library(crate::cli::Command::SendEvents(a)) = cli.command else { panic!("not send-events") };
         assert_eq!(a.files, [PathBuf::from("a.json"), PathBuf::from("b.json")]);
         assert_eq!(a.stacks, ["S1", "S2"]);
         assert_eq!((a.timeout, a.json, a.connection.local), (5, true, true));
         let d = Cli::try_parse_from(["app", "send-events", "a.json"]).unwrap();
-        let crate::cli::Command::SendEvents(d) = d.command else { panic!("not send-events") };
+        let Composed::Library(crate::cli::Command::SendEvents(d)) = d.command else { panic!("not send-events") };
         assert_eq!((d.timeout, d.json), (60, false));
         assert!(Cli::try_parse_from(["app", "send-events"]).is_err(), "a file is required");
+        assert!(matches!(Cli::try_parse_from(["app", "ls"]).unwrap().command, Composed::Core(_)), "next to the core's");
     }
 
     #[test]
     fn invalid_files_fail_before_connecting() {
-        let dir = std::env::temp_dir().join(format!("framework-cli-send-events-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("constructs-cli-send-events-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("bad.json");
         std::fs::write(&file, r#"[{"Source": "s", "DetailType": "t"}]"#).unwrap();

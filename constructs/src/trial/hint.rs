@@ -1,10 +1,12 @@
 //! Why an event may have started nothing: each rule of the watched stacks is described
 //! (DescribeRule) and its pattern tested against the event as EventBridge delivered it
-//! (TestEventPattern), so the hint says which rule does not match and why, or that a rule
-//! matches and the target is the place to look.
+//! ([`EventEntry::envelope`], with TestEventPattern), so the hint says which rule does not match
+//! and why, or that a rule matches and the target is the place to look.
 
-use crate::deploy::retry::{with_retry, RetryPolicy};
-use crate::trial::entries::EventEntry;
+use framework::deploy::retry::{with_retry, RetryPolicy};
+
+use crate::events::envelope::EventEntry;
+use crate::trial::error::sdk_error_message;
 use crate::trial::watched::{rule_bus_and_name, WatchedStack};
 
 /// What one rule makes of the event.
@@ -33,23 +35,6 @@ pub struct RuleCheck {
     pub pattern: Option<String>,
     /// What it makes of the event.
     pub verdict: Verdict,
-}
-
-/// The event EventBridge builds from an entry, for TestEventPattern.
-pub fn event_json(entry: &EventEntry, event_id: &str, account: &str, region: &str, now_rfc3339: &str) -> String {
-    let detail: serde_json::Value = serde_json::from_str(&entry.detail).unwrap_or(serde_json::Value::Null);
-    serde_json::json!({
-        "version": "0",
-        "id": event_id,
-        "detail-type": entry.detail_type,
-        "source": entry.source,
-        "account": account,
-        "time": entry.time.as_deref().unwrap_or(now_rfc3339),
-        "region": region,
-        "resources": entry.resources,
-        "detail": detail,
-    })
-    .to_string()
 }
 
 /// Whether a rule's bus (`None` = default) is the bus an entry went to (name or ARN).
@@ -81,7 +66,7 @@ pub async fn check_rules(
         let rule = match rule {
             Ok(rule) => rule,
             Err(e) => {
-                check.verdict = Verdict::Unknown(crate::deploy::error::sdk_error_message("EventBridge", &e));
+                check.verdict = Verdict::Unknown(sdk_error_message("EventBridge", &e));
                 checks.push(check);
                 continue;
             }
@@ -94,7 +79,7 @@ pub async fn check_rules(
                 match with_retry(&policy, || eb.test_event_pattern().event_pattern(pattern).event(event).send()).await {
                     Ok(r) if r.result() => Verdict::Matches,
                     Ok(_) => Verdict::DoesNotMatch,
-                    Err(e) => Verdict::Unknown(crate::deploy::error::sdk_error_message("EventBridge", &e)),
+                    Err(e) => Verdict::Unknown(sdk_error_message("EventBridge", &e)),
                 }
             }
         };
@@ -150,22 +135,6 @@ mod tests {
             event_bus_name: None,
             trace_header: None,
         }
-    }
-
-    #[test]
-    fn the_event_is_built_as_eventbridge_delivers_it() {
-        let json: serde_json::Value =
-            serde_json::from_str(&event_json(&entry(), "ev-1", "000000000000", "us-east-1", "2026-01-02T03:04:05Z"))
-                .unwrap();
-        assert_eq!(json["id"], "ev-1");
-        assert_eq!(json["detail-type"], "message");
-        assert_eq!(json["detail"]["Path"], "A", "detail as an object");
-        assert_eq!(json["account"], "000000000000");
-        assert_eq!(json["time"], "2026-01-02T03:04:05Z");
-        assert_eq!(json["resources"], serde_json::json!([]));
-        let timed = EventEntry { time: Some("2025-05-05T00:00:00Z".into()), ..entry() };
-        let json: serde_json::Value = serde_json::from_str(&event_json(&timed, "e", "1", "r", "now")).unwrap();
-        assert_eq!(json["time"], "2025-05-05T00:00:00Z", "the entry's own time");
     }
 
     #[test]

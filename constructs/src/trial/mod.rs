@@ -1,4 +1,11 @@
-//! Trying the deployed system (feature `deploy`): send events, then see what they did.
+//! Trying the deployed system (feature `trial`): send events, then see what they did.
+//!
+//! The trial is about two services at once (EventBridge sends, Step Functions runs), so it sits
+//! at the root of the construct library rather than under `events` or `stepfunctions`. It reads
+//! its event files with [`crate::events::envelope`] (the same parser and envelope as local
+//! pattern matching) and connects with framework's service-neutral deploy plumbing
+//! ([`AwsConfig`], `framework::deploy::retry`); the `send-events` command that runs it is in
+//! [`crate::cli`].
 //!
 //! [`send_events`] reads nothing from the app but the stacks to watch. It lists the state
 //! machines (and rules) of the deployed stacks, sends the entries of the event files with
@@ -17,10 +24,11 @@
 //!
 //! ```no_run
 //! use std::time::Duration;
+//! use constructs::events::envelope::read_event_file;
+//! use constructs::trial::{send_events, TrialOptions};
 //! use framework::deploy::{load, Connection};
-//! use framework::trial::{read_event_file, send_events, TrialOptions};
 //!
-//! # async fn run() -> Result<(), framework::trial::TrialError> {
+//! # async fn run() -> Result<(), constructs::trial::TrialError> {
 //! let config = load(&Connection { local: true, ..Connection::default() }).await?;
 //! let files = vec![read_event_file("app/events/path-a.json".as_ref())?];
 //! let options = TrialOptions { stacks: vec!["EventSfnDemo".into()], timeout: Duration::from_secs(30) };
@@ -32,7 +40,6 @@
 //! # Ok(()) }
 //! ```
 
-pub mod entries;
 mod error;
 pub mod executions;
 pub mod hint;
@@ -45,13 +52,13 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant, SystemTime};
 
 use aws_sdk_eventbridge::primitives::{DateTime, DateTimeFormat};
+use framework::deploy::AwsConfig;
 
-pub use entries::{parse_entries, read_event_file, EventEntry, EventFile};
 pub use error::TrialError;
 pub use executions::input_event_id;
 pub use report::{Row, TrialReport, NOT_SENT, NOT_STARTED};
 
-use crate::deploy::AwsConfig;
+use crate::events::envelope::{EventEntry, EventFile};
 use executions::{follow, Execution, Finder};
 use send::Sent;
 use watched::{arn_account, watched_stack, WatchedStack};
@@ -174,7 +181,7 @@ pub async fn send_events(
             }),
             Sent::Accepted { event_id } => match ended.iter().find(|(id, _)| id == event_id) {
                 None => {
-                    let delivered = hint::event_json(event, event_id, account.unwrap_or(""), &config.region, &now);
+                    let delivered = event.envelope(event_id, account.unwrap_or(""), &config.region, &now).to_string();
                     let checks = hint::check_rules(&eb, &watched, &delivered, event).await;
                     rows.push(Row {
                         event_id: Some(event_id.clone()),

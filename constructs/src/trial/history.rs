@@ -2,7 +2,8 @@
 
 use aws_sdk_sfn::types::{HistoryEvent, HistoryEventType};
 
-use crate::deploy::retry::{with_retry, RetryPolicy};
+use framework::deploy::retry::{with_retry, RetryPolicy};
+
 use crate::trial::error::{api_error, TrialError};
 
 /// The names of the states an execution entered, in the order it entered them (the

@@ -12,7 +12,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use aws_sdk_sfn::operation::describe_execution::DescribeExecutionOutput;
 
-use crate::deploy::retry::{with_retry, RetryPolicy};
+use framework::deploy::retry::{with_retry, RetryPolicy};
+
 use crate::trial::error::{api_error, TrialError};
 
 /// How far before the first PutEvents call an execution may have started and still be looked
@@ -23,7 +24,7 @@ pub const CLOCK_SKEW: Duration = Duration::from_secs(60);
 /// input is a whole EventBridge event.
 ///
 /// ```
-/// use framework::trial::input_event_id;
+/// use constructs::trial::input_event_id;
 /// let input = r#"{"version":"0","id":"d778b2b6-3f16","detail-type":"m","source":"demo.sfn","detail":{}}"#;
 /// assert_eq!(input_event_id(input).as_deref(), Some("d778b2b6-3f16"));
 /// assert_eq!(input_event_id(r#"{"Path":"A"}"#), None);

@@ -1,0 +1,59 @@
+//! The construct library's subcommands (feature `trial`), for app binaries to put next to the
+//! core's ([`framework::cli::Command`]): today `send-events`; further commands about the services
+//! of this library (such as a local `simulate`) go here too, one module each.
+//!
+//! The core knows no AWS service, so it cannot offer a command about events or executions; this
+//! enum implements [`framework::cli::Commands`] and an app binary flattens it into its own
+//! subcommand enum after the core's:
+//!
+//! ```no_run
+//! use framework::cli::Commands;
+//!
+//! #[derive(clap::Subcommand)]
+//! enum AppCommand {
+//!     #[command(flatten)]
+//!     Core(framework::cli::Command),
+//!     #[command(flatten)]
+//!     Library(constructs::cli::Command),
+//! }
+//!
+//! impl Commands for AppCommand {
+//!     fn run(&self, app: &framework::App) -> std::process::ExitCode {
+//!         match self {
+//!             AppCommand::Core(command) => command.run(app),
+//!             AppCommand::Library(command) => command.run(app),
+//!         }
+//!     }
+//! }
+//!
+//! fn main() -> std::process::ExitCode {
+//!     framework::cli::run_with::<AppCommand>("demo", "My infrastructure", framework::App::new)
+//! }
+//! ```
+
+mod send_events;
+
+use std::process::ExitCode;
+
+pub use send_events::{SendEventsArgs, SendEventsError};
+
+/// The construct library's subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Send event files to EventBridge and show the path and final status of each execution
+    /// they start in the deployed stacks' state machines; exit 0 when every event started an
+    /// execution that ended (FAILED included), 1 otherwise.
+    SendEvents(SendEventsArgs),
+}
+
+impl framework::cli::Commands for Command {
+    fn run(&self, app: &framework::App) -> ExitCode {
+        match self {
+            Command::SendEvents(args) => match send_events::send_events(app, args, &mut std::io::stdout().lock()) {
+                Ok(report) if !report.ok() => ExitCode::FAILURE,
+                Ok(_) => ExitCode::SUCCESS,
+                Err(e) => framework::cli::exit_code(Err(e)),
+            },
+        }
+    }
+}
