@@ -2,10 +2,10 @@
 //! `destroy` and `diff` on top), and the way libraries add theirs.
 //!
 //! An app binary builds its [`App`](crate::App) and hands it to [`run`]. The core knows no AWS
-//! service, so commands about one come from the library that knows it (the construct library's
-//! `send-events`): a library offers a clap subcommand enum implementing [`Commands`], and the app
-//! binary composes it with the core's [`Command`] in an enum of its own, flattening both, and
-//! runs it with [`run_with`]. Commands of the app itself go in the same enum.
+//! service, so a command about a service comes from the library that knows the service: a
+//! library offers a clap subcommand enum implementing [`Commands`], and the app binary composes
+//! it with the core's [`Command`] in an enum of its own, flattening both, and runs it with
+//! [`run_with`]. Commands of the app itself go in the same enum.
 //!
 //! ```no_run
 //! use framework::cli::Commands;

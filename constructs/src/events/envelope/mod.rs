@@ -1,7 +1,7 @@
 //! PutEvents entries and the events EventBridge delivers for them, in one place: sample events
 //! are kept in the shape `aws events put-events --entries` takes, and both local pattern
-//! matching and the trial of the deployed system (`send-events`, [`crate::trial`] with the
-//! `trial` feature) read them here.
+//! matching and the trial of the deployed system (`send-events`: module `constructs::trial`,
+//! feature `trial`) read them here.
 //!
 //! - [`EventEntry::from_json`] parses and checks one entry as EventBridge would (fields, sizes,
 //!   `Detail` as the JSON text of an object, `Time` as RFC 3339); [`read_event_file`] and
