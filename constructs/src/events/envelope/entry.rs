@@ -8,6 +8,7 @@
 //! entry accepted here is never dropped or refused later. That check uses the `time` crate, the
 //! one the SDK uses, so that this module needs no SDK.
 
+use framework::json_kind as kind;
 use serde_json::Value as J;
 
 /// The largest entry PutEvents accepts, in bytes (as EventBridge counts them).
@@ -108,18 +109,6 @@ pub enum EntryError {
     /// The entry is larger than PutEvents accepts (its size, see [`EventEntry::size`]).
     #[error("the entry is {0} bytes; PutEvents accepts at most {MAX_ENTRY_BYTES}")]
     TooLarge(usize),
-}
-
-/// What a JSON value is, for messages ("a number", "an object"...).
-pub(crate) fn kind(v: &J) -> &'static str {
-    match v {
-        J::Null => "null",
-        J::Bool(_) => "a boolean",
-        J::Number(_) => "a number",
-        J::String(_) => "a string",
-        J::Array(_) => "an array",
-        J::Object(_) => "an object",
-    }
 }
 
 /// Whether `t` is a timestamp the SDK's `DateTime::from_str(t, DateTimeFormat::DateTime)` parses:

@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-use crate::events::envelope::entry::{kind, EntryError, EventEntry};
+use framework::json_kind as kind;
+
+use crate::events::envelope::entry::{EntryError, EventEntry};
 
 /// An event file: its name as given and its entries.
 #[derive(Debug, Clone, PartialEq, Eq)]
