@@ -268,7 +268,9 @@ fn assert_interrupted_before_execute(f: &Fixture, run: &Run) {
     let text = format!("{}{}", run.stdout, run.stderr);
     assert!(text.contains("error: interrupted (SIGINT) before the change set deploy-"), "{}", run.text());
     assert!(
-        text.contains("it has been deleted, with the empty stack (REVIEW_IN_PROGRESS) created to hold it; nothing was changed"),
+        text.contains(
+            "it has been deleted, with the empty stack (REVIEW_IN_PROGRESS) created to hold it; nothing was changed"
+        ),
         "{}",
         run.text()
     );
@@ -282,7 +284,10 @@ fn assert_interrupted_before_execute(f: &Fixture, run: &Run) {
 fn sigint_while_the_change_set_is_computed_deletes_it_and_the_empty_stack() {
     let f = Fixture::new("sigint-computing");
     // DescribeChangeSet answers slowly: the run sits in the "computing" phase.
-    let proxy = FaultProxy::start(UPSTREAM, vec![Rule::on("DescribeChangeSet", Calls::All, Fault::Delay(Duration::from_secs(3)))]);
+    let proxy = FaultProxy::start(
+        UPSTREAM,
+        vec![Rule::on("DescribeChangeSet", Calls::All, Fault::Delay(Duration::from_secs(3)))],
+    );
     let (child, t0) = spawn_isolated(&mut f.command(Some(&proxy), &["deploy", "--require-approval", "never"]), &f.dir);
     assert!(wait_until(PHASE_LIMIT, || proxy.count("DescribeChangeSet") > 0), "{}", log(&proxy));
     send_signal(child.id(), "INT");
@@ -354,7 +359,14 @@ fn sigint_while_executing_says_the_operation_goes_on() {
     send_signal(child.id(), "INT");
     let run = finish(child, t0);
     assert_eq!(run.code, Some(130), "{}", run.text());
-    assert!(run.stderr.contains(&format!("error: interrupted (SIGINT) during the deployment of stack {} (last known status: ", f.stack)), "{}", run.text());
+    assert!(
+        run.stderr.contains(&format!(
+            "error: interrupted (SIGINT) during the deployment of stack {} (last known status: ",
+            f.stack
+        )),
+        "{}",
+        run.text()
+    );
     assert!(run.stderr.contains("CloudFormation goes on with the operation on its own"), "{}", run.text());
     assert_eq!(proxy.count("DeleteChangeSet"), 0, "an executed change set is left alone: {}", log(&proxy));
     // The next run converges: the stack was created server-side.

@@ -65,18 +65,34 @@ fn create_noop_update_and_destroy() {
     let all_new = f.run("v1", &["diff", "--fail"]);
     assert_eq!(all_new.code, Some(1), "--fail: differences exit 1: {}", all_new.text());
     assert!(all_new.stdout.contains(&format!("Stack {}", f.stack)), "{}", all_new.text());
-    assert!(all_new.stdout.contains("[+] AWS::IAM::Role Role Role") && all_new.stdout.contains("[+] AWS::Logs::LogGroup Logs Logs"), "{}", all_new.text());
+    assert!(
+        all_new.stdout.contains("[+] AWS::IAM::Role Role Role")
+            && all_new.stdout.contains("[+] AWS::Logs::LogGroup Logs Logs"),
+        "{}",
+        all_new.text()
+    );
     assert!(f.run("v1", &["diff"]).ok(), "without --fail, differences exit 0");
 
     let created = f.deploy("v1", &["--outputs-file", "out/outputs.json"]);
     assert!(created.ok(), "{}", created.text());
     assert!(created.stdout.contains(&format!("{}: creating a change set (CREATE)", f.stack)), "{}", created.text());
-    assert!(created.stdout.contains("Add     Role  AWS::IAM::Role       (Fixture/Role)"), "changes listed: {}", created.text());
-    assert!(created.stdout.contains("CREATE_COMPLETE              AWS::IAM::Role"), "events streamed: {}", created.text());
+    assert!(
+        created.stdout.contains("Add     Role  AWS::IAM::Role       (Fixture/Role)"),
+        "changes listed: {}",
+        created.text()
+    );
+    assert!(
+        created.stdout.contains("CREATE_COMPLETE              AWS::IAM::Role"),
+        "events streamed: {}",
+        created.text()
+    );
     assert!(created.stdout.contains(&format!("{}: created (CREATE_COMPLETE)", f.stack)), "{}", created.text());
     assert!(created.stdout.contains(&format!("{}.StageName = dev", f.stack)), "outputs printed: {}", created.text());
     let outputs = f.outputs("out/outputs.json");
-    assert!(outputs["RoleArn"].as_str().is_some_and(|a| a.starts_with("arn:aws:iam::") && a.contains(":role/")), "{outputs}");
+    assert!(
+        outputs["RoleArn"].as_str().is_some_and(|a| a.starts_with("arn:aws:iam::") && a.contains(":role/")),
+        "{outputs}"
+    );
     assert_eq!(outputs["StageName"], "dev");
     let log_group = outputs["LogGroupName"].as_str().expect("log group output").to_string();
     assert!(!log_group.is_empty());
@@ -93,7 +109,11 @@ fn create_noop_update_and_destroy() {
 
     let forced = f.deploy("v1", &["--force"]);
     assert!(forced.ok(), "{}", forced.text());
-    assert!(forced.stdout.contains("no changes (CloudFormation found nothing to change; the change set has been deleted)"), "{}", forced.text());
+    assert!(
+        forced.stdout.contains("no changes (CloudFormation found nothing to change; the change set has been deleted)"),
+        "{}",
+        forced.text()
+    );
 
     let changes = f.run("v2", &["diff"]);
     assert!(changes.ok(), "{}", changes.text());
@@ -124,8 +144,13 @@ fn create_noop_update_and_destroy() {
 
     let destroyed = f.run("v2", &["destroy", "--force"]);
     assert!(destroyed.ok(), "{}", destroyed.text());
-    assert!(destroyed.stdout.contains("DELETE_COMPLETE              AWS::CloudFormation::Stack"), "events streamed: {}", destroyed.text());
-    let retained = format!("retained (DeletionPolicy): Logs AWS::Logs::LogGroup (Fixture/Logs) physical ID {log_group}");
+    assert!(
+        destroyed.stdout.contains("DELETE_COMPLETE              AWS::CloudFormation::Stack"),
+        "events streamed: {}",
+        destroyed.text()
+    );
+    let retained =
+        format!("retained (DeletionPolicy): Logs AWS::Logs::LogGroup (Fixture/Logs) physical ID {log_group}");
     assert!(destroyed.stdout.contains(&retained), "{}", destroyed.text());
     assert!(!destroyed.stdout.contains("retained (DeletionPolicy): AuditLogs"), "{}", destroyed.text());
 
@@ -149,7 +174,11 @@ fn failed_create_names_the_resource_then_recovers_from_rollback_complete() {
 
     let fixed = f.deploy("v1", &[]);
     assert!(fixed.ok(), "{}", fixed.text());
-    assert!(fixed.stdout.contains("ROLLBACK_COMPLETE after a failed creation; deleting it to create it again"), "{}", fixed.text());
+    assert!(
+        fixed.stdout.contains("ROLLBACK_COMPLETE after a failed creation; deleting it to create it again"),
+        "{}",
+        fixed.text()
+    );
     assert!(fixed.stdout.contains(&format!("{}: created (CREATE_COMPLETE)", f.stack)), "{}", fixed.text());
 }
 
@@ -163,7 +192,13 @@ fn approval_needs_a_terminal_and_nothing_is_left_behind() {
     assert!(refused.stdout.contains("Add     Role  AWS::IAM::Role"), "the changes are shown first: {}", refused.text());
     let widening = "Role adds Allow sts:AssumeRole on ${Role.Arn} for Service:states.amazonaws.com";
     assert!(refused.stdout.contains(&format!("permissions: {widening}")), "{}", refused.text());
-    assert!(refused.stderr.contains(&format!("needs approval (--require-approval broadening: IAM permissions widen ({widening}))")), "{}", refused.text());
+    assert!(
+        refused
+            .stderr
+            .contains(&format!("needs approval (--require-approval broadening: IAM permissions widen ({widening}))")),
+        "{}",
+        refused.text()
+    );
     assert!(refused.stderr.contains("rerun with --require-approval never"), "{}", refused.text());
 
     let any = f.run("v1", &["deploy", "--require-approval", "any-change"]);
@@ -173,7 +208,12 @@ fn approval_needs_a_terminal_and_nothing_is_left_behind() {
     // The refused deployments created nothing: the next one is a plain CREATE.
     let created = f.deploy("v1", &[]);
     assert!(created.ok(), "{}", created.text());
-    assert!(created.stdout.contains("creating a change set (CREATE)") && created.stdout.contains("created (CREATE_COMPLETE)"), "{}", created.text());
+    assert!(
+        created.stdout.contains("creating a change set (CREATE)")
+            && created.stdout.contains("created (CREATE_COMPLETE)"),
+        "{}",
+        created.text()
+    );
 }
 
 #[test]
@@ -189,7 +229,11 @@ fn termination_protection_follows_the_app() {
     // Same template without protection: no change set, protection turned off.
     let unprotected = f.deploy("v1", &[]);
     assert!(unprotected.ok(), "{}", unprotected.text());
-    assert!(unprotected.stdout.contains("no changes") && unprotected.stdout.contains("termination protection disabled"), "{}", unprotected.text());
+    assert!(
+        unprotected.stdout.contains("no changes") && unprotected.stdout.contains("termination protection disabled"),
+        "{}",
+        unprotected.text()
+    );
     let destroyed = f.run("v1", &["destroy", "--force"]);
     assert!(destroyed.ok(), "{}", destroyed.text());
 }
@@ -199,7 +243,11 @@ fn invalid_template_is_rejected_before_anything_is_created() {
     let f = Fixture::new("invalid");
     let rejected = f.deploy("unresolved", &[]);
     assert_eq!(rejected.code, Some(1), "{}", rejected.text());
-    assert!(rejected.stderr.contains(&format!("CreateChangeSet failed for stack {}: ValidationError: ", f.stack)), "{}", rejected.text());
+    assert!(
+        rejected.stderr.contains(&format!("CreateChangeSet failed for stack {}: ValidationError: ", f.stack)),
+        "{}",
+        rejected.text()
+    );
     assert!(rejected.stderr.contains("Unresolved resource dependencies [Nope]"), "{}", rejected.text());
     let fixed = f.deploy("v1", &[]);
     assert!(fixed.ok() && fixed.stdout.contains("creating a change set (CREATE)"), "{}", fixed.text());
@@ -212,12 +260,20 @@ fn an_output_only_change_is_deployed_and_read_back() {
     // Only an output changes: the change set has no resource change but is not empty.
     let added = f.deploy("outputs", &["--outputs-file", "outputs.json"]);
     assert!(added.ok(), "{}", added.text());
-    assert!(added.stdout.contains("no resource changes; outputs, exports or stack metadata change"), "{}", added.text());
+    assert!(
+        added.stdout.contains("no resource changes; outputs, exports or stack metadata change"),
+        "{}",
+        added.text()
+    );
     assert!(added.stdout.contains(&format!("{}: updated (UPDATE_COMPLETE)", f.stack)), "{}", added.text());
     assert!(added.stdout.contains(&format!("{}.Extra = added", f.stack)), "{}", added.text());
     assert_eq!(f.outputs("outputs.json")["Extra"], "added", "read back from DescribeStacks");
     let again = f.deploy("outputs", &[]);
-    assert!(again.ok() && again.stdout.contains("no changes (template, parameters and tags as deployed"), "{}", again.text());
+    assert!(
+        again.ok() && again.stdout.contains("no changes (template, parameters and tags as deployed"),
+        "{}",
+        again.text()
+    );
 }
 
 #[test]
@@ -259,7 +315,14 @@ fn a_stack_of_another_account_is_refused_before_anything_changes() {
     assert!(operations.iter().all(|op| reads.contains(&op.as_str())), "only reads: {operations:?}");
     let created = f.deploy("v1", &[]);
     assert!(created.ok() && created.stdout.contains("creating a change set (CREATE)"), "{}", created.text());
-    assert!(created.stdout.contains(&format!("Deploying {} to account 000000000000, region us-east-1 at http://127.0.0.1:4566", f.stack)), "{}", created.text());
+    assert!(
+        created.stdout.contains(&format!(
+            "Deploying {} to account 000000000000, region us-east-1 at http://127.0.0.1:4566",
+            f.stack
+        )),
+        "{}",
+        created.text()
+    );
 }
 
 #[test]
@@ -270,7 +333,13 @@ fn destruction_is_held_without_a_terminal_and_goes_through_when_allowed() {
     let held = f.run("v1", &["deploy"]);
     assert_eq!(held.code, Some(1), "{}", held.text());
     assert!(held.stdout.contains("  destroys: AuditLogs AWS::Logs::LogGroup: removed"), "{}", held.text());
-    assert!(held.stderr.contains("needs approval (--require-approval broadening: 1 resource(s) would be destroyed (AuditLogs removed))"), "{}", held.text());
+    assert!(
+        held.stderr.contains(
+            "needs approval (--require-approval broadening: 1 resource(s) would be destroyed (AuditLogs removed))"
+        ),
+        "{}",
+        held.text()
+    );
     assert!(held.stderr.contains("rerun with --require-approval permissions"), "{}", held.text());
     let diff = f.run("v1", &["diff", "--fail"]);
     assert_eq!(diff.code, Some(1), "nothing was deployed: {}", diff.text());
@@ -282,7 +351,11 @@ fn destruction_is_held_without_a_terminal_and_goes_through_when_allowed() {
     // A replacement is held too (LocalStack reports Replacement: True for a role's new Path, as AWS does).
     let replaced = f.run("renamed", &["deploy"]);
     assert_eq!(replaced.code, Some(1), "{}", replaced.text());
-    assert!(replaced.stdout.contains("  destroys: Role AWS::IAM::Role (Fixture/Role): replaced"), "{}", replaced.text());
+    assert!(
+        replaced.stdout.contains("  destroys: Role AWS::IAM::Role (Fixture/Role): replaced"),
+        "{}",
+        replaced.text()
+    );
     let allowed = f.deploy("renamed", &[]);
     assert!(allowed.ok(), "{}", allowed.text());
 

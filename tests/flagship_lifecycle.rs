@@ -4,8 +4,8 @@
 //! the retained log group.
 
 use framework::deploy::{
-    load, deploy, destroy, CfnClient, Connection, Targets, DeployOptions, DestroyOptions, ProgressMode, RequireApproval,
-    ScriptedPrompt, StackChange, Ui,
+    deploy, destroy, load, CfnClient, Connection, DeployOptions, DestroyOptions, ProgressMode, RequireApproval,
+    ScriptedPrompt, StackChange, Targets, Ui,
 };
 use framework::diff::{diff_templates, ResourceImpact};
 use framework::StackArtifact;
@@ -36,7 +36,10 @@ fn create_change_diff_update_noop_destroy() {
     suite::localstack::endpoint();
     let name = format!("suite-flagship-{}", std::process::id());
     let v1 = stack(app::FlagshipOptions { stack_name: Some(name.clone()), ..Default::default() });
-    let v2 = stack(app::FlagshipOptions { stack_name: Some(name.clone()), definition: app::pattern::routing_definition(&["A", "B", "C"]) });
+    let v2 = stack(app::FlagshipOptions {
+        stack_name: Some(name.clone()),
+        definition: app::pattern::routing_definition(&["A", "B", "C"]),
+    });
     let opts = DeployOptions { require_approval: RequireApproval::Never, ..DeployOptions::default() };
 
     runtime().block_on(async {
@@ -70,7 +73,9 @@ fn create_change_diff_update_noop_destroy() {
         let again = deploy(&targets, &[&v2], &opts, &mut ui()).await.expect("no-op");
         assert_eq!(again[0].change, StackChange::Unchanged);
 
-        let destroyed = destroy(&targets, &[&v2], &DestroyOptions { force: true, ..Default::default() }, &mut ui()).await.expect("destroy");
+        let destroyed = destroy(&targets, &[&v2], &DestroyOptions { force: true, ..Default::default() }, &mut ui())
+            .await
+            .expect("destroy");
         assert!(destroyed[0].existed);
         let retained: Vec<(&str, &str)> =
             destroyed[0].retained.iter().map(|r| (r.logical_id.as_str(), r.resource_type.as_str())).collect();
@@ -86,6 +91,8 @@ fn create_change_diff_update_noop_destroy() {
         };
         assert_ne!(group(&created[0]), group(&recreated[0]));
         assert!(group(&recreated[0]).starts_with(&format!("/aws/vendedlogs/states/{name}-StateMachine-")));
-        destroy(&targets, &[&v2], &DestroyOptions { force: true, ..Default::default() }, &mut ui()).await.expect("destroy again");
+        destroy(&targets, &[&v2], &DestroyOptions { force: true, ..Default::default() }, &mut ui())
+            .await
+            .expect("destroy again");
     });
 }

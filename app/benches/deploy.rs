@@ -247,7 +247,10 @@ fn ensure_awscli(root: &Path, scratch: &Path) -> Result<PathBuf> {
         .map_err(|e| format!("the awscli cannot be installed: {e}"))?;
     let aws = root.join(".tools/awscli/bin/aws");
     if !aws.is_file() {
-        return Err(format!("the awscli cannot be installed: {} is missing after `scripts/tools --awscli`", aws.display()));
+        return Err(format!(
+            "the awscli cannot be installed: {} is missing after `scripts/tools --awscli`",
+            aws.display()
+        ));
     }
     Ok(aws)
 }
@@ -362,10 +365,20 @@ impl Bench {
         let mut cdk = Vec::new();
         for i in 1..=CREATES {
             let c = self.our_create(&format!("ours-{i}"))?;
-            eprintln!("deploy bench: `app deploy` create {i}/{CREATES}: {} (backend {}, after it {})", secs(c.run.wall), secs(c.backend()), secs(c.after()));
+            eprintln!(
+                "deploy bench: `app deploy` create {i}/{CREATES}: {} (backend {}, after it {})",
+                secs(c.run.wall),
+                secs(c.backend()),
+                secs(c.after())
+            );
             ours.push(c);
             let c = self.cdk_create(&format!("cdk-{i}"), &template)?;
-            eprintln!("deploy bench: `cdk deploy` create {i}/{CREATES}: {} (backend {}, after it {})", secs(c.run.wall), secs(c.backend()), secs(c.after()));
+            eprintln!(
+                "deploy bench: `cdk deploy` create {i}/{CREATES}: {} (backend {}, after it {})",
+                secs(c.run.wall),
+                secs(c.backend()),
+                secs(c.after())
+            );
             cdk.push(c);
         }
         self.same_template(&self.scratch.join(format!("cdk.out-{}", ours[0].stack)), &template)?;
@@ -389,7 +402,12 @@ impl Bench {
         let awscli_version = self.awscli_version()?;
         eprintln!("deploy bench: `aws cloudformation deploy` create ({awscli_version}; its waiter polls every 30 s)");
         let awscli = self.awscli_create(&template)?;
-        eprintln!("deploy bench: `aws cloudformation deploy` create: {} (backend {}, after it {})", secs(awscli.run.wall), secs(awscli.backend()), secs(awscli.after()));
+        eprintln!(
+            "deploy bench: `aws cloudformation deploy` create: {} (backend {}, after it {})",
+            secs(awscli.run.wall),
+            secs(awscli.backend()),
+            secs(awscli.after())
+        );
         let their_stack = awscli.stack.clone();
         let awscli_noops = self.noops(&their_stack, AWSCLI_NOOPS, |b, log| {
             let mut cmd = b.awscli_deploy(&template, &their_stack);
@@ -423,7 +441,11 @@ impl Bench {
         let a = std::fs::read(&ours).map_err(|e| format!("cannot read {}: {e}", ours.display()))?;
         let b = std::fs::read(template).map_err(|e| format!("cannot read {}: {e}", template.display()))?;
         if a != b {
-            return Err(format!("the template in {} differs from the one given to the awscli ({})", ours.display(), template.display()));
+            return Err(format!(
+                "the template in {} differs from the one given to the awscli ({})",
+                ours.display(),
+                template.display()
+            ));
         }
         Ok(())
     }
@@ -493,7 +515,8 @@ impl Bench {
         cmd.args(["synth", "--quiet", "--output"]).arg(&dir);
         let log = self.log(&format!("synth-{stack}"));
         run_ok(&format!("`app synth` for stack {stack}"), &mut cmd, SHORT_LIMIT, &log)?;
-        let manifest = std::fs::read_to_string(dir.join("manifest.json")).map_err(|e| format!("cannot read {}/manifest.json: {e}", dir.display()))?;
+        let manifest = std::fs::read_to_string(dir.join("manifest.json"))
+            .map_err(|e| format!("cannot read {}/manifest.json: {e}", dir.display()))?;
         if !manifest.contains(&format!("\"stackName\": \"{stack}\"")) {
             return Err(format!("{}/manifest.json does not name stack {stack}", dir.display()));
         }
@@ -529,8 +552,11 @@ impl Bench {
         run_ok("`cdk --version`", &mut cmd, SHORT_LIMIT, &log)?;
         let text = std::fs::read_to_string(&log).unwrap_or_default();
         // "2.1148.1 (build fcf5e34)"
-        let version = text.lines().rev().find_map(|l| l.split_whitespace().next().filter(|w| w.starts_with(char::is_numeric)));
-        version.map(|v| format!("aws-cdk {v}")).ok_or_else(|| format!("`cdk --version` printed no version: {}", text.trim()))
+        let version =
+            text.lines().rev().find_map(|l| l.split_whitespace().next().filter(|w| w.starts_with(char::is_numeric)));
+        version
+            .map(|v| format!("aws-cdk {v}"))
+            .ok_or_else(|| format!("`cdk --version` printed no version: {}", text.trim()))
     }
 
     fn awscli_deploy(&self, template: &Path, stack: &str) -> Command {
@@ -552,7 +578,8 @@ impl Bench {
         self.theirs.push(stack.clone());
         let mut cmd = self.awscli_deploy(template, &stack);
         let log = self.log(&format!("create-{stack}"));
-        let run = run_ok(&format!("`aws cloudformation deploy` of new stack {stack}"), &mut cmd, AWSCLI_CREATE_LIMIT, &log)?;
+        let run =
+            run_ok(&format!("`aws cloudformation deploy` of new stack {stack}"), &mut cmd, AWSCLI_CREATE_LIMIT, &log)?;
         let backend = self.backend_create_times(&stack)?;
         Ok(Create { stack, run, backend })
     }
@@ -565,12 +592,19 @@ impl Bench {
         let text = std::fs::read_to_string(&log).unwrap_or_default();
         // "aws-cli/1.46.2 Python/3.11.7 Linux/... botocore/1.43.62"
         let version = text.split_whitespace().find_map(|w| w.strip_prefix("aws-cli/")).map(str::to_string);
-        version.map(|v| format!("awscli {v}")).ok_or_else(|| format!("`aws --version` printed no version: {}", text.trim()))
+        version
+            .map(|v| format!("awscli {v}"))
+            .ok_or_else(|| format!("`aws --version` printed no version: {}", text.trim()))
     }
 
     /// Runs a no-op deploy `runs` times; each must succeed and leave the stack's status and
     /// events as they were. Returns the wall times.
-    fn noops(&mut self, stack: &str, runs: usize, mut deploy: impl FnMut(&Self, &Path) -> Result<Duration>) -> Result<Vec<Duration>> {
+    fn noops(
+        &mut self,
+        stack: &str,
+        runs: usize,
+        mut deploy: impl FnMut(&Self, &Path) -> Result<Duration>,
+    ) -> Result<Vec<Duration>> {
         let before = self.stack_events(stack)?;
         let status = self.stack_status(stack)?;
         let mut times = Vec::new();
@@ -615,7 +649,12 @@ impl Bench {
                 outputs: s
                     .outputs()
                     .iter()
-                    .map(|o| (o.output_key().unwrap_or_default().to_string(), o.output_value().unwrap_or_default().to_string()))
+                    .map(|o| {
+                        (
+                            o.output_key().unwrap_or_default().to_string(),
+                            o.output_value().unwrap_or_default().to_string(),
+                        )
+                    })
                     .collect(),
             }))
         })
@@ -669,7 +708,9 @@ impl Bench {
         let own = |wanted: &str, pick: fn(f64, f64) -> f64| {
             events
                 .iter()
-                .filter(|(t, ty, id, st)| ty == "AWS::CloudFormation::Stack" && id == stack && st == wanted && t.is_finite())
+                .filter(|(t, ty, id, st)| {
+                    ty == "AWS::CloudFormation::Stack" && id == stack && st == wanted && t.is_finite()
+                })
                 .map(|(t, ..)| *t)
                 .reduce(pick)
         };
@@ -770,7 +811,14 @@ impl Bench {
         }
         let group = self.retained_log_group(stack)?;
         let mut cmd = Command::new(&self.aws);
-        cmd.current_dir(&self.scratch).args(["cloudformation", "delete-stack", "--stack-name", stack, "--endpoint-url", ENDPOINT]);
+        cmd.current_dir(&self.scratch).args([
+            "cloudformation",
+            "delete-stack",
+            "--stack-name",
+            stack,
+            "--endpoint-url",
+            ENDPOINT,
+        ]);
         let log = self.log(&format!("delete-{stack}"));
         run_ok(&format!("`aws cloudformation delete-stack` of {stack}"), &mut cmd, SHORT_LIMIT, &log)?;
         let start = Instant::now();
@@ -788,13 +836,22 @@ impl Bench {
 
     fn delete_log_group(&mut self, group: &str) -> Result<()> {
         let mut cmd = Command::new(&self.aws);
-        cmd.current_dir(&self.scratch).args(["logs", "delete-log-group", "--log-group-name", group, "--endpoint-url", ENDPOINT]);
+        cmd.current_dir(&self.scratch).args([
+            "logs",
+            "delete-log-group",
+            "--log-group-name",
+            group,
+            "--endpoint-url",
+            ENDPOINT,
+        ]);
         let log = self.log("delete-log-group");
         match run("`aws logs delete-log-group`", &mut cmd, SHORT_LIMIT, &log)? {
             (status, _) if status.success() => Ok(()),
             // Already gone (an emulator that does not keep retained resources).
             _ if std::fs::read_to_string(&log).unwrap_or_default().contains("ResourceNotFoundException") => Ok(()),
-            (status, _) => Err(format!("`aws logs delete-log-group --log-group-name {group}` failed ({status}):\n{}", tail(&log))),
+            (status, _) => {
+                Err(format!("`aws logs delete-log-group --log-group-name {group}` failed ({status}):\n{}", tail(&log)))
+            }
         }
     }
 
@@ -840,7 +897,8 @@ fn rows(m: &Measured) -> Vec<String> {
     let create_ratio = cdk.as_secs_f64() / ours.as_secs_f64();
     let noop_ratio = cdk_noop.as_secs_f64() / our_noop.as_secs_f64();
     let awscli_ratio = awscli.run.wall.as_secs_f64() / ours.as_secs_f64();
-    let noop_stats = |v: &[Duration]| format!("min {}, max {}; exit 0 every run, no new stack event", secs(min(v)), secs(max(v)));
+    let noop_stats =
+        |v: &[Duration]| format!("min {}, max {}; exit 0 every run, no new stack event", secs(min(v)), secs(max(v)));
     let no_op = "none: no stack operation";
     vec![
         format!(

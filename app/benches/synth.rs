@@ -60,7 +60,11 @@ fn main() {
         let app = app::flagship_app();
         app.synth().expect("flagship synthesizes").write(dir).expect("write");
     });
-    report("flagship app, in-process: build + validate + synth + write a new cloud assembly directory", &flagship_write, "");
+    report(
+        "flagship app, in-process: build + validate + synth + write a new cloud assembly directory",
+        &flagship_write,
+        "",
+    );
 
     let exe = PathBuf::from(env!("CARGO_BIN_EXE_app"));
     let app_synth = |dir: &Path| {
@@ -122,7 +126,8 @@ fn main() {
     match AwsCdk::find(&root, &out) {
         Ok(cdk) => cdk.rows(&root, &process, &copies_process),
         Err(why) => {
-            for what in ["`node app.js` (the flagship)", "`node copies.js` (1000 copies)", "`cdk synth` (the flagship)"] {
+            for what in ["`node app.js` (the flagship)", "`node copies.js` (1000 copies)", "`cdk synth` (the flagship)"]
+            {
                 println!("| AWS CDK {what}: not measured: {why} | | | | |");
             }
         }
@@ -170,7 +175,10 @@ impl AwsCdk {
             .unwrap_or_else(|| root.join(".tools/cdk-lib/node_modules"));
         let lib = node_modules.join("aws-cdk-lib/package.json");
         if !lib.is_file() {
-            return Err(format!("aws-cdk-lib is not installed in {} (`scripts/bench` installs it)", node_modules.display()));
+            return Err(format!(
+                "aws-cdk-lib is not installed in {} (`scripts/bench` installs it)",
+                node_modules.display()
+            ));
         }
         let cli = root.join(".tools/cdk/node_modules/.bin/cdk");
         if !cli.is_file() {
@@ -186,7 +194,11 @@ impl AwsCdk {
         };
         let node_version = text(Command::new(&node).arg("--version"))?;
         let lib_version = text(Command::new(&node).args(["-p", "require(process.argv[1]).version"]).arg(&lib))?;
-        let cli_version = text(Command::new(&node).args(["-p", "require(process.argv[1]).version"]).arg(root.join(".tools/cdk/node_modules/aws-cdk/package.json")))?;
+        let cli_version = text(
+            Command::new(&node)
+                .args(["-p", "require(process.argv[1]).version"])
+                .arg(root.join(".tools/cdk/node_modules/aws-cdk/package.json")),
+        )?;
         Ok(AwsCdk {
             node,
             node_modules,
@@ -239,7 +251,12 @@ impl AwsCdk {
             .env_remove(app::STACK_NAME_ENV);
         for (k, _) in std::env::vars_os() {
             let k = k.to_string_lossy().into_owned();
-            if k.starts_with("AWS_") && !matches!(k.as_str(), "AWS_CONFIG_FILE" | "AWS_SHARED_CREDENTIALS_FILE" | "AWS_EC2_METADATA_DISABLED" | "AWS_REGION") {
+            if k.starts_with("AWS_")
+                && !matches!(
+                    k.as_str(),
+                    "AWS_CONFIG_FILE" | "AWS_SHARED_CREDENTIALS_FILE" | "AWS_EC2_METADATA_DISABLED" | "AWS_REGION"
+                )
+            {
                 cmd.env_remove(k);
             }
         }

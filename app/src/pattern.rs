@@ -62,7 +62,10 @@ pub fn event_pattern() -> EventPattern {
 /// does not collide with the group its previous life left behind.
 pub fn log_group_name(suffix: &str) -> Value {
     let stack_uid = Value::select(0, Value::split("-", Value::select(2, Value::split("/", Pseudo::StackId))));
-    Value::sub_with(format!("/aws/vendedlogs/states/${{AWS::StackName}}-{suffix}-${{StackUid}}"), [("StackUid", stack_uid)])
+    Value::sub_with(
+        format!("/aws/vendedlogs/states/${{AWS::StackName}}-{suffix}-${{StackUid}}"),
+        [("StackUid", stack_uid)],
+    )
 }
 
 impl RoutedStateMachine {
@@ -84,16 +87,23 @@ impl RoutedStateMachine {
     }
 
     /// [`build`](Self::build) with another state machine definition.
-    pub fn build_with<'a>(scope: impl Into<Scope<'a>>, output_prefix: &str, definition: Definition) -> RoutedStateMachine {
+    pub fn build_with<'a>(
+        scope: impl Into<Scope<'a>>,
+        output_prefix: &str,
+        definition: Definition,
+    ) -> RoutedStateMachine {
         let mut scope = scope.into();
         let name_suffix = {
             let path = scope.stack_ref().path(scope.parent());
             let below_stack: Vec<&str> = path.split('/').skip(1).collect();
-            if below_stack.is_empty() { "StateMachine".to_string() } else { below_stack.join("-") }
+            if below_stack.is_empty() {
+                "StateMachine".to_string()
+            } else {
+                below_stack.join("-")
+            }
         };
-        let log_group = LogGroup::builder()
-            .log_group_name(log_group_name(&name_suffix))
-            .build(scope.reborrow(), "LogGroup");
+        let log_group =
+            LogGroup::builder().log_group_name(log_group_name(&name_suffix)).build(scope.reborrow(), "LogGroup");
         let state_machine = StateMachine::builder()
             .definition(definition)
             .logs(LogOptions::new(log_group.arn()).level(LogLevel::All).include_execution_data(true))

@@ -33,11 +33,8 @@ pub fn logical_id(components: &[&str]) -> Option<String> {
             deduped.push(c);
         }
     }
-    let mut human: String = deduped
-        .iter()
-        .filter(|c| **c != HIDDEN_FROM_HUMAN_ID)
-        .map(|c| remove_non_alphanumeric(c))
-        .collect();
+    let mut human: String =
+        deduped.iter().filter(|c| **c != HIDDEN_FROM_HUMAN_ID).map(|c| remove_non_alphanumeric(c)).collect();
     human.truncate(MAX_HUMAN_LEN);
     Some(human + &hash)
 }

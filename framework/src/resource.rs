@@ -159,9 +159,7 @@ impl Resource for CfnResource {
         let well_formed = (parts.len() == 3 && parts.iter().all(|p| !p.is_empty()))
             || (t.starts_with("Custom::") && t.len() > "Custom::".len());
         if !well_formed {
-            v.error(format!(
-                "resource type {t:?} is not of the form Vendor::Service::Resource (or Custom::Name)"
-            ));
+            v.error(format!("resource type {t:?} is not of the form Vendor::Service::Resource (or Custom::Name)"));
         }
     }
     fn as_any(&self) -> &dyn Any {

@@ -134,10 +134,7 @@ impl Value {
     }
 
     /// `Fn::Sub` with variables.
-    pub fn sub_with<K: Into<String>>(
-        template: impl Into<String>,
-        vars: impl IntoIterator<Item = (K, Value)>,
-    ) -> Value {
+    pub fn sub_with<K: Into<String>>(template: impl Into<String>, vars: impl IntoIterator<Item = (K, Value)>) -> Value {
         Value::Sub(template.into(), vars.into_iter().map(|(k, v)| (k.into(), v)).collect())
     }
 
@@ -365,9 +362,7 @@ impl From<serde_json::Value> for Value {
             serde_json::Value::Number(n) => Value::Number(n),
             serde_json::Value::String(s) => Value::String(s),
             serde_json::Value::Array(a) => Value::List(a.into_iter().map(Into::into).collect()),
-            serde_json::Value::Object(o) => {
-                Value::Map(o.into_iter().map(|(k, v)| (k, v.into())).collect())
-            }
+            serde_json::Value::Object(o) => Value::Map(o.into_iter().map(|(k, v)| (k, v.into())).collect()),
         }
     }
 }
@@ -381,10 +376,7 @@ mod tests {
         assert_eq!(Value::join("", ["a", "b"]), Value::from("ab"));
         assert_eq!(Value::join(",", ["a", "b"]), Value::from("a,b"));
         let j = Value::join("", [Value::from("a"), Value::from("b"), Pseudo::Region.into(), Value::from("c")]);
-        assert_eq!(
-            j,
-            Value::Join(String::new(), vec!["ab".into(), Value::Pseudo(Pseudo::Region), "c".into()])
-        );
+        assert_eq!(j, Value::Join(String::new(), vec!["ab".into(), Value::Pseudo(Pseudo::Region), "c".into()]));
     }
 
     #[test]

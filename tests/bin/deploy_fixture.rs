@@ -63,7 +63,11 @@ fn build(variant: &str, stack_name: &str) -> App {
         CfnResource::new("AWS::StepFunctions::StateMachine")
             .property("RoleArn", Value::GetAtt(role, "Arn".into()))
             // A state of a type that does not exist: an invalid definition.
-            .property("DefinitionString", std::env::var("FIXTURE_DEFINITION").unwrap_or_else(|_| r#"{"StartAt": "A", "States": {"A": {"Type": "NoSuchType"}}}"#.into()))
+            .property(
+                "DefinitionString",
+                std::env::var("FIXTURE_DEFINITION")
+                    .unwrap_or_else(|_| r#"{"StartAt": "A", "States": {"A": {"Type": "NoSuchType"}}}"#.into()),
+            )
             .add(stack.at(workflow), "Machine");
     }
     stack.add_output("RoleArn", OutputNode::new(Value::GetAtt(role, "Arn".into())));

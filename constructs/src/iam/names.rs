@@ -21,7 +21,8 @@ pub const POLICY_NAME: StringRule = StringRule::new(1, 128).chars(iam_name_char,
 /// Paths: 1-512 printable ASCII characters.
 pub const PATH: StringRule = StringRule::new(1, 512).chars(path_char, "printable ASCII characters");
 /// Descriptions: up to 1000 characters of the IAM set.
-pub const DESCRIPTION: StringRule = StringRule::new(0, 1000).chars(description_char, "printable characters (Latin-1), tab and newlines");
+pub const DESCRIPTION: StringRule =
+    StringRule::new(0, 1000).chars(description_char, "printable characters (Latin-1), tab and newlines");
 
 /// Problems with an IAM path: must begin and end with `/`.
 pub fn path_shape_problem(path: &str) -> Option<String> {

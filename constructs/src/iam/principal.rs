@@ -61,7 +61,13 @@ impl Principal {
             Principal::Service(s) => Value::from(s.as_str()),
             Principal::Account(id) => Value::join(
                 "",
-                [Value::from("arn:"), Value::Pseudo(Pseudo::Partition), Value::from(":iam::"), id.clone(), Value::from(":root")],
+                [
+                    Value::from("arn:"),
+                    Value::Pseudo(Pseudo::Partition),
+                    Value::from(":iam::"),
+                    id.clone(),
+                    Value::from(":root"),
+                ],
             ),
             Principal::Arn(v) | Principal::Federated(v) | Principal::CanonicalUser(v) => v.clone(),
             Principal::Any => Value::from("*"),

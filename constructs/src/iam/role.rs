@@ -45,7 +45,9 @@ impl Resource for CfnRole {
             Value::List(
                 self.policies
                     .iter()
-                    .map(|(name, doc)| Value::map([("PolicyName", Value::from(name.as_str())), ("PolicyDocument", doc.to_value())]))
+                    .map(|(name, doc)| {
+                        Value::map([("PolicyName", Value::from(name.as_str())), ("PolicyDocument", doc.to_value())])
+                    })
                     .collect(),
             ),
         );
@@ -322,8 +324,18 @@ mod tests {
         let mut app = App::new();
         let stack = app.add_stack("S");
         let role = Role::builder().assumed_by(Principal::service("events.amazonaws.com")).build(&mut *stack, "Role");
-        role.add_to_policy(stack, PolicyStatement::allow().action("states:StartExecution").resource("arn:aws:states:eu-west-1:123456789012:stateMachine:a"));
-        role.add_to_policy(stack, PolicyStatement::allow().action("states:StartExecution").resource("arn:aws:states:eu-west-1:123456789012:stateMachine:a"));
+        role.add_to_policy(
+            stack,
+            PolicyStatement::allow()
+                .action("states:StartExecution")
+                .resource("arn:aws:states:eu-west-1:123456789012:stateMachine:a"),
+        );
+        role.add_to_policy(
+            stack,
+            PolicyStatement::allow()
+                .action("states:StartExecution")
+                .resource("arn:aws:states:eu-west-1:123456789012:stateMachine:a"),
+        );
         role.add_to_policy(stack, PolicyStatement::allow().action("logs:DescribeLogGroups").resource("*"));
         let asm = app.synth().unwrap();
         let resources = asm.stack("S").unwrap().template()["Resources"].as_object().unwrap().clone();
@@ -338,14 +350,17 @@ mod tests {
     fn handles_of_another_app_are_reported() {
         let mut other = App::new();
         let other_stack = other.add_stack("O");
-        let foreign = Role::builder().assumed_by(Principal::service("a.amazonaws.com")).build(&mut *other_stack, "Role");
+        let foreign =
+            Role::builder().assumed_by(Principal::service("a.amazonaws.com")).build(&mut *other_stack, "Role");
         let mut app = App::new();
         let stack = app.add_stack("S");
         let role = Role::builder().assumed_by(Principal::service("b.amazonaws.com")).build(&mut *stack, "Role");
         role.add_to_policy(stack, PolicyStatement::allow().action("iam:PassRole").resource(foreign.arn()));
         let problems = synth_problems(&app);
         assert!(
-            problems.iter().any(|p| p.starts_with("S/Role/DefaultPolicy/Resource: references a construct of another app")),
+            problems
+                .iter()
+                .any(|p| p.starts_with("S/Role/DefaultPolicy/Resource: references a construct of another app")),
             "{problems:#?}"
         );
     }

@@ -57,9 +57,7 @@ impl Resource for CfnLogGroup {
         if let Some(Value::String(arn)) = &self.kms_key_id {
             let parts: Vec<&str> = arn.split(':').collect();
             if parts.len() < 6 || parts[0] != "arn" || parts[2] != "kms" || !parts[5].starts_with("key/") {
-                v.error(format!(
-                    "KmsKeyId {arn:?} must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)"
-                ));
+                v.error(format!("KmsKeyId {arn:?} must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)"));
             }
         }
     }

@@ -3,5 +3,7 @@
 mod log_group;
 mod retention;
 
-pub use log_group::{CfnLogGroup, LogGroup, LogGroupBuilder, LogGroupClass, LogGroupProps, LogGroupRef, LOG_GROUP_NAME};
+pub use log_group::{
+    CfnLogGroup, LogGroup, LogGroupBuilder, LogGroupClass, LogGroupProps, LogGroupRef, LOG_GROUP_NAME,
+};
 pub use retention::{InvalidRetention, RetentionDays};

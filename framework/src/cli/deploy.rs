@@ -11,8 +11,8 @@ use crate::cli::synth::select_stacks;
 use crate::cli::CliError;
 use crate::deploy::environment::pinned;
 use crate::deploy::{
-    self, Checkpoint, Connection, DeployOptions, DestroyOptions, ParameterAssignment, ProgressMode, RequireApproval, Stop,
-    Targets, Ui,
+    self, Checkpoint, Connection, DeployOptions, DestroyOptions, ParameterAssignment, ProgressMode, RequireApproval,
+    Stop, Targets, Ui,
 };
 use crate::{CloudAssembly, StackArtifact};
 
@@ -127,7 +127,12 @@ pub struct DestroyArgs {
 }
 
 /// The selected stacks plus their dependencies (or dependents), in dependency order.
-pub(crate) fn selection<'a>(assembly: &'a CloudAssembly, patterns: &[String], exclusively: bool, upstream: bool) -> Result<Vec<&'a StackArtifact>, CliError> {
+pub(crate) fn selection<'a>(
+    assembly: &'a CloudAssembly,
+    patterns: &[String],
+    exclusively: bool,
+    upstream: bool,
+) -> Result<Vec<&'a StackArtifact>, CliError> {
     let selected = select_stacks(assembly, patterns)?;
     let mut ids: Vec<&str> = selected.iter().map(|s| s.id.as_str()).collect();
     if !exclusively {
@@ -205,7 +210,10 @@ pub(crate) fn watch(checkpoint: &Checkpoint, timeout: Option<Duration>) -> Resul
     match ready_rx.recv() {
         Ok(Ok(())) => Ok(()),
         Ok(Err(source)) => Err(CliError::Io { context: "cannot watch for Ctrl-C".into(), source }),
-        Err(_) => Err(CliError::Io { context: "cannot watch for Ctrl-C".into(), source: std::io::Error::other("watcher ended") }),
+        Err(_) => Err(CliError::Io {
+            context: "cannot watch for Ctrl-C".into(),
+            source: std::io::Error::other("watcher ended"),
+        }),
     }
 }
 
@@ -326,8 +334,23 @@ mod tests {
         use crate::cli::Cli;
         use clap::Parser;
         let cli = Cli::try_parse_from([
-            "app", "deploy", "Web", "--require-approval", "any-change", "--progress", "events", "--parameters", "Web:Size=3",
-            "--parameters", "Mode=a=b", "--outputs-file", "o.json", "--local", "--region", "eu-west-1", "--force",
+            "app",
+            "deploy",
+            "Web",
+            "--require-approval",
+            "any-change",
+            "--progress",
+            "events",
+            "--parameters",
+            "Web:Size=3",
+            "--parameters",
+            "Mode=a=b",
+            "--outputs-file",
+            "o.json",
+            "--local",
+            "--region",
+            "eu-west-1",
+            "--force",
         ])
         .unwrap();
         let crate::cli::Command::Deploy(d) = cli.command else { panic!("not deploy") };

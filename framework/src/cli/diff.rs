@@ -33,12 +33,14 @@ pub struct DiffArgs {
 pub(crate) struct Differences(pub bool);
 
 fn render_options(artifact: &StackArtifact, color: bool) -> RenderOptions {
-    let construct_paths: BTreeMap<String, String> = artifact.logical_ids.iter().map(|(path, id)| (id.clone(), path.clone())).collect();
+    let construct_paths: BTreeMap<String, String> =
+        artifact.logical_ids.iter().map(|(path, id)| (id.clone(), path.clone())).collect();
     RenderOptions { color, construct_paths }
 }
 
 fn read_template(path: &PathBuf) -> Result<serde_json::Value, CliError> {
-    let text = std::fs::read_to_string(path).map_err(|source| CliError::Io { context: format!("cannot read {}", path.display()), source })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| CliError::Io { context: format!("cannot read {}", path.display()), source })?;
     serde_json::from_str(&text).map_err(|e| CliError::Io {
         context: format!("{} is not a JSON template", path.display()),
         source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
@@ -122,7 +124,10 @@ mod tests {
         let d = diff(&app("new"), &args(&["S"]), &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(d, Differences(true));
-        assert!(text.starts_with("Stack S\n") && text.contains("AWS::SNS::Topic") && text.contains("requires replacement"), "{text}");
+        assert!(
+            text.starts_with("Stack S\n") && text.contains("AWS::SNS::Topic") && text.contains("requires replacement"),
+            "{text}"
+        );
 
         let mut out = Vec::new();
         assert_eq!(diff(&app("old"), &args(&["S"]), &mut out).unwrap(), Differences(false));

@@ -61,7 +61,11 @@ pub(crate) fn ls(app: &crate::App, args: &LsArgs, out: &mut dyn Write) -> Result
     let io = |source| CliError::Io { context: "cannot write to stdout".into(), source };
     for s in assembly.stacks_in_dependency_order() {
         if args.long {
-            let deps = if s.dependencies.is_empty() { String::new() } else { format!(" (after {})", s.dependencies.join(", ")) };
+            let deps = if s.dependencies.is_empty() {
+                String::new()
+            } else {
+                format!(" (after {})", s.dependencies.join(", "))
+            };
             writeln!(out, "{}\t{}\t{}{deps}", s.id, s.stack_name, s.environment).map_err(io)?;
         } else {
             writeln!(out, "{}", s.id).map_err(io)?;
@@ -103,7 +107,6 @@ fn glob_match(pattern: &str, text: &str) -> bool {
         }
     }
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -151,7 +154,8 @@ mod tests {
 
     #[test]
     fn unknown_stack_is_an_error_listing_the_stacks() {
-        let args = SynthArgs { stacks: vec!["Nope".into()], output: tempdir("synth-unknown"), yaml: false, quiet: false };
+        let args =
+            SynthArgs { stacks: vec!["Nope".into()], output: tempdir("synth-unknown"), yaml: false, quiet: false };
         let err = synth(&app(), &args, &mut Vec::new()).unwrap_err().to_string();
         assert!(err.contains("\"Nope\"") && err.contains("One, Two"), "{err}");
     }

@@ -95,9 +95,8 @@ fn string_text(s: &str) -> String {
 }
 
 fn is_plain_safe(s: &str) -> bool {
-    const RESERVED: &[&str] = &[
-        "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", "nan", ".nan", ".inf", "-.inf", "+.inf",
-    ];
+    const RESERVED: &[&str] =
+        &["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", "nan", ".nan", ".inf", "-.inf", "+.inf"];
     let Some(first) = s.chars().next() else { return false };
     if !(first.is_ascii_alphabetic() || first == '_' || first == '/') {
         return false;

@@ -138,11 +138,15 @@ impl DataLoss {
             let (kind, attribute, template) = match (c.action.as_str(), c.replacement.as_deref()) {
                 ("Remove", _) => (Destruction::Removed, "DeletionPolicy", deployed),
                 ("Modify", Some("True")) => (Destruction::Replaced, "UpdateReplacePolicy", artifact.template()),
-                ("Modify", Some("Conditional")) => (Destruction::MayBeReplaced, "UpdateReplacePolicy", artifact.template()),
+                ("Modify", Some("Conditional")) => {
+                    (Destruction::MayBeReplaced, "UpdateReplacePolicy", artifact.template())
+                }
                 _ => continue,
             };
             match policy(template, &c.logical_id, attribute).as_str() {
-                "Retain" | "RetainExceptOnCreate" => loss.orphaned.push((resource, format!("{attribute} {}", policy(template, &c.logical_id, attribute)))),
+                "Retain" | "RetainExceptOnCreate" => loss
+                    .orphaned
+                    .push((resource, format!("{attribute} {}", policy(template, &c.logical_id, attribute)))),
                 "Snapshot" => loss.snapshotted.push((resource, format!("{attribute} Snapshot"))),
                 _ => loss.destroyed.push((resource, kind)),
             }
@@ -169,7 +173,8 @@ impl DataLoss {
     }
 
     fn summary(&self) -> String {
-        let items: Vec<String> = self.destroyed.iter().map(|(r, how)| format!("{} {}", r.logical_id, how.as_str())).collect();
+        let items: Vec<String> =
+            self.destroyed.iter().map(|(r, how)| format!("{} {}", r.logical_id, how.as_str())).collect();
         format!("{} resource(s) would be destroyed ({})", self.destroyed.len(), items.join(", "))
     }
 }
@@ -195,7 +200,9 @@ pub fn broadening(diff: &TemplateDiff) -> Vec<String> {
     let iam = &diff.iam;
     let mut out: Vec<String> = Vec::new();
     out.extend(iam.added.iter().filter(|s| s.is_unknown() || !s.is_negative()).map(|s| describe_statement("adds", s)));
-    out.extend(iam.removed.iter().filter(|s| s.is_unknown() || s.is_negative()).map(|s| describe_statement("removes", s)));
+    out.extend(
+        iam.removed.iter().filter(|s| s.is_unknown() || s.is_negative()).map(|s| describe_statement("removes", s)),
+    );
     out.extend(iam.managed_added.iter().map(|m| format!("{} attaches {}", m.identity, m.policy_arn)));
     out
 }
@@ -260,7 +267,12 @@ pub fn confirm(decision: &Decision, stack: &str, action: &'static str, ui: &mut 
     match ui.ask(&format!("{why}\nProceed with the {action} of {stack}?")) {
         Some(true) => Ok(()),
         Some(false) => Err(DeployError::Declined { action, stack: stack.to_string() }),
-        None => Err(DeployError::ApprovalRequired { action, stack: stack.to_string(), why: why.clone(), remedy: remedy.clone() }),
+        None => Err(DeployError::ApprovalRequired {
+            action,
+            stack: stack.to_string(),
+            why: why.clone(),
+            remedy: remedy.clone(),
+        }),
     }
 }
 
@@ -284,7 +296,10 @@ mod tests {
         assert_eq!(decide(RequireApproval::Broadening, &plain, &[], &none), Decision::Proceed);
         match decide(RequireApproval::Broadening, &plain, &widening, &none) {
             Decision::Ask { why, remedy } => {
-                assert_eq!(why, "--require-approval broadening: IAM permissions widen (Role adds Allow sts:AssumeRole)");
+                assert_eq!(
+                    why,
+                    "--require-approval broadening: IAM permissions widen (Role adds Allow sts:AssumeRole)"
+                );
                 assert!(remedy.contains("--require-approval never"), "{remedy}");
             }
             d => panic!("{d:?}"),
@@ -292,7 +307,11 @@ mod tests {
         assert!(matches!(decide(RequireApproval::Permissions, &plain, &widening, &none), Decision::Ask { .. }));
         assert!(matches!(decide(RequireApproval::AnyChange, &plain, &[], &none), Decision::Ask { .. }));
         assert_eq!(decide(RequireApproval::AnyChange, &[], &[], &none), Decision::Proceed);
-        assert_eq!(decide(RequireApproval::Broadening, &[], &widening, &none), Decision::Proceed, "no change, nothing to approve");
+        assert_eq!(
+            decide(RequireApproval::Broadening, &[], &widening, &none),
+            Decision::Proceed,
+            "no change, nothing to approve"
+        );
     }
 
     fn artifact(template: serde_json::Value) -> crate::CloudAssembly {
@@ -317,7 +336,9 @@ mod tests {
 
     #[test]
     fn replacements_and_removals_without_a_retaining_policy_destroy() {
-        let a = artifact(json!({"Resources": {"Queue": {"Type": "AWS::SQS::Queue"}, "Logs": {"Type": "AWS::Logs::LogGroup", "Retain": true}}}));
+        let a = artifact(
+            json!({"Resources": {"Queue": {"Type": "AWS::SQS::Queue"}, "Logs": {"Type": "AWS::Logs::LogGroup", "Retain": true}}}),
+        );
         let s = a.stack("S").unwrap();
         let (queue, logs) = (logical(&a, "Queue"), logical(&a, "Logs"));
         let deployed = json!({"Resources": {
@@ -325,8 +346,19 @@ mod tests {
             "Kept": {"Type": "AWS::Logs::LogGroup", "DeletionPolicy": "Retain"},
             "Snap": {"Type": "AWS::RDS::DBInstance", "DeletionPolicy": "Snapshot"},
         }});
-        let modify = |id: &str, ty: &str, r: &str| ResourceChange { action: "Modify".into(), logical_id: id.into(), resource_type: ty.into(), replacement: Some(r.into()), ..Default::default() };
-        let remove = |id: &str, ty: &str| ResourceChange { action: "Remove".into(), logical_id: id.into(), resource_type: ty.into(), ..Default::default() };
+        let modify = |id: &str, ty: &str, r: &str| ResourceChange {
+            action: "Modify".into(),
+            logical_id: id.into(),
+            resource_type: ty.into(),
+            replacement: Some(r.into()),
+            ..Default::default()
+        };
+        let remove = |id: &str, ty: &str| ResourceChange {
+            action: "Remove".into(),
+            logical_id: id.into(),
+            resource_type: ty.into(),
+            ..Default::default()
+        };
         let changes = [
             modify(&queue, "AWS::SQS::Queue", "True"),
             modify(&logs, "AWS::Logs::LogGroup", "True"),
@@ -337,10 +369,12 @@ mod tests {
             change("Add", "AWS::SNS::Topic"),
         ];
         let loss = DataLoss::of(&changes, &deployed, s);
-        let destroyed: Vec<(&str, Destruction)> = loss.destroyed.iter().map(|(r, d)| (r.logical_id.as_str(), *d)).collect();
+        let destroyed: Vec<(&str, Destruction)> =
+            loss.destroyed.iter().map(|(r, d)| (r.logical_id.as_str(), *d)).collect();
         assert_eq!(destroyed, [(queue.as_str(), Destruction::Replaced), ("Gone", Destruction::Removed)]);
         assert_eq!(loss.destroyed[0].0.path.as_deref(), Some("S/Queue"), "construct path of a resource the app has");
-        let orphaned: Vec<(&str, &str)> = loss.orphaned.iter().map(|(r, p)| (r.logical_id.as_str(), p.as_str())).collect();
+        let orphaned: Vec<(&str, &str)> =
+            loss.orphaned.iter().map(|(r, p)| (r.logical_id.as_str(), p.as_str())).collect();
         assert_eq!(orphaned, [(logs.as_str(), "UpdateReplacePolicy Retain"), ("Kept", "DeletionPolicy Retain")]);
         assert_eq!(loss.snapshotted[0].0.logical_id, "Snap");
         let lines = loss.render();
@@ -352,7 +386,8 @@ mod tests {
             "Db": {"Type": "AWS::RDS::DBInstance", "Properties": {}},
             "Member": {"Type": "AWS::RDS::DBInstance", "Properties": {"DBClusterIdentifier": "c"}},
         }});
-        let gone = DataLoss::of(&[remove("Db", "AWS::RDS::DBInstance"), remove("Member", "AWS::RDS::DBInstance")], &rds, s);
+        let gone =
+            DataLoss::of(&[remove("Db", "AWS::RDS::DBInstance"), remove("Member", "AWS::RDS::DBInstance")], &rds, s);
         assert_eq!(gone.snapshotted.len(), 1, "CloudFormation's default for a standalone instance: {gone:?}");
         assert_eq!(gone.destroyed[0].0.logical_id, "Member");
 
@@ -362,15 +397,26 @@ mod tests {
         match decide(RequireApproval::Broadening, &changes, &[], &loss) {
             Decision::Ask { why, remedy } => {
                 assert_eq!(why, format!("--require-approval broadening: 2 resource(s) would be destroyed ({queue} replaced, Gone removed)"));
-                assert!(remedy.contains("--require-approval permissions") && remedy.contains("--require-approval never"), "{remedy}");
+                assert!(
+                    remedy.contains("--require-approval permissions") && remedy.contains("--require-approval never"),
+                    "{remedy}"
+                );
             }
             d => panic!("{d:?}"),
         }
-        assert_eq!(decide(RequireApproval::Permissions, &changes, &[], &loss), Decision::Proceed, "permissions lets destruction through");
+        assert_eq!(
+            decide(RequireApproval::Permissions, &changes, &[], &loss),
+            Decision::Proceed,
+            "permissions lets destruction through"
+        );
         assert_eq!(decide(RequireApproval::Never, &changes, &[], &loss), Decision::Proceed);
         let kept_only = DataLoss::of(&[remove("Kept", "AWS::Logs::LogGroup")], &deployed, s);
         assert!(kept_only.destroyed.is_empty() && kept_only.orphaned.len() == 1);
-        assert_eq!(decide(RequireApproval::Broadening, &changes, &[], &kept_only), Decision::Proceed, "an orphan is reported, not held");
+        assert_eq!(
+            decide(RequireApproval::Broadening, &changes, &[], &kept_only),
+            Decision::Proceed,
+            "an orphan is reported, not held"
+        );
         let both = decide(RequireApproval::Broadening, &changes, &["Role adds Allow x".to_string()], &loss);
         let Decision::Ask { why, remedy } = both else { panic!() };
         assert!(why.contains("IAM permissions widen (Role adds Allow x); 2 resource(s) would be destroyed"), "{why}");
@@ -383,11 +429,15 @@ mod tests {
 
     #[test]
     fn broadening_comes_from_the_template_diff() {
-        let allow = json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "states.amazonaws.com"}});
+        let allow =
+            json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "states.amazonaws.com"}});
         let deny = json!({"Effect": "Deny", "Action": "sts:AssumeRole", "Principal": {"AWS": "*"}});
         let created = broadening(&diff_templates(&json!({}), &role(json!([allow.clone()]))));
         assert_eq!(created, ["Role adds Allow sts:AssumeRole on ${Role.Arn} for Service:states.amazonaws.com"]);
-        assert!(broadening(&diff_templates(&role(json!([allow.clone()])), &role(json!([])))).is_empty(), "a removal narrows");
+        assert!(
+            broadening(&diff_templates(&role(json!([allow.clone()])), &role(json!([])))).is_empty(),
+            "a removal narrows"
+        );
         let lifted = broadening(&diff_templates(&role(json!([allow.clone(), deny.clone()])), &role(json!([allow]))));
         assert_eq!(lifted.len(), 1);
         assert!(lifted[0].starts_with("Role removes Deny sts:AssumeRole"), "{lifted:?}");
@@ -405,8 +455,14 @@ mod tests {
         assert!(matches!(confirm(&ask, "S", "deployment", &mut ui), Err(DeployError::Declined { .. })));
         let err = confirm(&ask, "S", "deployment", &mut ui).unwrap_err();
         assert!(matches!(err, DeployError::ApprovalRequired { .. }));
-        assert!(err.to_string().contains("not a terminal") && err.to_string().contains("--require-approval never"), "{err}");
-        let destroy = Decision::Ask { why: "because".into(), remedy: "rerun with --force to destroy without confirmation".into() };
+        assert!(
+            err.to_string().contains("not a terminal") && err.to_string().contains("--require-approval never"),
+            "{err}"
+        );
+        let destroy = Decision::Ask {
+            why: "because".into(),
+            remedy: "rerun with --force to destroy without confirmation".into(),
+        };
         let err = confirm(&destroy, "S", "destroy", &mut ui).unwrap_err().to_string();
         assert!(err.starts_with("destroy of S needs approval") && err.contains("--force"), "{err}");
         assert!(confirm(&Decision::Proceed, "S", "deployment", &mut ui).is_ok(), "no question asked");

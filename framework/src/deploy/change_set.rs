@@ -30,7 +30,11 @@ pub const TEMPLATE_BODY_LIMIT: usize = 51_200;
 pub fn template_body(artifact: &StackArtifact) -> Result<String, DeployError> {
     let body = serde_json::to_string(artifact.template()).unwrap_or_default();
     if body.len() > TEMPLATE_BODY_LIMIT {
-        return Err(DeployError::TemplateTooLarge { stack: artifact.stack_name.clone(), bytes: body.len(), limit: TEMPLATE_BODY_LIMIT });
+        return Err(DeployError::TemplateTooLarge {
+            stack: artifact.stack_name.clone(),
+            bytes: body.len(),
+            limit: TEMPLATE_BODY_LIMIT,
+        });
     }
     Ok(body)
 }
@@ -158,7 +162,9 @@ pub async fn create(cfn: &CfnClient, req: ChangeSetRequest<'_>) -> Result<Change
 /// The change set `name` of `stack_name`, when it exists.
 async fn find(cfn: &CfnClient, stack_name: &str, name: &str) -> Result<Option<ChangeSet>, DeployError> {
     let policy = RetryPolicy::default();
-    match with_retry(&policy, || cfn.client.describe_change_set().stack_name(stack_name).change_set_name(name).send()).await {
+    match with_retry(&policy, || cfn.client.describe_change_set().stack_name(stack_name).change_set_name(name).send())
+        .await
+    {
         Ok(out) => Ok(Some(ChangeSet {
             name: name.to_string(),
             id: out.change_set_id().unwrap_or(name).to_string(),
@@ -182,9 +188,11 @@ pub async fn wait(cfn: &CfnClient, stack_name: &str, cs: &ChangeSet) -> Result<C
                 let mut changes: Vec<ResourceChange> = out.changes().iter().filter_map(change_from_sdk).collect();
                 let mut token = out.next_token().map(str::to_string);
                 while let Some(t) = token.take() {
-                    let page = with_retry(&policy, || cfn.client.describe_change_set().change_set_name(&cs.id).next_token(&t).send())
-                        .await
-                        .map_err(|e| api_error("DescribeChangeSet", stack_name, &e))?;
+                    let page = with_retry(&policy, || {
+                        cfn.client.describe_change_set().change_set_name(&cs.id).next_token(&t).send()
+                    })
+                    .await
+                    .map_err(|e| api_error("DescribeChangeSet", stack_name, &e))?;
                     changes.extend(page.changes().iter().filter_map(change_from_sdk));
                     token = page.next_token().map(str::to_string);
                 }
@@ -271,9 +279,12 @@ pub fn render_changes(changes: &[ResourceChange], artifact: Option<&StackArtifac
                 .and_then(|a| a.path_of_logical_id(&c.logical_id))
                 .map(|p| format!("  ({})", p.trim_start_matches('/')))
                 .unwrap_or_default();
-            format!("  {:<7} {:<id_width$}  {:<type_width$}{replacement}{path}", c.action, c.logical_id, c.resource_type)
-                .trim_end()
-                .to_string()
+            format!(
+                "  {:<7} {:<id_width$}  {:<type_width$}{replacement}{path}",
+                c.action, c.logical_id, c.resource_type
+            )
+            .trim_end()
+            .to_string()
         })
         .collect()
 }
@@ -287,7 +298,10 @@ mod tests {
     fn template_body_is_minified_and_size_checked() {
         let mut app = App::new();
         let stack = app.add_stack("Big");
-        CfnResource::new("AWS::SSM::Parameter").property("Value", "x".repeat(60_000)).property("Type", "String").add(&mut *stack, "P");
+        CfnResource::new("AWS::SSM::Parameter")
+            .property("Value", "x".repeat(60_000))
+            .property("Type", "String")
+            .add(&mut *stack, "P");
         let small = app.add_stack("Small");
         CfnResource::new("AWS::SSM::Parameter").property("Value", "x").property("Type", "String").add(&mut *small, "P");
         let a = app.synth().unwrap();
@@ -301,12 +315,15 @@ mod tests {
     fn capabilities_always_include_iam() {
         let caps = capabilities(&serde_json::json!({"Resources": {}}));
         assert_eq!(caps, [Capability::CapabilityIam, Capability::CapabilityNamedIam]);
-        assert!(capabilities(&serde_json::json!({"Transform": "AWS::Serverless-2016-10-31"})).contains(&Capability::CapabilityAutoExpand));
+        assert!(capabilities(&serde_json::json!({"Transform": "AWS::Serverless-2016-10-31"}))
+            .contains(&Capability::CapabilityAutoExpand));
     }
 
     #[test]
     fn empty_change_set_reasons() {
-        assert!(is_no_changes_reason("The submitted information didn't contain changes. Submit different information to create a change set."));
+        assert!(is_no_changes_reason(
+            "The submitted information didn't contain changes. Submit different information to create a change set."
+        ));
         assert!(is_no_changes_reason("No updates are to be performed."));
         assert!(!is_no_changes_reason("Template format error: Unresolved resource dependencies [X]"));
     }
@@ -334,8 +351,21 @@ mod tests {
         tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
     }
 
-    fn request<'a>(body: &'a str, template: &'a serde_json::Value, tags: &'a BTreeMap<String, String>, name: &'a str) -> ChangeSetRequest<'a> {
-        ChangeSetRequest { stack_name: "S", name, create: true, template_body: body, template, parameters: Vec::new(), tags }
+    fn request<'a>(
+        body: &'a str,
+        template: &'a serde_json::Value,
+        tags: &'a BTreeMap<String, String>,
+        name: &'a str,
+    ) -> ChangeSetRequest<'a> {
+        ChangeSetRequest {
+            stack_name: "S",
+            name,
+            create: true,
+            template_body: body,
+            template,
+            parameters: Vec::new(),
+            tags,
+        }
     }
 
     /// The form field `key` of a query-protocol request body.
@@ -348,7 +378,10 @@ mod tests {
         let fake = FakeApi::start(vec![
             Reply::Drop,
             error("AlreadyExistsException", "ChangeSet deploy-1 already exists"),
-            ok("DescribeChangeSet", "<ChangeSetId>arn:cs</ChangeSetId><StackId>arn:stack</StackId><Status>CREATE_COMPLETE</Status>"),
+            ok(
+                "DescribeChangeSet",
+                "<ChangeSetId>arn:cs</ChangeSetId><StackId>arn:stack</StackId><Status>CREATE_COMPLETE</Status>",
+            ),
         ]);
         let cfn = fake.cloudformation();
         let (template, tags) = (serde_json::json!({"Resources": {}}), BTreeMap::new());
@@ -370,8 +403,12 @@ mod tests {
         // First attempt refused: nothing of ours can exist; the error is reported as it is.
         let fake = FakeApi::start(vec![error("AlreadyExistsException", "Stack [S] already exists")]);
         let (template, tags) = (serde_json::json!({"Resources": {}}), BTreeMap::new());
-        let err = run(create(&fake.cloudformation(), request("{}", &template, &tags, "deploy-x"))).unwrap_err().to_string();
-        assert!(err.contains("CreateChangeSet failed for stack S: AlreadyExistsException: Stack [S] already exists"), "{err}");
+        let err =
+            run(create(&fake.cloudformation(), request("{}", &template, &tags, "deploy-x"))).unwrap_err().to_string();
+        assert!(
+            err.contains("CreateChangeSet failed for stack S: AlreadyExistsException: Stack [S] already exists"),
+            "{err}"
+        );
         assert_eq!(fake.bodies().len(), 1);
     }
 
@@ -394,17 +431,27 @@ mod tests {
 
     #[test]
     fn an_execute_refused_at_once_is_an_error() {
-        let fake = FakeApi::start(vec![error("InvalidChangeSetStatus", "ChangeSet [arn:cs] cannot be executed in its current status of [CREATE_PENDING]")]);
+        let fake = FakeApi::start(vec![error(
+            "InvalidChangeSetStatus",
+            "ChangeSet [arn:cs] cannot be executed in its current status of [CREATE_PENDING]",
+        )]);
         let err = run(execute(&fake.cloudformation(), "S", &change_set())).unwrap_err().to_string();
         assert!(err.starts_with("ExecuteChangeSet failed for stack S: InvalidChangeSetStatus"), "{err}");
     }
 
     #[test]
     fn a_change_set_without_resource_changes_is_not_empty() {
-        let fake = FakeApi::start(vec![ok("DescribeChangeSet", "<ChangeSetId>arn:cs</ChangeSetId><Status>CREATE_COMPLETE</Status><Changes/>")]);
+        let fake = FakeApi::start(vec![ok(
+            "DescribeChangeSet",
+            "<ChangeSetId>arn:cs</ChangeSetId><Status>CREATE_COMPLETE</Status><Changes/>",
+        )]);
         assert_eq!(run(wait(&fake.cloudformation(), "S", &change_set())).unwrap(), ChangeSetResult::Ready(Vec::new()));
-        let reason = "The submitted information didn't contain changes. Submit different information to create a change set.";
-        let fake = FakeApi::start(vec![ok("DescribeChangeSet", &format!("<Status>FAILED</Status><StatusReason>{reason}</StatusReason>"))]);
+        let reason =
+            "The submitted information didn't contain changes. Submit different information to create a change set.";
+        let fake = FakeApi::start(vec![ok(
+            "DescribeChangeSet",
+            &format!("<Status>FAILED</Status><StatusReason>{reason}</StatusReason>"),
+        )]);
         assert_eq!(run(wait(&fake.cloudformation(), "S", &change_set())).unwrap(), ChangeSetResult::Empty);
         let fake = FakeApi::start(vec![
             ok("DescribeChangeSet", "<Status>CREATE_IN_PROGRESS</Status>"),
@@ -417,10 +464,32 @@ mod tests {
     #[test]
     fn changes_render_as_aligned_rows() {
         let changes = [
-            ResourceChange { action: "Add".into(), logical_id: "Topic".into(), resource_type: "AWS::SNS::Topic".into(), ..Default::default() },
-            ResourceChange { action: "Modify".into(), logical_id: "Role1ABCC5F0".into(), resource_type: "AWS::IAM::Role".into(), replacement: Some("True".into()), ..Default::default() },
-            ResourceChange { action: "Modify".into(), logical_id: "Q".into(), resource_type: "AWS::SQS::Queue".into(), replacement: Some("Conditional".into()), ..Default::default() },
-            ResourceChange { action: "Remove".into(), logical_id: "Old".into(), resource_type: "AWS::Logs::LogGroup".into(), ..Default::default() },
+            ResourceChange {
+                action: "Add".into(),
+                logical_id: "Topic".into(),
+                resource_type: "AWS::SNS::Topic".into(),
+                ..Default::default()
+            },
+            ResourceChange {
+                action: "Modify".into(),
+                logical_id: "Role1ABCC5F0".into(),
+                resource_type: "AWS::IAM::Role".into(),
+                replacement: Some("True".into()),
+                ..Default::default()
+            },
+            ResourceChange {
+                action: "Modify".into(),
+                logical_id: "Q".into(),
+                resource_type: "AWS::SQS::Queue".into(),
+                replacement: Some("Conditional".into()),
+                ..Default::default()
+            },
+            ResourceChange {
+                action: "Remove".into(),
+                logical_id: "Old".into(),
+                resource_type: "AWS::Logs::LogGroup".into(),
+                ..Default::default()
+            },
         ];
         let rows = render_changes(&changes, None);
         assert_eq!(rows[0], "  Add     Topic         AWS::SNS::Topic");

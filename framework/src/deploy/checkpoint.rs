@@ -125,7 +125,13 @@ impl Checkpoint {
     }
 
     /// A change set named `name` is about to be created for `stack_name`.
-    pub(crate) fn creating_change_set(&self, cfn: &CfnClient, stack_name: &str, name: &str, created_stack: bool) -> Result<(), DeployError> {
+    pub(crate) fn creating_change_set(
+        &self,
+        cfn: &CfnClient,
+        stack_name: &str,
+        name: &str,
+        created_stack: bool,
+    ) -> Result<(), DeployError> {
         let mut state = self.lock();
         if let Some(stop) = state.stopped {
             return Err(DeployError::Stopped { why: stop.describe() });
@@ -149,7 +155,12 @@ impl Checkpoint {
 
     /// The run is about to start `operation` on `stack_name` (ExecuteChangeSet, DeleteStack):
     /// refused once stopped, so that nothing starts after a Ctrl-C.
-    pub(crate) fn executing(&self, stack_name: &str, operation: Operation, status: &StackStatus) -> Result<(), DeployError> {
+    pub(crate) fn executing(
+        &self,
+        stack_name: &str,
+        operation: Operation,
+        status: &StackStatus,
+    ) -> Result<(), DeployError> {
         let mut state = self.lock();
         if let Some(stop) = state.stopped {
             return Err(DeployError::Stopped { why: stop.describe() });
@@ -283,7 +294,12 @@ mod tests {
         c.executing("S", Operation::Deploy, &StackStatus::UpdateComplete).unwrap();
         c.observed(&StackStatus::UpdateInProgress);
         let message = run(c.stop(Stop::Interrupted("SIGINT")));
-        assert!(message.starts_with("interrupted (SIGINT) during the deployment of stack S (last known status: UPDATE_IN_PROGRESS)"), "{message}");
+        assert!(
+            message.starts_with(
+                "interrupted (SIGINT) during the deployment of stack S (last known status: UPDATE_IN_PROGRESS)"
+            ),
+            "{message}"
+        );
         assert!(message.contains("CloudFormation goes on with the operation on its own"), "{message}");
         assert!(message.contains("describe-stack-events --stack-name S"), "{message}");
     }

@@ -98,13 +98,16 @@ impl AwsConfig {
     pub async fn caller_account(&self) -> Result<String, DeployError> {
         let sts = aws_sdk_sts::Client::new(&self.sdk_config);
         let policy = crate::deploy::retry::RetryPolicy::default();
-        let out = crate::deploy::retry::with_retry(&policy, || sts.get_caller_identity().send()).await.map_err(|e| {
-            DeployError::Config(format!(
-                "cannot tell which account the credentials belong to (STS GetCallerIdentity): {}",
-                crate::deploy::error::sdk_error_message("STS", &e)
-            ))
-        })?;
-        out.account().map(str::to_string).ok_or_else(|| DeployError::Config("STS GetCallerIdentity returned no account".into()))
+        let out =
+            crate::deploy::retry::with_retry(&policy, || sts.get_caller_identity().send()).await.map_err(|e| {
+                DeployError::Config(format!(
+                    "cannot tell which account the credentials belong to (STS GetCallerIdentity): {}",
+                    crate::deploy::error::sdk_error_message("STS", &e)
+                ))
+            })?;
+        out.account()
+            .map(str::to_string)
+            .ok_or_else(|| DeployError::Config("STS GetCallerIdentity returned no account".into()))
     }
 }
 
@@ -146,9 +149,8 @@ pub async fn connect(conn: &Connection) -> Result<CfnClient, DeployError> {
 /// Loads the configuration and checks that a region and credentials are there, with a one-line
 /// error naming what is missing; other services' clients are built from the result.
 pub async fn load(conn: &Connection) -> Result<AwsConfig, DeployError> {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(RetryConfig::disabled())
-        .timeout_config(
+    let mut loader =
+        aws_config::defaults(BehaviorVersion::latest()).retry_config(RetryConfig::disabled()).timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(5))
                 .operation_attempt_timeout(Duration::from_secs(60))
@@ -187,7 +189,8 @@ pub async fn load(conn: &Connection) -> Result<AwsConfig, DeployError> {
                 .into(),
         )
     })?;
-    let provider = config.credentials_provider().ok_or_else(|| DeployError::Config("no AWS credentials provider".into()))?;
+    let provider =
+        config.credentials_provider().ok_or_else(|| DeployError::Config("no AWS credentials provider".into()))?;
     if let Err(e) = provider.provide_credentials().await {
         return Err(DeployError::Config(format!(
             "no AWS credentials found ({}): configure a profile (aws configure / aws sso login), \
@@ -224,7 +227,9 @@ impl aws_types::service_config::LoadServiceConfig for NoServiceConfig {
 
 fn local_region_chain(conn: &Connection) -> RegionProviderChain {
     let mut chain = match &conn.region {
-        Some(r) => RegionProviderChain::first_try(Region::new(r.clone())).or_else(EnvironmentVariableRegionProvider::new()),
+        Some(r) => {
+            RegionProviderChain::first_try(Region::new(r.clone())).or_else(EnvironmentVariableRegionProvider::new())
+        }
         None => RegionProviderChain::first_try(EnvironmentVariableRegionProvider::new()),
     };
     if let Some(profile) = &conn.profile {
@@ -237,7 +242,9 @@ fn local_region_chain(conn: &Connection) -> RegionProviderChain {
 /// never the environment's keys, `AWS_PROFILE` or the default profile.
 fn local_credentials_chain(conn: &Connection) -> SharedCredentialsProvider {
     match &conn.profile {
-        Some(profile) => SharedCredentialsProvider::new(ProfileFileCredentialsProvider::builder().profile_name(profile).build()),
+        Some(profile) => {
+            SharedCredentialsProvider::new(ProfileFileCredentialsProvider::builder().profile_name(profile).build())
+        }
         // The emulator's documented dummy credentials.
         None => SharedCredentialsProvider::new(Credentials::new("test", "test", None, None, "EmulatorTestCredentials")),
     }
@@ -251,7 +258,8 @@ mod tests {
     fn local_uses_the_emulator_endpoint_unless_overridden() {
         let local = Connection { local: true, ..Connection::default() };
         assert_eq!(local.explicit_endpoint(), Some(LOCAL_ENDPOINT));
-        let custom = Connection { local: true, endpoint_url: Some("http://127.0.0.1:4599".into()), ..Connection::default() };
+        let custom =
+            Connection { local: true, endpoint_url: Some("http://127.0.0.1:4599".into()), ..Connection::default() };
         assert_eq!(custom.explicit_endpoint(), Some("http://127.0.0.1:4599"));
         assert_eq!(Connection::default().explicit_endpoint(), None);
     }
@@ -261,7 +269,9 @@ mod tests {
         for local in ["http://127.0.0.1:4566", "http://localhost:4566/", "http://[::1]:4566", "http://127.0.0.2"] {
             assert!(is_local_endpoint(local), "{local}");
         }
-        for remote in ["https://cloudformation.eu-west-1.amazonaws.com", "http://10.0.0.1:4566", "http://localhost.example.com"] {
+        for remote in
+            ["https://cloudformation.eu-west-1.amazonaws.com", "http://10.0.0.1:4566", "http://localhost.example.com"]
+        {
             assert!(!is_local_endpoint(remote), "{remote}");
         }
     }

@@ -9,15 +9,15 @@ use crate::deploy::approval::{broadening, confirm, decide, DataLoss, RequireAppr
 use crate::deploy::change_set::{self, template_body, ChangeSetRequest, ChangeSetResult};
 use crate::deploy::checkpoint::{discard_change_set, Checkpoint};
 use crate::deploy::client::CfnClient;
-use crate::deploy::environment::Targets;
 use crate::deploy::destroy::delete_and_wait;
+use crate::deploy::environment::Targets;
 use crate::deploy::error::DeployError;
 use crate::deploy::events::{follow, EventLog, Monitor};
 use crate::deploy::noop::differences;
 use crate::deploy::outputs::{self, OutputsByStack};
 use crate::deploy::parameters::{change_set_parameters, resolve, ParameterAssignment};
 use crate::deploy::root_cause::root_cause;
-use crate::deploy::stack::{describe, deployed_template, set_termination_protection, DeployedStack, StackOutput};
+use crate::deploy::stack::{deployed_template, describe, set_termination_protection, DeployedStack, StackOutput};
 use crate::deploy::status::{advice, Operation, Outcome, StackCondition, StackStatus};
 use crate::deploy::ui::Ui;
 use crate::diff::diff_templates;
@@ -71,7 +71,12 @@ pub struct StackResult {
 /// The account check ([`Targets::verify`]) runs alongside the first stack's read-only look at
 /// what is deployed, and nothing is changed before it passed; the run's first line then says
 /// where each stack goes (the account read from the deployed stack's ARN, or from STS).
-pub async fn deploy(targets: &Targets, stacks: &[&StackArtifact], opts: &DeployOptions, ui: &mut Ui) -> Result<Vec<StackResult>, DeployError> {
+pub async fn deploy(
+    targets: &Targets,
+    stacks: &[&StackArtifact],
+    opts: &DeployOptions,
+    ui: &mut Ui,
+) -> Result<Vec<StackResult>, DeployError> {
     let params = preflight(stacks, opts)?;
     let mut results = Vec::new();
     let mut all_outputs = OutputsByStack::new();
@@ -101,7 +106,8 @@ pub async fn deploy(targets: &Targets, stacks: &[&StackArtifact], opts: &DeployO
         }
         match deploy_observed(cfn, s, &given, opts, ui, observed).await {
             Ok(r) => {
-                all_outputs.insert(r.stack_name.clone(), r.outputs.iter().map(|o| (o.key.clone(), o.value.clone())).collect());
+                all_outputs
+                    .insert(r.stack_name.clone(), r.outputs.iter().map(|o| (o.key.clone(), o.value.clone())).collect());
                 results.push(r);
             }
             Err(e) => {
@@ -144,7 +150,10 @@ async fn observe(cfn: &CfnClient, artifact: &StackArtifact, opts: &DeployOptions
 
 /// What can be checked without a network: `--parameters` against the templates, every template
 /// within the inline size limit. Returns the parameters given per stack.
-pub fn preflight(stacks: &[&StackArtifact], opts: &DeployOptions) -> Result<BTreeMap<String, BTreeMap<String, String>>, DeployError> {
+pub fn preflight(
+    stacks: &[&StackArtifact],
+    opts: &DeployOptions,
+) -> Result<BTreeMap<String, BTreeMap<String, String>>, DeployError> {
     let params = resolve(stacks, &opts.parameters)?;
     for s in stacks {
         template_body(s)?; // every template fits before any stack is touched
@@ -152,7 +161,13 @@ pub fn preflight(stacks: &[&StackArtifact], opts: &DeployOptions) -> Result<BTre
     Ok(params)
 }
 
-fn finish(ui: &mut Ui, artifact: &StackArtifact, change: StackChange, stack: &DeployedStack, t0: Instant) -> StackResult {
+fn finish(
+    ui: &mut Ui,
+    artifact: &StackArtifact,
+    change: StackChange,
+    stack: &DeployedStack,
+    t0: Instant,
+) -> StackResult {
     let what = match change {
         StackChange::Created => "created",
         StackChange::Updated => "updated",
@@ -162,10 +177,21 @@ fn finish(ui: &mut Ui, artifact: &StackArtifact, change: StackChange, stack: &De
     for line in outputs::render(&artifact.stack_name, &stack.outputs) {
         ui.say(line);
     }
-    StackResult { stack_name: artifact.stack_name.clone(), change, status: stack.status.clone(), outputs: stack.outputs.clone(), elapsed: t0.elapsed() }
+    StackResult {
+        stack_name: artifact.stack_name.clone(),
+        change,
+        status: stack.status.clone(),
+        outputs: stack.outputs.clone(),
+        elapsed: t0.elapsed(),
+    }
 }
 
-async fn sync_termination_protection(cfn: &CfnClient, ui: &mut Ui, artifact: &StackArtifact, stack: &mut DeployedStack) -> Result<(), DeployError> {
+async fn sync_termination_protection(
+    cfn: &CfnClient,
+    ui: &mut Ui,
+    artifact: &StackArtifact,
+    stack: &mut DeployedStack,
+) -> Result<(), DeployError> {
     if stack.termination_protection != artifact.termination_protection {
         set_termination_protection(cfn, stack, artifact.termination_protection).await?;
         stack.termination_protection = artifact.termination_protection;
@@ -178,7 +204,13 @@ async fn sync_termination_protection(cfn: &CfnClient, ui: &mut Ui, artifact: &St
 /// Deletes a change set that will not be executed and, when this run created its stack (still
 /// `REVIEW_IN_PROGRESS`, without resources), that stack too. Best effort: the error that led here
 /// is the one reported.
-async fn discard(cfn: &CfnClient, name: &str, cs: &change_set::ChangeSet, created_empty_stack: bool, checkpoint: &Checkpoint) {
+async fn discard(
+    cfn: &CfnClient,
+    name: &str,
+    cs: &change_set::ChangeSet,
+    created_empty_stack: bool,
+    checkpoint: &Checkpoint,
+) {
     let _ = discard_change_set(cfn, name, &cs.name, created_empty_stack, Some(&cs.stack_id)).await;
     checkpoint.idle();
 }
@@ -212,7 +244,9 @@ async fn deploy_observed(
     let mut deployed: Option<serde_json::Value> = observed.template;
     if let Some(stack) = &mut existing {
         match stack.condition() {
-            StackCondition::Busy => return Err(DeployError::StackBusy { stack: name.to_string(), status: stack.status.clone() }),
+            StackCondition::Busy => {
+                return Err(DeployError::StackBusy { stack: name.to_string(), status: stack.status.clone() })
+            }
             StackCondition::NeedsAttention | StackCondition::Unknown => {
                 return Err(DeployError::NeedsAttention {
                     stack: name.to_string(),
@@ -229,7 +263,9 @@ async fn deploy_observed(
             StackCondition::Deployed if !opts.force => {
                 let why = differences(stack, deployed.as_ref(), artifact.template(), given, &artifact.tags);
                 if why.is_empty() {
-                    ui.say(format!("{name}: no changes (template, parameters and tags as deployed; --force deploys anyway)"));
+                    ui.say(format!(
+                        "{name}: no changes (template, parameters and tags as deployed; --force deploys anyway)"
+                    ));
                     sync_termination_protection(cfn, ui, artifact, stack).await?;
                     return Ok(finish(ui, artifact, StackChange::Unchanged, stack, t0));
                 }
@@ -271,7 +307,9 @@ async fn deploy_observed(
         Ok(ChangeSetResult::Ready(changes)) => changes,
         Ok(ChangeSetResult::Empty) => {
             discard(cfn, name, &cs, created_empty_stack, &opts.checkpoint).await;
-            ui.say(format!("{name}: no changes (CloudFormation found nothing to change; the change set has been deleted)"));
+            ui.say(format!(
+                "{name}: no changes (CloudFormation found nothing to change; the change set has been deleted)"
+            ));
             let mut stack = describe(cfn, &cs.stack_id).await?.unwrap_or_default();
             sync_termination_protection(cfn, ui, artifact, &mut stack).await?;
             return Ok(finish(ui, artifact, StackChange::Unchanged, &stack, t0));
@@ -299,8 +337,11 @@ async fn deploy_observed(
         }
         _ => serde_json::json!({}),
     };
-    let widening =
-        if opts.require_approval.checks_permissions() { broadening(&diff_templates(&old, artifact.template())) } else { Vec::new() };
+    let widening = if opts.require_approval.checks_permissions() {
+        broadening(&diff_templates(&old, artifact.template()))
+    } else {
+        Vec::new()
+    };
     let loss = DataLoss::of(&changes, &old, artifact);
     for line in loss.render() {
         ui.say(line);

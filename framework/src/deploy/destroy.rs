@@ -12,7 +12,7 @@ use crate::deploy::error::{api_error, DeployError};
 use crate::deploy::events::{follow, EventLog, Finished, Monitor, PollSchedule, StackEvent};
 use crate::deploy::retry::{with_retry, RetryPolicy};
 use crate::deploy::root_cause::root_cause;
-use crate::deploy::stack::{describe, deployed_template, start_delete, DeployedStack};
+use crate::deploy::stack::{deployed_template, describe, start_delete, DeployedStack};
 use crate::deploy::status::{Operation, Outcome, StackCondition, StackStatus};
 use crate::deploy::ui::Ui;
 use crate::StackArtifact;
@@ -58,7 +58,9 @@ pub fn retained_in_template(template: &serde_json::Value) -> Vec<(String, String
     let Some(resources) = template.get("Resources").and_then(|r| r.as_object()) else { return Vec::new() };
     let mut out: Vec<(String, String)> = resources
         .iter()
-        .filter(|(_, r)| matches!(r.get("DeletionPolicy").and_then(|p| p.as_str()), Some("Retain" | "RetainExceptOnCreate")))
+        .filter(|(_, r)| {
+            matches!(r.get("DeletionPolicy").and_then(|p| p.as_str()), Some("Retain" | "RetainExceptOnCreate"))
+        })
         .map(|(id, r)| (id.clone(), r.get("Type").and_then(|t| t.as_str()).unwrap_or_default().to_string()))
         .collect();
     out.sort();
@@ -75,7 +77,15 @@ pub fn retained_resources(
 ) -> Vec<RetainedResource> {
     let mut by_id: BTreeMap<String, RetainedResource> = BTreeMap::new();
     for (id, ty) in template_retained {
-        by_id.insert(id.clone(), RetainedResource { logical_id: id.clone(), resource_type: ty.clone(), physical_id: physical_ids.get(id).cloned(), path: None });
+        by_id.insert(
+            id.clone(),
+            RetainedResource {
+                logical_id: id.clone(),
+                resource_type: ty.clone(),
+                physical_id: physical_ids.get(id).cloned(),
+                path: None,
+            },
+        );
     }
     for e in events.iter().filter(|e| e.status == "DELETE_SKIPPED") {
         let entry = by_id.entry(e.logical_id.clone()).or_insert_with(|| RetainedResource {
@@ -91,7 +101,9 @@ pub fn retained_resources(
     by_id
         .into_values()
         .map(|mut r| {
-            r.path = artifact.and_then(|a| a.path_of_logical_id(&r.logical_id)).map(|p| p.trim_start_matches('/').to_string());
+            r.path = artifact
+                .and_then(|a| a.path_of_logical_id(&r.logical_id))
+                .map(|p| p.trim_start_matches('/').to_string());
             r
         })
         .collect()
@@ -158,9 +170,11 @@ async fn physical_ids(cfn: &CfnClient, stack: &DeployedStack) -> Result<BTreeMap
     let mut out = BTreeMap::new();
     let mut token: Option<String> = None;
     loop {
-        let page = with_retry(&policy, || cfn.client.list_stack_resources().stack_name(&stack.stack_id).set_next_token(token.clone()).send())
-            .await
-            .map_err(|e| api_error("ListStackResources", &stack.stack_name, &e))?;
+        let page = with_retry(&policy, || {
+            cfn.client.list_stack_resources().stack_name(&stack.stack_id).set_next_token(token.clone()).send()
+        })
+        .await
+        .map_err(|e| api_error("ListStackResources", &stack.stack_name, &e))?;
         for r in page.stack_resource_summaries() {
             if let (Some(id), Some(p)) = (r.logical_resource_id(), r.physical_resource_id()) {
                 out.insert(id.to_string(), p.to_string());
@@ -174,7 +188,12 @@ async fn physical_ids(cfn: &CfnClient, stack: &DeployedStack) -> Result<BTreeMap
 }
 
 /// Destroys `stacks` (given in deployment order; deleted in reverse), each in its target.
-pub async fn destroy(targets: &Targets, stacks: &[&StackArtifact], opts: &DestroyOptions, ui: &mut Ui) -> Result<Vec<DestroyResult>, DeployError> {
+pub async fn destroy(
+    targets: &Targets,
+    stacks: &[&StackArtifact],
+    opts: &DestroyOptions,
+    ui: &mut Ui,
+) -> Result<Vec<DestroyResult>, DeployError> {
     // Nothing is deleted in an account the stacks do not belong to.
     targets.account().await?;
     let mut found: Vec<(&StackArtifact, DeployedStack)> = Vec::new();
@@ -184,7 +203,12 @@ pub async fn destroy(targets: &Targets, stacks: &[&StackArtifact], opts: &Destro
             Some(s) => found.push((artifact, s)),
             None => {
                 ui.say(format!("{}: does not exist; nothing to destroy", artifact.stack_name));
-                results.push(DestroyResult { stack_name: artifact.stack_name.clone(), existed: false, retained: Vec::new(), elapsed: Duration::ZERO });
+                results.push(DestroyResult {
+                    stack_name: artifact.stack_name.clone(),
+                    existed: false,
+                    retained: Vec::new(),
+                    elapsed: Duration::ZERO,
+                });
             }
         }
     }
@@ -216,7 +240,8 @@ pub async fn destroy(targets: &Targets, stacks: &[&StackArtifact], opts: &Destro
         let cfn = &targets.of(artifact).cfn;
         let t0 = Instant::now();
         ui.say(format!("{}: destroying", stack.stack_name));
-        let template_retained = deployed_template(cfn, &stack.stack_id).await?.map(|t| retained_in_template(&t)).unwrap_or_default();
+        let template_retained =
+            deployed_template(cfn, &stack.stack_id).await?.map(|t| retained_in_template(&t)).unwrap_or_default();
         let ids = if template_retained.is_empty() { BTreeMap::new() } else { physical_ids(cfn, &stack).await? };
         let (_, events) = delete_and_wait(cfn, &stack, Some(artifact), ui, &opts.checkpoint).await?;
         let retained = retained_resources(&template_retained, &events, &ids, Some(artifact));
@@ -231,7 +256,12 @@ pub async fn destroy(targets: &Targets, stacks: &[&StackArtifact], opts: &Destro
             }
             ui.say(line);
         }
-        results.push(DestroyResult { stack_name: stack.stack_name.clone(), existed: true, retained, elapsed: t0.elapsed() });
+        results.push(DestroyResult {
+            stack_name: stack.stack_name.clone(),
+            existed: true,
+            retained,
+            elapsed: t0.elapsed(),
+        });
     }
     Ok(results)
 }
@@ -252,7 +282,10 @@ mod tests {
         }});
         assert_eq!(
             retained_in_template(&t),
-            [("Data".to_string(), "AWS::DynamoDB::Table".to_string()), ("Logs".to_string(), "AWS::Logs::LogGroup".to_string())]
+            [
+                ("Data".to_string(), "AWS::DynamoDB::Table".to_string()),
+                ("Logs".to_string(), "AWS::Logs::LogGroup".to_string())
+            ]
         );
         assert!(retained_in_template(&json!({})).is_empty());
     }
@@ -261,9 +294,28 @@ mod tests {
     fn events_and_physical_ids_complete_the_report() {
         let template = vec![("Logs".to_string(), "AWS::Logs::LogGroup".to_string())];
         let events = [
-            StackEvent { id: "1".into(), logical_id: "Logs".into(), resource_type: "AWS::Logs::LogGroup".into(), status: "DELETE_SKIPPED".into(), physical_id: Some("/aws/x".into()), ..Default::default() },
-            StackEvent { id: "2".into(), logical_id: "Other".into(), resource_type: "AWS::S3::Bucket".into(), status: "DELETE_SKIPPED".into(), ..Default::default() },
-            StackEvent { id: "3".into(), logical_id: "Role".into(), resource_type: "AWS::IAM::Role".into(), status: "DELETE_COMPLETE".into(), ..Default::default() },
+            StackEvent {
+                id: "1".into(),
+                logical_id: "Logs".into(),
+                resource_type: "AWS::Logs::LogGroup".into(),
+                status: "DELETE_SKIPPED".into(),
+                physical_id: Some("/aws/x".into()),
+                ..Default::default()
+            },
+            StackEvent {
+                id: "2".into(),
+                logical_id: "Other".into(),
+                resource_type: "AWS::S3::Bucket".into(),
+                status: "DELETE_SKIPPED".into(),
+                ..Default::default()
+            },
+            StackEvent {
+                id: "3".into(),
+                logical_id: "Role".into(),
+                resource_type: "AWS::IAM::Role".into(),
+                status: "DELETE_COMPLETE".into(),
+                ..Default::default()
+            },
         ];
         let r = retained_resources(&template, &events, &BTreeMap::new(), None);
         assert_eq!(r.len(), 2);

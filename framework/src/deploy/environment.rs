@@ -69,7 +69,8 @@ impl Targets {
         let mut by_stack = BTreeMap::new();
         for s in stacks {
             let region = pinned(&s.environment).1.unwrap_or(&config.region).to_string();
-            let cfn = clients.entry(region.clone()).or_insert_with(|| config.for_region(&region).cloudformation()).clone();
+            let cfn =
+                clients.entry(region.clone()).or_insert_with(|| config.for_region(&region).cloudformation()).clone();
             by_stack.insert(s.id.clone(), Target { cfn, region });
         }
         Targets {
@@ -224,7 +225,10 @@ mod tests {
         let stacks: Vec<&StackArtifact> = a.stacks.iter().filter(|s| s.id != "Prod").collect();
         let targets = Targets::with_account(&config, &stacks, "000000000000").unwrap();
         let region = |id: &str| targets.of(a.stack(id).unwrap()).cfn.region.clone();
-        assert_eq!((region("Free"), region("Local"), region("Regional")), ("us-east-1".into(), "us-east-1".into(), "eu-west-1".into()));
+        assert_eq!(
+            (region("Free"), region("Local"), region("Regional")),
+            ("us-east-1".into(), "us-east-1".into(), "eu-west-1".into())
+        );
         assert_eq!(
             targets.summary("Deploying", &stacks),
             [

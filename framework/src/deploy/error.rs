@@ -151,7 +151,12 @@ fn reason_suffix(reason: &Option<String>) -> String {
     reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default()
 }
 
-fn failure_message(stack: &str, status: &StackStatus, reason: &Option<String>, root: &Option<Box<RootCause>>) -> String {
+fn failure_message(
+    stack: &str,
+    status: &StackStatus,
+    reason: &Option<String>,
+    root: &Option<Box<RootCause>>,
+) -> String {
     let mut s = String::new();
     if let Some(root) = root {
         s.push_str(&format!("{root}\n"));
@@ -162,7 +167,11 @@ fn failure_message(stack: &str, status: &StackStatus, reason: &Option<String>, r
 
 /// Turns an SDK error into [`DeployError::Api`]: the service's code and message when the
 /// service answered, the whole error chain otherwise (connection refused, timeout...).
-pub(crate) fn api_error<E, R>(operation: &'static str, stack: &str, err: &aws_sdk_cloudformation::error::SdkError<E, R>) -> DeployError
+pub(crate) fn api_error<E, R>(
+    operation: &'static str,
+    stack: &str,
+    err: &aws_sdk_cloudformation::error::SdkError<E, R>,
+) -> DeployError
 where
     E: aws_sdk_cloudformation::error::ProvideErrorMetadata + std::error::Error + 'static,
     R: fmt::Debug,
@@ -194,7 +203,8 @@ where
             while let Some(next) = cause.source() {
                 cause = next;
             }
-            let what = if matches!(err, SdkError::TimeoutError(_)) { "timed out".to_string() } else { cause.to_string() };
+            let what =
+                if matches!(err, SdkError::TimeoutError(_)) { "timed out".to_string() } else { cause.to_string() };
             format!(
                 "cannot reach the {service} endpoint: {what} (check the endpoint and the network; \
                  for --local, is the emulator running? `scripts/localstack up`)"
@@ -207,15 +217,16 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_cloudformation::error::SdkError;
-    use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksError;
     use aws_sdk_cloudformation::config::http::HttpResponse;
     use aws_sdk_cloudformation::error::ConnectorError;
+    use aws_sdk_cloudformation::error::SdkError;
+    use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksError;
 
     #[test]
     fn unreachable_endpoint_names_the_cause_and_what_to_check() {
         let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "Connection refused (os error 111)");
-        let err: SdkError<DescribeStacksError, HttpResponse> = SdkError::dispatch_failure(ConnectorError::io(Box::new(io)));
+        let err: SdkError<DescribeStacksError, HttpResponse> =
+            SdkError::dispatch_failure(ConnectorError::io(Box::new(io)));
         let message = sdk_error_message("CloudFormation", &err);
         assert_eq!(
             message,

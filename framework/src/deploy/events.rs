@@ -18,9 +18,9 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::deploy::checkpoint::Checkpoint;
 use crate::deploy::client::CfnClient;
 use crate::deploy::error::{api_error, DeployError};
-use crate::deploy::checkpoint::Checkpoint;
 use crate::deploy::retry::{with_retry, with_retry_counted, Retries, RetryPolicy};
 use crate::deploy::stack::{describe_with, DeployedStack};
 pub use crate::deploy::stack_event::StackEvent;
@@ -243,7 +243,10 @@ impl<'a> Monitor<'a> {
         match &self.bar {
             None => ui.say(format!("{}  {line}", self.stack_name)),
             Some(bar) => {
-                if !e.is_stack_event(&self.stack_name) && resource_settled(&e.status) && self.settled.insert(e.logical_id.clone()) {
+                if !e.is_stack_event(&self.stack_name)
+                    && resource_settled(&e.status)
+                    && self.settled.insert(e.logical_id.clone())
+                {
                     bar.inc(1);
                 }
                 if resource_failed(&e.status) {
@@ -341,7 +344,10 @@ async fn follow_with(
             || now.as_ref().is_none_or(|s| s.status != before.status || s.last_changed != before.last_changed);
         if started {
             if !status.is_known() {
-                return Err(DeployError::UnknownStatus { stack: before.stack_name.clone(), status: status.to_string() });
+                return Err(DeployError::UnknownStatus {
+                    stack: before.stack_name.clone(),
+                    status: status.to_string(),
+                });
             }
             if let Some(outcome) = outcome(operation, &status) {
                 // Events written just before the status changed.
@@ -362,13 +368,25 @@ mod tests {
     use super::*;
 
     fn ev(id: &str, logical: &str, status: &str) -> StackEvent {
-        StackEvent { id: id.into(), logical_id: logical.into(), resource_type: "AWS::IAM::Role".into(), status: status.into(), ..StackEvent::default() }
+        StackEvent {
+            id: id.into(),
+            logical_id: logical.into(),
+            resource_type: "AWS::IAM::Role".into(),
+            status: status.into(),
+            ..StackEvent::default()
+        }
     }
 
     #[test]
     fn accept_takes_events_newer_than_the_marker_oldest_first() {
         let mut log = EventLog { marker: Some("e1".into()), events: vec![] };
-        let page = [ev("e4", "Role", "CREATE_COMPLETE"), ev("e3", "Role", "CREATE_IN_PROGRESS"), ev("e2", "S", "CREATE_IN_PROGRESS"), ev("e1", "S", "REVIEW_IN_PROGRESS"), ev("e0", "S", "x")];
+        let page = [
+            ev("e4", "Role", "CREATE_COMPLETE"),
+            ev("e3", "Role", "CREATE_IN_PROGRESS"),
+            ev("e2", "S", "CREATE_IN_PROGRESS"),
+            ev("e1", "S", "REVIEW_IN_PROGRESS"),
+            ev("e0", "S", "x"),
+        ];
         let (fresh, reached) = log.accept(&page);
         assert!(reached);
         let ids: Vec<&str> = fresh.iter().map(|e| e.id.as_str()).collect();
@@ -391,7 +409,12 @@ mod tests {
     }
 
     fn before() -> DeployedStack {
-        DeployedStack { stack_id: "arn:stack".into(), stack_name: "S".into(), status: StackStatus::UpdateComplete, ..DeployedStack::default() }
+        DeployedStack {
+            stack_id: "arn:stack".into(),
+            stack_name: "S".into(),
+            status: StackStatus::UpdateComplete,
+            ..DeployedStack::default()
+        }
     }
 
     fn follow_fake(fake: &FakeApi, patience: Duration) -> Result<Finished, DeployError> {
@@ -402,7 +425,8 @@ mod tests {
         run(async {
             let mut monitor = Monitor::new(&ui, "S", None, 0);
             let mut log = EventLog::from_beginning();
-            follow_with(&cfn, &before(), Operation::Deploy, &mut log, &mut monitor, &mut ui, &checkpoint, patience).await
+            follow_with(&cfn, &before(), Operation::Deploy, &mut log, &mut monitor, &mut ui, &checkpoint, patience)
+                .await
         })
     }
 
@@ -418,7 +442,8 @@ mod tests {
 
     #[test]
     fn an_unknown_status_ends_the_wait_with_an_error() {
-        let fake = FakeApi::start(vec![ok("DescribeStackEvents", "<StackEvents/>"), stack_with("UPDATE_SOMETHING_NEW")]);
+        let fake =
+            FakeApi::start(vec![ok("DescribeStackEvents", "<StackEvents/>"), stack_with("UPDATE_SOMETHING_NEW")]);
         let err = follow_fake(&fake, Duration::from_secs(5)).unwrap_err().to_string();
         assert!(err.starts_with("stack S is in UPDATE_SOMETHING_NEW, a status this toolkit does not know"), "{err}");
     }
@@ -454,21 +479,29 @@ mod tests {
             Reply::Drop,
         ]);
         let err = follow_fake(&fake, Duration::from_millis(400)).unwrap_err().to_string();
-        assert!(err.starts_with("lost contact with CloudFormation while following the deployment of stack S ("), "{err}");
-        assert!(err.contains("last known status: UPDATE_IN_PROGRESS; CloudFormation goes on with the operation on its own"), "{err}");
+        assert!(
+            err.starts_with("lost contact with CloudFormation while following the deployment of stack S ("),
+            "{err}"
+        );
+        assert!(
+            err.contains("last known status: UPDATE_IN_PROGRESS; CloudFormation goes on with the operation on its own"),
+            "{err}"
+        );
     }
 
     #[test]
     fn polling_backs_off_to_one_second_and_resets_on_activity() {
         let mut s = PollSchedule::new();
-        let waits: Vec<u128> = [false, false, false, false, false, true, false, false].iter().map(|a| s.next(*a).as_millis()).collect();
+        let waits: Vec<u128> =
+            [false, false, false, false, false, true, false, false].iter().map(|a| s.next(*a).as_millis()).collect();
         assert_eq!(waits, [100, 200, 400, 800, 1000, 100, 200, 400]);
     }
 
     #[test]
     fn polling_aws_stays_between_one_and_five_seconds_and_slows_down_when_throttled() {
         let mut s = PollSchedule::remote();
-        let waits: Vec<u128> = [false, false, false, false, true, false].iter().map(|a| s.next(*a).as_millis()).collect();
+        let waits: Vec<u128> =
+            [false, false, false, false, true, false].iter().map(|a| s.next(*a).as_millis()).collect();
         assert_eq!(waits, [1000, 2000, 4000, 5000, 1000, 2000]);
         let throttled = Retries { throttled: 1, transient: 0 };
         assert_eq!(s.next_after(false, throttled).as_millis(), 8000, "throttling doubles past the idle cap");
@@ -497,7 +530,8 @@ mod tests {
         assert!(line.contains(&format!("{logical} (S/Role)")), "{line}");
         assert!(line.ends_with("Access denied"), "{line}");
         assert!(ev("x", "MyStack", "UPDATE_COMPLETE").resource_type != "AWS::CloudFormation::Stack");
-        let stack_event = StackEvent { resource_type: "AWS::CloudFormation::Stack".into(), ..ev("y", "MyStack", "UPDATE_COMPLETE") };
+        let stack_event =
+            StackEvent { resource_type: "AWS::CloudFormation::Stack".into(), ..ev("y", "MyStack", "UPDATE_COMPLETE") };
         assert!(stack_event.is_stack_event("MyStack") && !stack_event.is_stack_event("Other"));
     }
 }

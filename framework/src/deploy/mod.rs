@@ -32,13 +32,13 @@ pub mod approval;
 pub mod change_set;
 pub mod checkpoint;
 pub mod client;
-pub mod destroy;
 mod deployment;
+pub mod destroy;
 pub mod environment;
-#[cfg(test)]
-pub(crate) mod fake_api;
 pub(crate) mod error;
 pub mod events;
+#[cfg(test)]
+pub(crate) mod fake_api;
 pub mod noop;
 pub mod outputs;
 pub mod parameters;
@@ -52,9 +52,9 @@ pub mod ui;
 pub use approval::{DataLoss, RequireApproval};
 pub use checkpoint::{Checkpoint, Stop};
 pub use client::{connect, load, AwsConfig, CfnClient, Connection};
-pub use environment::{Target, Targets};
 pub use deployment::{deploy, deploy_stack, preflight, DeployOptions, StackChange, StackResult};
 pub use destroy::{destroy, DestroyOptions, DestroyResult, RetainedResource};
+pub use environment::{Target, Targets};
 pub use error::DeployError;
 pub use parameters::ParameterAssignment;
 pub use root_cause::RootCause;

@@ -41,7 +41,10 @@ mod tests {
     #[test]
     fn rendering() {
         assert!(render("S", &[]).is_empty());
-        assert_eq!(render("S", &[out("Arn", "arn:x"), out("Name", "n")]), ["Outputs:", "  S.Arn = arn:x", "  S.Name = n"]);
+        assert_eq!(
+            render("S", &[out("Arn", "arn:x"), out("Name", "n")]),
+            ["Outputs:", "  S.Arn = arn:x", "  S.Name = n"]
+        );
     }
 
     #[test]

@@ -154,7 +154,8 @@ impl RetryPolicy {
 /// A jitter factor in [0.5, 1.0) from the clock's sub-second digits (enough to spread retries;
 /// no cryptographic quality needed).
 fn jitter() -> f64 {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
     0.5 + f64::from(nanos % 1000) / 2000.0
 }
 
@@ -240,14 +241,23 @@ mod tests {
         assert_eq!(classify_parts(FailureKind::Dispatch { user: true }, None, None), ErrorClass::Permanent);
     }
 
-    type Error = SdkError<aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksError, aws_sdk_cloudformation::config::http::HttpResponse>;
+    type Error = SdkError<
+        aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksError,
+        aws_sdk_cloudformation::config::http::HttpResponse,
+    >;
 
     fn run<T>(f: impl Future<Output = T>) -> T {
         tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(f)
     }
 
     fn quick() -> RetryPolicy {
-        RetryPolicy { max_attempts: 4, transient_base: Duration::from_millis(1), throttling_base: Duration::from_millis(1), max_delay: Duration::from_millis(2), patience: None }
+        RetryPolicy {
+            max_attempts: 4,
+            transient_base: Duration::from_millis(1),
+            throttling_base: Duration::from_millis(1),
+            max_delay: Duration::from_millis(2),
+            patience: None,
+        }
     }
 
     #[test]
@@ -256,7 +266,13 @@ mod tests {
         let result: Result<&str, Error> = run(with_retry(&quick(), || {
             calls += 1;
             let n = calls;
-            async move { if n < 3 { Err(SdkError::timeout_error("slow")) } else { Ok("done") } }
+            async move {
+                if n < 3 {
+                    Err(SdkError::timeout_error("slow"))
+                } else {
+                    Ok("done")
+                }
+            }
         }));
         assert_eq!((result.unwrap(), calls), ("done", 3));
 
@@ -281,7 +297,11 @@ mod tests {
         }));
         assert!(result.is_err());
         assert!(calls > quick().max_attempts, "not bounded by attempts: {calls}");
-        assert!(t0.elapsed() >= Duration::from_millis(30) && t0.elapsed() < Duration::from_secs(2), "{:?}", t0.elapsed());
+        assert!(
+            t0.elapsed() >= Duration::from_millis(30) && t0.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            t0.elapsed()
+        );
         assert_eq!(retries, Retries { throttled: 0, transient: calls });
         assert_eq!(RetryPolicy::patient(Duration::from_secs(300)).patience, Some(Duration::from_secs(300)));
     }

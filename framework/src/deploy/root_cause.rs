@@ -49,9 +49,12 @@ pub fn root_cause(events: &[StackEvent], stack_name: &str, artifact: Option<&Sta
         .find(with_reason)
         .or_else(|| events.iter().find(failed))
         // No resource failed: the stack's own reason (e.g. a template error found on execute).
-        .or_else(|| events.iter().filter(|e| e.is_stack_event(stack_name)).find(|e| {
-            e.reason.is_some() && (resource_failed(&e.status) || e.status.contains("ROLLBACK"))
-        }))?;
+        .or_else(|| {
+            events
+                .iter()
+                .filter(|e| e.is_stack_event(stack_name))
+                .find(|e| e.reason.is_some() && (resource_failed(&e.status) || e.status.contains("ROLLBACK")))
+        })?;
     Some(RootCause {
         logical_id: chosen.logical_id.clone(),
         path: artifact
@@ -86,9 +89,19 @@ mod tests {
             ev("S", STACK, "CREATE_IN_PROGRESS", Some("User Initiated")),
             ev("Role", "AWS::IAM::Role", "CREATE_IN_PROGRESS", None),
             ev("Logs", "AWS::Logs::LogGroup", "CREATE_FAILED", Some("Resource creation cancelled")),
-            ev("Machine", "AWS::StepFunctions::StateMachine", "CREATE_FAILED", Some("Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED'")),
+            ev(
+                "Machine",
+                "AWS::StepFunctions::StateMachine",
+                "CREATE_FAILED",
+                Some("Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED'"),
+            ),
             ev("Role", "AWS::IAM::Role", "CREATE_FAILED", Some("Resource creation cancelled")),
-            ev("S", STACK, "ROLLBACK_IN_PROGRESS", Some("The following resource(s) failed to create: [Machine, Logs, Role]")),
+            ev(
+                "S",
+                STACK,
+                "ROLLBACK_IN_PROGRESS",
+                Some("The following resource(s) failed to create: [Machine, Logs, Role]"),
+            ),
             ev("Role", "AWS::IAM::Role", "DELETE_FAILED", Some("later failure")),
             ev("S", STACK, "ROLLBACK_COMPLETE", None),
         ];
@@ -111,7 +124,12 @@ mod tests {
         let rc = root_cause(&events, "S", Some(artifact)).unwrap();
         assert_eq!(rc.path.as_deref(), Some(path.trim_start_matches('/')));
         let text = rc.to_string();
-        assert!(text.contains(logical.as_str()) && text.contains("S/Group/Role") && text.contains("MalformedPolicyDocument"), "{text}");
+        assert!(
+            text.contains(logical.as_str())
+                && text.contains("S/Group/Role")
+                && text.contains("MalformedPolicyDocument"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -73,7 +73,9 @@ impl DeployedStack {
             parameters: s
                 .parameters()
                 .iter()
-                .filter_map(|p| Some((p.parameter_key()?.to_string(), p.parameter_value().unwrap_or_default().to_string())))
+                .filter_map(|p| {
+                    Some((p.parameter_key()?.to_string(), p.parameter_value().unwrap_or_default().to_string()))
+                })
                 .collect(),
             tags: s.tags().iter().filter_map(|t| Some((t.key()?.to_string(), t.value()?.to_string()))).collect(),
             outputs,
@@ -101,7 +103,8 @@ pub async fn describe_with(
     policy: &RetryPolicy,
     retries: &mut Retries,
 ) -> Result<Option<DeployedStack>, DeployError> {
-    let result = with_retry_counted(policy, retries, || cfn.client.describe_stacks().stack_name(name_or_id).send()).await;
+    let result =
+        with_retry_counted(policy, retries, || cfn.client.describe_stacks().stack_name(name_or_id).send()).await;
     match result {
         Ok(out) => {
             let stack = out.stacks().first().map(DeployedStack::from_sdk);
@@ -134,7 +137,11 @@ pub async fn start_delete(cfn: &CfnClient, stack: &DeployedStack) -> Result<(), 
 }
 
 /// Turns termination protection on or off.
-pub async fn set_termination_protection(cfn: &CfnClient, stack: &DeployedStack, enabled: bool) -> Result<(), DeployError> {
+pub async fn set_termination_protection(
+    cfn: &CfnClient,
+    stack: &DeployedStack,
+    enabled: bool,
+) -> Result<(), DeployError> {
     let policy = RetryPolicy::default();
     with_retry(&policy, || {
         cfn.client

@@ -264,7 +264,15 @@ mod tests {
         assert_eq!(outcome(Deploy, &"UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS".into()), None);
         assert_eq!(outcome(Deploy, &"CREATE_COMPLETE".into()), Some(Outcome::Succeeded));
         assert_eq!(outcome(Deploy, &"UPDATE_COMPLETE".into()), Some(Outcome::Succeeded));
-        for failed in ["ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "UPDATE_ROLLBACK_COMPLETE", "UPDATE_ROLLBACK_FAILED", "CREATE_FAILED", "UPDATE_FAILED", "DELETE_COMPLETE"] {
+        for failed in [
+            "ROLLBACK_COMPLETE",
+            "ROLLBACK_FAILED",
+            "UPDATE_ROLLBACK_COMPLETE",
+            "UPDATE_ROLLBACK_FAILED",
+            "CREATE_FAILED",
+            "UPDATE_FAILED",
+            "DELETE_COMPLETE",
+        ] {
             assert_eq!(outcome(Deploy, &failed.into()), Some(Outcome::Failed), "{failed}");
         }
         assert_eq!(outcome(Delete, &"DELETE_IN_PROGRESS".into()), None);
@@ -291,7 +299,11 @@ mod tests {
 
     #[test]
     fn resource_statuses() {
-        assert!(resource_settled("CREATE_COMPLETE") && resource_settled("DELETE_SKIPPED") && resource_settled("UPDATE_FAILED"));
+        assert!(
+            resource_settled("CREATE_COMPLETE")
+                && resource_settled("DELETE_SKIPPED")
+                && resource_settled("UPDATE_FAILED")
+        );
         assert!(!resource_settled("CREATE_IN_PROGRESS"));
         assert!(resource_failed("CREATE_FAILED") && !resource_failed("CREATE_COMPLETE"));
     }

@@ -53,7 +53,10 @@ impl App {
     /// Adds a stack with options.
     pub fn add_stack_with(&mut self, id: &str, props: StackProps) -> &mut Stack {
         if self.stacks.iter().any(|s| s.id() == id) {
-            self.problems.push(Problem { path: id.to_string(), message: format!("there is already a stack with id {id:?} in the app") });
+            self.problems.push(Problem {
+                path: id.to_string(),
+                message: format!("there is already a stack with id {id:?} in the app"),
+            });
         }
         let index = self.stacks.len() as u32;
         self.stacks.push(Stack::new(self.id, index, id, props));
@@ -84,10 +87,9 @@ impl App {
                     self.stack_dependencies.push((a, b));
                 }
             }
-            (Some(_), Some(_)) => self.problems.push(Problem {
-                path: dependent.to_string(),
-                message: "a stack cannot depend on itself".to_string(),
-            }),
+            (Some(_), Some(_)) => self
+                .problems
+                .push(Problem { path: dependent.to_string(), message: "a stack cannot depend on itself".to_string() }),
             (a, _) => {
                 let missing = if a.is_none() { dependent } else { dependency };
                 self.problems.push(Problem {

@@ -331,10 +331,7 @@ impl Stack {
         if let Some(p) = id_problem(id) {
             self.problem_at(idx, p);
         } else if duplicate {
-            self.problem_at(
-                idx,
-                format!("there is already a construct with id {id:?} in {}", self.path_of(parent)),
-            );
+            self.problem_at(idx, format!("there is already a construct with id {id:?} in {}", self.path_of(parent)));
         }
         self.make_ref(idx)
     }
