@@ -24,7 +24,7 @@ fn stack(options: app::FlagshipOptions) -> StackArtifact {
 }
 
 async fn deployed_diff(cfn: &CfnClient, artifact: &StackArtifact) -> framework::diff::TemplateDiff {
-    let deployed = framework::deploy::stack::deployed_template(cfn, &artifact.stack_name)
+    let deployed = framework::deploy::deployed_template(cfn, &artifact.stack_name)
         .await
         .expect("GetTemplate")
         .expect("the stack exists");
@@ -80,7 +80,7 @@ fn create_change_diff_update_noop_destroy() {
         let retained: Vec<(&str, &str)> =
             destroyed[0].retained.iter().map(|r| (r.logical_id.as_str(), r.resource_type.as_str())).collect();
         assert_eq!(retained, [("LogGroupF5B46931", "AWS::Logs::LogGroup")]);
-        assert!(framework::deploy::stack::describe(&cfn, &name).await.expect("describe").is_none(), "stack gone");
+        assert!(framework::deploy::describe(&cfn, &name).await.expect("describe").is_none(), "stack gone");
 
         // Deploying again after a destroy works: the retained log group of the first life keeps
         // its data and its name, and the new stack's group gets a new one.

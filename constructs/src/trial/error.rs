@@ -6,7 +6,7 @@
 //! SDK errors become one line with [`sdk_error_message`], worded as the deploy commands word
 //! theirs (`Code: message`, or why the endpoint cannot be reached).
 
-use aws_sdk_eventbridge::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_eventbridge::error::{ProvideErrorMetadata, SdkError};
 use framework::deploy::DeployError;
 
 use crate::events::envelope::EventFileError;
@@ -45,41 +45,7 @@ where
     TrialError::Api { operation, target: target.to_string(), message: sdk_error_message(service, err) }
 }
 
-/// The message of an SDK error of any service: `Code: message` when the service answered, the
-/// innermost cause when the endpoint could not be reached (with what to check), the whole error
-/// chain otherwise. The same wording as the deploy commands' errors (framework's
-/// `deploy::error`, which does not export its helper).
-pub(crate) fn sdk_error_message<E, R>(service: &str, err: &SdkError<E, R>) -> String
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
-{
-    match err {
-        SdkError::ServiceError(service_err) => {
-            let e = service_err.err();
-            match (e.code(), e.message()) {
-                (Some(code), Some(message)) => format!("{code}: {message}"),
-                (Some(code), None) => code.to_string(),
-                _ => DisplayErrorContext(err).to_string(),
-            }
-        }
-        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
-            // The innermost cause says what happened ("Connection refused (os error 111)"); the
-            // layers above it only repeat it with connector internals.
-            let mut cause: &dyn std::error::Error = err;
-            while let Some(next) = cause.source() {
-                cause = next;
-            }
-            let what =
-                if matches!(err, SdkError::TimeoutError(_)) { "timed out".to_string() } else { cause.to_string() };
-            format!(
-                "cannot reach the {service} endpoint: {what} (check the endpoint and the network; \
-                 for --local, is the emulator running? `scripts/localstack up`)"
-            )
-        }
-        _ => DisplayErrorContext(err).to_string(),
-    }
-}
+pub(crate) use framework::deploy::sdk_error_message;
 
 #[cfg(test)]
 mod tests {

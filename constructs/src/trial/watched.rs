@@ -1,9 +1,8 @@
 //! What `send-events` watches: the state machines (and, for hints, the EventBridge rules) of the
 //! deployed stacks, from ListStackResources.
 
-use aws_sdk_eventbridge::error::ProvideErrorMetadata;
 use framework::deploy::retry::{with_retry, RetryPolicy};
-use framework::deploy::{CfnClient, DeployError};
+use framework::deploy::{is_missing_stack, CfnClient, DeployError};
 
 use crate::trial::error::sdk_error_message;
 
@@ -32,12 +31,6 @@ pub fn rule_bus_and_name(physical_id: &str) -> (Option<&str>, &str) {
 /// The account of an ARN (`arn:partition:service:region:account:...`).
 pub fn arn_account(arn: &str) -> Option<&str> {
     arn.split(':').nth(4).filter(|a| !a.is_empty())
-}
-
-/// Whether an error says that the stack does not exist (CloudFormation answers a
-/// `ValidationError` "Stack with id X does not exist").
-fn is_missing_stack<E: ProvideErrorMetadata>(e: &E) -> bool {
-    e.code() == Some("ValidationError") && e.message().is_some_and(|m| m.contains("does not exist"))
 }
 
 /// Lists a stack's state machines and rules; `None` when the stack does not exist.

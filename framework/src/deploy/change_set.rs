@@ -254,15 +254,6 @@ fn execution_started(status: Option<&ExecutionStatus>) -> bool {
     )
 }
 
-/// Deletes the change set.
-pub async fn delete(cfn: &CfnClient, stack_name: &str, cs: &ChangeSet) -> Result<(), DeployError> {
-    let policy = RetryPolicy::default();
-    with_retry(&policy, || cfn.client.delete_change_set().change_set_name(&cs.id).send())
-        .await
-        .map_err(|e| api_error("DeleteChangeSet", stack_name, &e))?;
-    Ok(())
-}
-
 /// The changes as a table: action, logical ID, type, replacement, construct path.
 pub fn render_changes(changes: &[ResourceChange], artifact: Option<&StackArtifact>) -> Vec<String> {
     let id_width = changes.iter().map(|c| c.logical_id.len()).max().unwrap_or(0);

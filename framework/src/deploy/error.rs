@@ -181,7 +181,7 @@ where
 
 /// The message of an SDK error of any service: `Code: message` when the service answered, the
 /// whole error chain otherwise (connection refused, timeout...).
-pub(crate) fn sdk_error_message<E, R>(service: &str, err: &aws_sdk_cloudformation::error::SdkError<E, R>) -> String
+pub fn sdk_error_message<E, R>(service: &str, err: &aws_sdk_cloudformation::error::SdkError<E, R>) -> String
 where
     E: aws_sdk_cloudformation::error::ProvideErrorMetadata + std::error::Error + 'static,
     R: fmt::Debug,

@@ -42,6 +42,7 @@ const MAX_PAGES_PER_POLL: usize = 20;
 
 impl EventLog {
     /// A log that shows every event of the stack (for a stack that did not exist before).
+    #[cfg(test)]
     pub fn from_beginning() -> EventLog {
         EventLog::default()
     }

@@ -28,35 +28,41 @@
 //! # Ok(()) }
 //! ```
 
-pub mod approval;
-pub mod change_set;
-pub mod checkpoint;
-pub mod client;
-mod deployment;
-pub mod destroy;
-pub mod environment;
+pub(crate) mod approval;
+pub(crate) mod change_set;
+pub(crate) mod checkpoint;
+pub(crate) mod client;
+pub(crate) mod deployment;
+pub(crate) mod destroy;
+pub(crate) mod environment;
 pub(crate) mod error;
-pub mod events;
+pub(crate) mod events;
 #[cfg(test)]
 pub(crate) mod fake_api;
-pub mod noop;
-pub mod outputs;
-pub mod parameters;
+pub(crate) mod noop;
+pub(crate) mod outputs;
+pub(crate) mod parameters;
 pub mod retry;
-pub mod root_cause;
-pub mod stack;
-pub mod stack_event;
-pub mod status;
-pub mod ui;
+pub(crate) mod root_cause;
+pub(crate) mod stack;
+pub(crate) mod stack_event;
+pub(crate) mod status;
+pub(crate) mod ui;
 
-pub use approval::{DataLoss, RequireApproval};
+pub use approval::{AffectedResource, DataLoss, Decision, Destruction, RequireApproval};
+pub use change_set::{ChangeSet, ResourceChange, TEMPLATE_BODY_LIMIT};
 pub use checkpoint::{Checkpoint, Stop};
-pub use client::{connect, load, AwsConfig, CfnClient, Connection};
+pub use client::{
+    connect, is_local_endpoint, load, AwsConfig, CfnClient, Connection, LOCAL_DEFAULT_REGION, LOCAL_ENDPOINT,
+};
 pub use deployment::{deploy, deploy_stack, preflight, DeployOptions, StackChange, StackResult};
 pub use destroy::{destroy, DestroyOptions, DestroyResult, RetainedResource};
 pub use environment::{Target, Targets};
-pub use error::DeployError;
+pub use error::{sdk_error_message, DeployError};
+pub use events::{Finished, PollSchedule, FOLLOW_PATIENCE};
 pub use parameters::ParameterAssignment;
 pub use root_cause::RootCause;
-pub use status::StackStatus;
+pub use stack::{current_template, deployed_template, describe, is_missing_stack, DeployedStack, StackOutput};
+pub use stack_event::StackEvent;
+pub use status::{Operation, Outcome, StackCondition, StackStatus};
 pub use ui::{ProgressMode, Prompt, ScriptedPrompt, TerminalPrompt, Ui};

@@ -87,7 +87,7 @@ impl DeployedStack {
 
 /// Whether an error says that the stack does not exist (CloudFormation answers a
 /// `ValidationError` "Stack with id X does not exist").
-pub(crate) fn is_missing_stack<E: ProvideErrorMetadata>(e: &E) -> bool {
+pub fn is_missing_stack<E: ProvideErrorMetadata>(e: &E) -> bool {
     e.code() == Some("ValidationError") && e.message().is_some_and(|m| m.contains("does not exist"))
 }
 

@@ -154,11 +154,6 @@ pub enum StackCondition {
     Unknown,
 }
 
-/// Classifies a `StackStatus` string (`None` = the stack does not exist).
-pub fn condition(status: Option<&str>) -> StackCondition {
-    status.map(StackStatus::parse).unwrap_or_default().condition()
-}
-
 /// What the user can do about a stack that [`StackCondition::NeedsAttention`].
 pub fn advice(status: &StackStatus) -> &'static str {
     match status {
@@ -170,12 +165,6 @@ pub fn advice(status: &StackStatus) -> &'static str {
         StackStatus::Unknown(_) => "this status is not one CloudFormation documents (a newer service?); check the stack in the CloudFormation console",
         _ => "the stack cannot be updated from this status; fix it in the CloudFormation console or destroy it",
     }
-}
-
-/// Whether an operation is still running in this status (`REVIEW_IN_PROGRESS` included: the
-/// stack is waiting for a change set).
-pub fn is_in_progress(status: &str) -> bool {
-    status.ends_with("_IN_PROGRESS")
 }
 
 /// How a finished stack operation ended.
@@ -251,7 +240,7 @@ mod tests {
             (Some("UPDATE_FAILED"), NeedsAttention),
         ];
         for (status, want) in cases {
-            assert_eq!(condition(status), want, "{status:?}");
+            assert_eq!(status.map(StackStatus::parse).unwrap_or_default().condition(), want, "{status:?}");
         }
         assert!(advice(&StackStatus::UpdateRollbackFailed).contains("continue-update-rollback"));
     }

@@ -31,17 +31,17 @@
 //! assert!(diff_templates(&new, &new).is_empty());
 //! ```
 
-pub mod equality;
-pub mod iam;
-pub mod intrinsics;
-pub mod json_text;
+pub(crate) mod equality;
+pub(crate) mod iam;
+pub(crate) mod intrinsics;
+pub(crate) mod json_text;
 mod propagation;
-pub mod property;
-pub mod references;
-pub mod render;
-pub mod replacement;
-pub mod resource;
-pub mod schemas;
+pub(crate) mod property;
+pub(crate) mod references;
+pub(crate) mod render;
+pub(crate) mod replacement;
+pub(crate) mod resource;
+pub(crate) mod schemas;
 mod table;
 
 #[cfg(test)]
@@ -51,12 +51,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-pub use iam::{Effect, IamChanges, IamStatement, ManagedPolicyAttachment};
+pub use iam::{Effect, IamChanges, IamStatement, ManagedPolicyAttachment, Targets as StatementTargets};
 pub use json_text::DiffLine;
 pub use property::{ChangeKind, PropertyDiff};
 pub use render::RenderOptions;
 pub use replacement::PropertyImpact;
 pub use resource::{ResourceDiff, ResourceImpact};
+/// The resource types with replacement rules, and the cfn-lint release their schemas come from.
+pub use schemas::{known_types as known_resource_types, CFN_LINT_VERSION};
 
 /// A change to a named template entry other than a resource (parameter, output...).
 #[derive(Debug, Clone, PartialEq)]
