@@ -25,7 +25,7 @@ pub struct ConnectionArgs {
     /// The AWS region (else AWS_REGION / the profile's region).
     #[arg(long)]
     pub region: Option<String>,
-    /// Send the AWS requests (CloudFormation, EventBridge, Step Functions) to this endpoint
+    /// Send every AWS request (of every service) to this endpoint
     /// (else AWS_ENDPOINT_URL / the AWS ones).
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
