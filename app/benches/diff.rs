@@ -95,16 +95,8 @@ fn group(i: usize, changed: bool, out: &mut Map<String, Value>) {
     let name = if renamed { format!("pattern-{i}-sm-role-v2") } else { format!("pattern-{i}-sm-role") };
     out.insert(sm_role.clone(), role("states.amazonaws.com", Some(name)));
     let mut statements = vec![statement(
-        &[
-            "logs:CreateLogDelivery",
-            "logs:GetLogDelivery",
-            "logs:UpdateLogDelivery",
-            "logs:DeleteLogDelivery",
-            "logs:ListLogDeliveries",
-            "logs:PutResourcePolicy",
-            "logs:DescribeResourcePolicies",
-            "logs:DescribeLogGroups",
-        ],
+        // The construct library's own list: the bench's template is what the state machine grants.
+        &constructs::stepfunctions::LOG_DELIVERY_ACTIONS,
         json!("*"),
     )];
     if statement_added {
