@@ -3,7 +3,7 @@
 //! (`--endpoint-url`) that throttles, fails, delays or drops chosen CloudFormation calls. Each
 //! test checks that the run converges (or, when the tool must give up, that it says so as
 //! documented) and that a later run without faults converges too. Every test uses its own stack
-//! name, so they run in parallel with each other and with `tests/deploy_localstack.rs`.
+//! name, so they run in parallel with each other and with `deploy_localstack`.
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -1,0 +1,12 @@
+//! The integration tests, one binary (so the toolkit and the AWS SDK are linked once, not once per
+//! file). Each module is one subject; the end-to-end ones start LocalStack through
+//! `suite::localstack` and give every test its own stack name, so all of them run in parallel.
+
+mod deploy_cli;
+mod deploy_faults_localstack;
+mod deploy_localstack;
+mod flagship;
+mod flagship_lifecycle;
+mod golden;
+mod send_events_localstack;
+mod validation;
