@@ -9,6 +9,8 @@
 //! for app binaries to put next to the core's commands (module `cli`). Without the feature the
 //! library needs no AWS SDK.
 
+#![warn(missing_docs)]
+
 pub mod events;
 /// The README's example, compiled and run as a doc test.
 #[cfg(doctest)]

@@ -6,8 +6,7 @@ use framework::Value;
 
 /// A number in a definition or a pattern: an integer or a float. Integers render without a
 /// decimal point, floats with one (`2` and `2.0` stay as written). A float that is NaN or
-/// infinite cannot appear in JSON: it renders as `null` and [`Num::problem`] reports it, so
-/// validation names it.
+/// infinite cannot appear in JSON: it renders as `null`, and validation reports it.
 ///
 /// ```
 /// use constructs::events::Num;

@@ -16,6 +16,8 @@
 //! # let _ = Pseudo::Region;
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod assembly;
 pub mod assertions;
 pub mod diff;

@@ -48,6 +48,7 @@ pub struct SendEventsArgs {
     /// execution; `entry` counts from 1; status NOT_SENT / NOT_STARTED when there is none).
     #[arg(long)]
     pub json: bool,
+    /// How to reach AWS: the core's connection flags (`--profile`, `--region`, `--local`, ...).
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }

@@ -14,10 +14,15 @@ use crate::iam::statement::PolicyStatement;
 /// `AWS::IAM::ManagedPolicy`, typed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CfnManagedPolicy {
+    /// `ManagedPolicyName` (CloudFormation generates one when unset).
     pub managed_policy_name: Option<Value>,
+    /// `Description`.
     pub description: Option<Value>,
+    /// `Path`.
     pub path: Option<Value>,
+    /// `PolicyDocument`: the permissions.
     pub policy_document: PolicyDocument,
+    /// `Roles`: the names of the roles the policy is attached to.
     pub roles: Vec<Value>,
 }
 

@@ -14,10 +14,15 @@ use crate::iam::statement::PolicyStatement;
 /// `AWS::IAM::Policy`, typed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CfnPolicy {
+    /// `PolicyName`.
     pub policy_name: Value,
+    /// `PolicyDocument`: the permissions.
     pub policy_document: PolicyDocument,
+    /// `Roles`: the names of the roles the policy is attached to.
     pub roles: Vec<Value>,
+    /// `Users`: the names of the users it is attached to.
     pub users: Vec<Value>,
+    /// `Groups`: the names of the groups it is attached to.
     pub groups: Vec<Value>,
 }
 

@@ -14,15 +14,23 @@ use crate::iam::statement::{PolicyStatement, StatementContext};
 /// `AWS::IAM::Role`, typed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CfnRole {
+    /// `AssumeRolePolicyDocument`: the trust policy (who may assume the role).
     pub assume_role_policy_document: PolicyDocument,
+    /// `RoleName` (CloudFormation generates one when unset).
     pub role_name: Option<Value>,
+    /// `Description`.
     pub description: Option<Value>,
+    /// `Path`.
     pub path: Option<Value>,
+    /// `MaxSessionDuration`: the longest session, in seconds (3600-43200).
     pub max_session_duration: Option<Value>,
+    /// `ManagedPolicyArns`: the managed policies attached to the role.
     pub managed_policy_arns: Vec<Value>,
+    /// `PermissionsBoundary`: the ARN of the managed policy that bounds the role's permissions.
     pub permissions_boundary: Option<Value>,
     /// Inline policies: name -> document.
     pub policies: BTreeMap<String, PolicyDocument>,
+    /// `Tags`: key -> value.
     pub tags: BTreeMap<String, Value>,
 }
 

@@ -9,8 +9,10 @@ use crate::iam::principal::{principal_block, Principal};
 /// Allow or deny.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Effect {
+    /// `Allow`: grants the actions (the default).
     #[default]
     Allow,
+    /// `Deny`: refuses them, overriding any allow.
     Deny,
 }
 
@@ -51,13 +53,21 @@ pub enum StatementContext {
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PolicyStatement {
+    /// `Sid`: the statement id.
     pub sid: Option<String>,
+    /// `Effect`.
     pub effect: Effect,
+    /// `Action`: the actions covered (`service:Name`, `*` wildcards).
     pub actions: Vec<String>,
+    /// `NotAction`: every action except these.
     pub not_actions: Vec<String>,
+    /// `Resource`: the resources covered (ARNs or tokens).
     pub resources: Vec<Value>,
+    /// `NotResource`: every resource except these.
     pub not_resources: Vec<Value>,
+    /// `Principal`: who the statement is about (trust and resource policies).
     pub principals: Vec<Principal>,
+    /// `NotPrincipal`: everyone except these.
     pub not_principals: Vec<Principal>,
     /// operator -> condition key -> value(s).
     pub conditions: BTreeMap<String, BTreeMap<String, Value>>,

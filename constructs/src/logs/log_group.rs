@@ -15,7 +15,9 @@ pub const LOG_GROUP_NAME: StringRule = StringRule::new(1, 512)
 /// Storage class of a log group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LogGroupClass {
+    /// `STANDARD`: every feature (the default).
     Standard,
+    /// `INFREQUENT_ACCESS`: lower ingestion price, fewer features.
     InfrequentAccess,
 }
 
@@ -32,10 +34,15 @@ impl LogGroupClass {
 /// `AWS::Logs::LogGroup`, typed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CfnLogGroup {
+    /// `LogGroupName` (CloudFormation generates one when unset).
     pub log_group_name: Option<Value>,
+    /// `RetentionInDays` (kept forever when unset).
     pub retention: Option<RetentionDays>,
+    /// `KmsKeyId`: the ARN of the KMS key that encrypts the log data.
     pub kms_key_id: Option<Value>,
+    /// `LogGroupClass`.
     pub log_group_class: Option<LogGroupClass>,
+    /// `Tags`: key -> value.
     pub tags: BTreeMap<String, Value>,
 }
 

@@ -3,27 +3,49 @@
 /// How long CloudWatch Logs keeps events. `None` on the log group means forever.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RetentionDays {
+    /// 1 day.
     OneDay = 1,
+    /// 3 days.
     ThreeDays = 3,
+    /// 5 days.
     FiveDays = 5,
+    /// 7 days.
     OneWeek = 7,
+    /// 14 days.
     TwoWeeks = 14,
+    /// 30 days.
     OneMonth = 30,
+    /// 60 days.
     TwoMonths = 60,
+    /// 90 days.
     ThreeMonths = 90,
+    /// 120 days.
     FourMonths = 120,
+    /// 150 days.
     FiveMonths = 150,
+    /// 180 days.
     SixMonths = 180,
+    /// 365 days.
     OneYear = 365,
+    /// 400 days.
     ThirteenMonths = 400,
+    /// 545 days.
     EighteenMonths = 545,
+    /// 731 days.
     TwoYears = 731,
+    /// 1096 days.
     ThreeYears = 1096,
+    /// 1827 days.
     FiveYears = 1827,
+    /// 2192 days.
     SixYears = 2192,
+    /// 2557 days.
     SevenYears = 2557,
+    /// 2922 days.
     EightYears = 2922,
+    /// 3288 days.
     NineYears = 3288,
+    /// 3653 days.
     TenYears = 3653,
 }
 

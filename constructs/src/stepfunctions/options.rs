@@ -7,8 +7,10 @@ use super::asl::Definition;
 /// `STANDARD` (durable, up to a year, exactly-once) or `EXPRESS` (high-volume, up to 5 minutes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum StateMachineType {
+    /// `STANDARD`: durable, up to a year, exactly-once (the default).
     #[default]
     Standard,
+    /// `EXPRESS`: high-volume, up to 5 minutes, at-least-once.
     Express,
 }
 

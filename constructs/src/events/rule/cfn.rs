@@ -57,13 +57,21 @@ impl RuleState {
 /// them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CfnRule {
+    /// `Name` (CloudFormation generates one when unset).
     pub name: Option<Value>,
+    /// `Description`.
     pub description: Option<Value>,
+    /// `EventBusName`: the bus the rule is on, by name or ARN (the default bus when unset).
     pub event_bus_name: Option<Value>,
+    /// `EventPattern`: which events the rule matches.
     pub event_pattern: Option<EventPattern>,
+    /// `ScheduleExpression`: `rate(...)` or `cron(...)`.
     pub schedule_expression: Option<Schedule>,
+    /// `State`: whether the rule is enabled.
     pub state: Option<RuleState>,
+    /// `RoleArn`: the role the rule uses to invoke its targets.
     pub role_arn: Option<Value>,
+    /// `Targets`: where matched events go.
     pub targets: Vec<CfnTarget>,
     /// The account's event pattern size quota in characters (2048 when unset); not rendered.
     pub pattern_size_quota: Option<usize>,

@@ -17,13 +17,21 @@ pub const TARGET_ID: StringRule = StringRule::new(1, 64).chars(id_char, "letters
 /// separate fields here so that an imported or overridden target can be checked for exclusivity).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CfnTarget {
+    /// `Id`: unique among the rule's targets.
     pub id: String,
+    /// `Arn`: the target resource.
     pub arn: Value,
+    /// `RoleArn`: the role EventBridge assumes to invoke the target.
     pub role_arn: Option<Value>,
+    /// `Input`: fixed JSON text sent instead of the event.
     pub input: Option<Value>,
+    /// `InputPath`: the part of the event sent (JSONPath).
     pub input_path: Option<Value>,
+    /// `InputTransformer`: the target input built from parts of the event.
     pub input_transformer: Option<InputTransformer>,
+    /// `DeadLetterConfig.Arn`: the SQS queue for events that could not be delivered.
     pub dead_letter_arn: Option<Value>,
+    /// `RetryPolicy`: how long and how often delivery is retried.
     pub retry_policy: Option<RetryPolicy>,
 }
 

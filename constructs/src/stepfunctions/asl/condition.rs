@@ -23,10 +23,15 @@ use crate::num::Num;
 /// A comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cmp {
+    /// `Equals`: equal to the operand.
     Equals,
+    /// `LessThan`: less than the operand.
     LessThan,
+    /// `GreaterThan`: greater than the operand.
     GreaterThan,
+    /// `LessThanEquals`: less than or equal to the operand.
     LessThanEquals,
+    /// `GreaterThanEquals`: greater than or equal to the operand.
     GreaterThanEquals,
 }
 
@@ -46,11 +51,17 @@ impl Cmp {
 /// A type test (`IsNull`, `IsPresent`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TypeTest {
+    /// `IsNull`: the value is null.
     Null,
+    /// `IsPresent`: the path exists in the input.
     Present,
+    /// `IsNumeric`: the value is a number.
     Numeric,
+    /// `IsString`: the value is a string.
     String,
+    /// `IsBoolean`: the value is a Boolean.
     Boolean,
+    /// `IsTimestamp`: the value is an RFC 3339 timestamp string.
     Timestamp,
 }
 
@@ -191,7 +202,12 @@ impl Test {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Condition {
     /// `{"Variable": <path>, <operator>: <operand>}`.
-    Test { variable: String, test: Test },
+    Test {
+        /// `Variable`: the path of the value tested.
+        variable: String,
+        /// The operator and its operand.
+        test: Test,
+    },
     /// All of them hold (at least one).
     And(Vec<Condition>),
     /// Any of them holds (at least one).

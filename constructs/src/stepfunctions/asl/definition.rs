@@ -32,10 +32,15 @@ use super::states::State;
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Definition {
+    /// `StartAt`: the name of the first state.
     pub start_at: String,
+    /// `States`: the states by name, in insertion order.
     pub states: Vec<(String, State)>,
+    /// `Comment`.
     pub comment: Option<String>,
+    /// `TimeoutSeconds`: the longest an execution may run.
     pub timeout_seconds: Option<u32>,
+    /// `Version` of the language (only "1.0" exists).
     pub version: Option<String>,
 }
 

@@ -4,6 +4,7 @@
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid state machine definition:\n  {}", problems.join("\n  "))]
 pub struct DefinitionError {
+    /// The problems, one message each.
     pub problems: Vec<String>,
 }
 

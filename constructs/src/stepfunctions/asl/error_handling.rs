@@ -57,12 +57,19 @@ impl JitterStrategy {
 /// A retrier: which errors to retry, and how.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Retrier {
+    /// `ErrorEquals`: the error names this retrier matches.
     pub error_equals: Vec<String>,
+    /// `IntervalSeconds`: seconds before the first retry (default 1).
     pub interval_seconds: Option<u32>,
+    /// `MaxAttempts`: maximum number of retries (default 3; 0 never retries).
     pub max_attempts: Option<u32>,
+    /// `BackoffRate`: multiplier of the interval after each attempt (default 2.0).
     pub backoff_rate: Option<Num>,
+    /// `MaxDelaySeconds`: upper bound of the delay between retries.
     pub max_delay_seconds: Option<u32>,
+    /// `JitterStrategy`: whether the delays are randomized.
     pub jitter_strategy: Option<JitterStrategy>,
+    /// `Comment`.
     pub comment: Option<String>,
 }
 
@@ -141,9 +148,13 @@ impl Retrier {
 /// A catcher: which errors to catch, where to go, where to put the error output.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Catcher {
+    /// `ErrorEquals`: the error names this catcher matches.
     pub error_equals: Vec<String>,
+    /// `Next`: the state to go to when it catches an error.
     pub next: String,
+    /// `ResultPath`: where to put the error output in the input (`null` discards it).
     pub result_path: Option<PathOrNull>,
+    /// `Comment`.
     pub comment: Option<String>,
 }
 

@@ -13,8 +13,11 @@ use super::{common_fields, io_setters};
 /// A top-level Choice rule: a condition and the state to go to when it holds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChoiceRule {
+    /// The rule's condition (`Variable` and operator, or `And` / `Or` / `Not`).
     pub condition: Condition,
+    /// `Next`: the state to go to when the condition holds.
     pub next: String,
+    /// `Comment`.
     pub comment: Option<String>,
 }
 
@@ -32,7 +35,9 @@ pub struct ChoiceRule {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Choice {
     pub(crate) fields: CommonFields,
+    /// `Choices`: the rules, tried in order.
     pub rules: Vec<ChoiceRule>,
+    /// `Default`: the state to go to when no rule holds.
     pub default: Option<String>,
 }
 

@@ -20,9 +20,13 @@ use super::common_fields;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Fail {
     pub(crate) fields: CommonFields,
+    /// `Error`: the error name.
     pub error: Option<String>,
+    /// `Cause`: a human-readable description.
     pub cause: Option<String>,
+    /// `ErrorPath`: the error name taken from the input (path or intrinsic function).
     pub error_path: Option<String>,
+    /// `CausePath`: the cause taken from the input (path or intrinsic function).
     pub cause_path: Option<String>,
 }
 

@@ -15,13 +15,16 @@ use crate::num::Num;
 /// Whether the items are processed inside the execution or as child executions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProcessorMode {
+    /// `INLINE`: the iterations run inside the execution.
     Inline,
+    /// `DISTRIBUTED`: each iteration (or batch) runs as a child execution.
     Distributed,
 }
 
 /// `ItemProcessor.ProcessorConfig`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProcessorConfig {
+    /// `Mode`: inline or distributed.
     pub mode: ProcessorMode,
     /// Child execution type (`Distributed` mode only): true for EXPRESS, false for STANDARD.
     pub express: Option<bool>,
@@ -42,19 +45,31 @@ pub struct ProcessorConfig {
 pub struct Map {
     /// Its `parameters` are the legacy name of `ItemSelector`.
     pub(crate) fields: CommonFields,
+    /// `ItemSelector`: the input of each iteration.
     pub item_selector: Option<Value>,
+    /// `ItemsPath`: where in the input the items are (reference path, default `$`).
     pub items_path: Option<String>,
+    /// `ItemProcessor` (or `Iterator`): the definition run for each item.
     pub processor: Definition,
+    /// `ItemProcessor.ProcessorConfig`.
     pub processor_config: Option<ProcessorConfig>,
     /// Rendered as the legacy `Iterator` field instead of `ItemProcessor`.
     pub legacy_iterator: bool,
+    /// `MaxConcurrency`: how many iterations may run at once (0 = as many as possible).
     pub max_concurrency: Option<u32>,
+    /// `MaxConcurrencyPath`: the maximum concurrency taken from the input (reference path).
     pub max_concurrency_path: Option<String>,
+    /// `ToleratedFailurePercentage`: how many items may fail, in percent (distributed only).
     pub tolerated_failure_percentage: Option<Num>,
+    /// `ToleratedFailureCount`: how many items may fail (distributed only).
     pub tolerated_failure_count: Option<u32>,
+    /// `Label`: a name Step Functions adds to the Map Run ARN (distributed only).
     pub label: Option<String>,
+    /// `ItemReader`: where to read the items from, e.g. an S3 object (distributed only).
     pub item_reader: Option<Value>,
+    /// `ItemBatcher`: how to group the items into batches (distributed only).
     pub item_batcher: Option<Value>,
+    /// `ResultWriter`: where to write the child executions' results, in S3 (distributed only).
     pub result_writer: Option<Value>,
 }
 

@@ -122,13 +122,21 @@ pub(crate) use {common_fields, error_setters, io_setters, next_setters, result_s
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)] // built once per state; boxing would only add noise
 pub enum State {
+    /// `Pass`: passes its input (or a fixed result) to its output.
     Pass(Pass),
+    /// `Choice`: branches on rules over the input.
     Choice(Choice),
+    /// `Fail`: ends the execution as failed.
     Fail(Fail),
+    /// `Succeed`: ends the (sub-)workflow successfully.
     Succeed(Succeed),
+    /// `Wait`: delays for a time or until a timestamp.
     Wait(Wait),
+    /// `Parallel`: runs branches concurrently.
     Parallel(Parallel),
+    /// `Map`: runs a processor for each item of an array.
     Map(Map),
+    /// `Task`: one unit of work done by a resource.
     Task(Task),
 }
 

@@ -23,6 +23,7 @@ use super::{common_fields, error_setters, io_setters, next_setters, result_sette
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Parallel {
     pub(crate) fields: CommonFields,
+    /// `Branches`: the definitions run concurrently.
     pub branches: Vec<Definition>,
 }
 

@@ -19,6 +19,7 @@ use super::{common_fields, io_setters, next_setters, result_setters};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Pass {
     pub(crate) fields: CommonFields,
+    /// `Result`: a fixed output in place of the input.
     pub result: Option<Value>,
 }
 

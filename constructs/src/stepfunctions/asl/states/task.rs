@@ -25,11 +25,17 @@ use super::{common_fields, error_setters, io_setters, next_setters, result_sette
 #[derive(Debug, Clone, PartialEq)]
 pub struct Task {
     pub(crate) fields: CommonFields,
+    /// `Resource`: the ARN of what does the work (Lambda function, activity, service integration).
     pub resource: Value,
+    /// `TimeoutSeconds`: the longest the task may run (default 99999999).
     pub timeout_seconds: Option<u32>,
+    /// `TimeoutSecondsPath`: the timeout taken from the input (reference path).
     pub timeout_seconds_path: Option<String>,
+    /// `HeartbeatSeconds`: the longest time between heartbeats; less than `TimeoutSeconds`.
     pub heartbeat_seconds: Option<u32>,
+    /// `HeartbeatSecondsPath`: the heartbeat interval taken from the input (reference path).
     pub heartbeat_seconds_path: Option<String>,
+    /// `Credentials`: a role to assume for the task (`{"RoleArn": ...}`).
     pub credentials: Option<Value>,
 }
 
