@@ -59,12 +59,12 @@
 //! `/dev/null`, and `AWS_ACCESS_KEY_ID=test`, `AWS_SECRET_ACCESS_KEY=test`,
 //! `AWS_DEFAULT_REGION=us-east-1` are set, for this process and so for every child.
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use framework::deploy::{connect, CfnClient, Connection};
+use suite::process::{run_limited, run_limited_ok, tail, Timed};
 
 /// The emulator's endpoint.
 const ENDPOINT: &str = "http://127.0.0.1:4566";
@@ -90,7 +90,6 @@ const AWSCLI_RATIO_TARGET: f64 = 10.0;
 
 /// Time limits (far above the normal times, which are seconds at most except the awscli's
 /// create, about 31 s).
-const START_LIMIT: Duration = Duration::from_secs(900); // may include installing LocalStack (75 s)
 const INSTALL_LIMIT: Duration = Duration::from_secs(600);
 const CREATE_LIMIT: Duration = Duration::from_secs(180);
 const AWSCLI_CREATE_LIMIT: Duration = Duration::from_secs(300); // its waiter polls every 30 s
@@ -143,11 +142,14 @@ fn run_bench(root: &Path) -> Result<bool> {
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch).map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
 
-    let started_emulator = ensure_emulator(root, &scratch)?;
-    let outcome = with_emulator(root, &scratch);
-    let stopped = if started_emulator { stop_emulator(root, &scratch) } else { Ok(()) };
-    let clean = outcome?;
-    stopped?;
+    // The tests' emulator handling: a LocalStack this run starts is stopped when it ends.
+    match suite::localstack::origin().map_err(|e| format!("the local emulator (LocalStack) cannot be started: {e}"))? {
+        suite::localstack::Origin::Started => {
+            eprintln!("deploy bench: started LocalStack (stopped again when the bench ends)")
+        }
+        _ => eprintln!("deploy bench: using the LocalStack already running on {ENDPOINT} (left running)"),
+    }
+    let clean = with_emulator(root, &scratch)?;
     if clean {
         let _ = std::fs::remove_dir_all(&scratch);
     }
@@ -208,42 +210,11 @@ fn with_emulator(root: &Path, scratch: &Path) -> Result<bool> {
     Ok(clean)
 }
 
-/// Makes sure LocalStack serves on 127.0.0.1:4566; `true` when this run started it.
-fn ensure_emulator(root: &Path, scratch: &Path) -> Result<bool> {
-    let script = root.join("scripts/localstack");
-    let status = Command::new(&script)
-        .arg("status")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
-    // 0: serving; 1: starting (someone else's start, waited for below); 3: not running.
-    let start = status.code() == Some(3);
-    if status.success() {
-        eprintln!("deploy bench: using the LocalStack already running on {ENDPOINT} (left running)");
-    } else if start {
-        eprintln!("deploy bench: LocalStack is not running; starting it (scripts/localstack up)");
-    }
-    let mut up = Command::new(&script);
-    up.arg("up");
-    run_ok("`scripts/localstack up`", &mut up, START_LIMIT, &scratch.join("localstack-up.log"))
-        .map_err(|e| format!("the local emulator (LocalStack) cannot be started: {e}"))?;
-    Ok(start)
-}
-
-fn stop_emulator(root: &Path, scratch: &Path) -> Result<()> {
-    eprintln!("deploy bench: stopping the LocalStack this run started");
-    let mut down = Command::new(root.join("scripts/localstack"));
-    down.arg("down");
-    run_ok("`scripts/localstack down`", &mut down, SHORT_LIMIT, &scratch.join("localstack-down.log")).map(|_| ())
-}
-
 /// Installs the awscli when missing (`scripts/tools --awscli`) and returns its `aws`.
 fn ensure_awscli(root: &Path, scratch: &Path) -> Result<PathBuf> {
     let mut tools = Command::new(root.join("scripts/tools"));
     tools.arg("--awscli");
-    run_ok("`scripts/tools --awscli`", &mut tools, INSTALL_LIMIT, &scratch.join("awscli-install.log"))
+    run_limited_ok("`scripts/tools --awscli`", &mut tools, INSTALL_LIMIT, &scratch.join("awscli-install.log"))
         .map_err(|e| format!("the awscli cannot be installed: {e}"))?;
     let aws = root.join(".tools/awscli/bin/aws");
     if !aws.is_file() {
@@ -258,21 +229,13 @@ fn ensure_awscli(root: &Path, scratch: &Path) -> Result<PathBuf> {
 /// Installs the pinned AWS CDK CLI when missing (`scripts/tools`) and returns its `cdk`.
 fn ensure_cdk(root: &Path, scratch: &Path) -> Result<PathBuf> {
     let mut tools = Command::new(root.join("scripts/tools"));
-    run_ok("`scripts/tools`", &mut tools, INSTALL_LIMIT, &scratch.join("tools-install.log"))
+    run_limited_ok("`scripts/tools`", &mut tools, INSTALL_LIMIT, &scratch.join("tools-install.log"))
         .map_err(|e| format!("the AWS CDK CLI cannot be installed: {e}"))?;
     let cdk = root.join(".tools/cdk/node_modules/.bin/cdk");
     if !cdk.is_file() {
         return Err(format!("the AWS CDK CLI cannot be installed: {} is missing after `scripts/tools`", cdk.display()));
     }
     Ok(cdk)
-}
-
-/// A finished child: its wall time, and when it started and ended (Unix seconds).
-#[derive(Clone, Copy)]
-struct Timed {
-    wall: Duration,
-    start: f64,
-    end: f64,
 }
 
 /// One created stack's create, as measured.
@@ -388,14 +351,14 @@ impl Bench {
             let mut cmd = b.app(&noop_stack);
             cmd.args(["deploy", "--local", "--require-approval", "never", "--progress", "events", "--output"]);
             cmd.arg(b.scratch.join(format!("cdk.out-{noop_stack}")));
-            run_ok("`app deploy` (no-op)", &mut cmd, NOOP_LIMIT, log).map(|t| t.wall)
+            run_limited_ok("`app deploy` (no-op)", &mut cmd, NOOP_LIMIT, log).map(|t| t.wall)
         })?;
         eprintln!("deploy bench: `app deploy` no-op: median {}", secs(median(&our_noops)));
 
         let cdk_stack = cdk[0].stack.clone();
         let cdk_noops = self.noops(&cdk_stack, CDK_NOOPS, |b, log| {
             let mut cmd = b.cdk_deploy(&cdk_stack);
-            run_ok("`cdk deploy` (no-op)", &mut cmd, NOOP_LIMIT, log).map(|t| t.wall)
+            run_limited_ok("`cdk deploy` (no-op)", &mut cmd, NOOP_LIMIT, log).map(|t| t.wall)
         })?;
         eprintln!("deploy bench: `cdk deploy` no-op: median {}", secs(median(&cdk_noops)));
 
@@ -412,7 +375,7 @@ impl Bench {
         let awscli_noops = self.noops(&their_stack, AWSCLI_NOOPS, |b, log| {
             let mut cmd = b.awscli_deploy(&template, &their_stack);
             cmd.arg("--no-fail-on-empty-changeset");
-            run_ok("`aws cloudformation deploy` (no-op)", &mut cmd, NOOP_LIMIT, log).map(|t| t.wall)
+            run_limited_ok("`aws cloudformation deploy` (no-op)", &mut cmd, NOOP_LIMIT, log).map(|t| t.wall)
         })?;
         eprintln!("deploy bench: `aws cloudformation deploy` no-op: median {}", secs(median(&awscli_noops)));
 
@@ -426,7 +389,7 @@ impl Bench {
         let mut cmd = Command::new(&self.exe);
         cmd.env_remove(app::STACK_NAME_ENV).current_dir(&self.scratch).args(["synth", "--quiet", "--output"]).arg(&out);
         let log = self.log("synth");
-        run_ok("`app synth`", &mut cmd, SHORT_LIMIT, &log)?;
+        run_limited_ok("`app synth`", &mut cmd, SHORT_LIMIT, &log)?;
         let template = out.join(format!("{}.template.json", app::STACK_ID));
         if !template.is_file() {
             return Err(format!("`app synth` wrote no {}", template.display()));
@@ -464,7 +427,7 @@ impl Bench {
         cmd.args(["deploy", "--local", "--require-approval", "never", "--progress", "events", "--output"]);
         cmd.arg(self.scratch.join(format!("cdk.out-{stack}")));
         let log = self.log(&format!("create-{stack}"));
-        let run = run_ok(&format!("`app deploy` of new stack {stack}"), &mut cmd, CREATE_LIMIT, &log)?;
+        let run = run_limited_ok(&format!("`app deploy` of new stack {stack}"), &mut cmd, CREATE_LIMIT, &log)?;
         let backend = self.backend_create_times(&stack)?;
         Ok(Create { stack, run, backend })
     }
@@ -514,7 +477,7 @@ impl Bench {
         let mut cmd = self.app(stack);
         cmd.args(["synth", "--quiet", "--output"]).arg(&dir);
         let log = self.log(&format!("synth-{stack}"));
-        run_ok(&format!("`app synth` for stack {stack}"), &mut cmd, SHORT_LIMIT, &log)?;
+        run_limited_ok(&format!("`app synth` for stack {stack}"), &mut cmd, SHORT_LIMIT, &log)?;
         let manifest = std::fs::read_to_string(dir.join("manifest.json"))
             .map_err(|e| format!("cannot read {}/manifest.json: {e}", dir.display()))?;
         if !manifest.contains(&format!("\"stackName\": \"{stack}\"")) {
@@ -530,7 +493,7 @@ impl Bench {
         self.peers.push(stack.clone());
         let mut cmd = self.cdk_deploy(&stack);
         let log = self.log(&format!("create-{stack}"));
-        let run = run_ok(&format!("`cdk deploy` of new stack {stack}"), &mut cmd, CREATE_LIMIT, &log)?;
+        let run = run_limited_ok(&format!("`cdk deploy` of new stack {stack}"), &mut cmd, CREATE_LIMIT, &log)?;
         let backend = self.backend_create_times(&stack)?;
         Ok(Create { stack, run, backend })
     }
@@ -542,14 +505,14 @@ impl Bench {
         let mut cmd = self.cdk();
         cmd.args(["ls", "--app"]).arg(&dir).args(["--no-notices", "--no-color"]);
         let log = self.log("cdk-ls");
-        run_ok("`cdk ls` (warm-up)", &mut cmd, SHORT_LIMIT, &log).map(|_| ())
+        run_limited_ok("`cdk ls` (warm-up)", &mut cmd, SHORT_LIMIT, &log).map(|_| ())
     }
 
     fn cdk_version(&mut self) -> Result<String> {
         let mut cmd = self.cdk();
         cmd.arg("--version");
         let log = self.log("cdk-version");
-        run_ok("`cdk --version`", &mut cmd, SHORT_LIMIT, &log)?;
+        run_limited_ok("`cdk --version`", &mut cmd, SHORT_LIMIT, &log)?;
         let text = std::fs::read_to_string(&log).unwrap_or_default();
         // "2.1148.1 (build fcf5e34)"
         let version =
@@ -578,8 +541,12 @@ impl Bench {
         self.theirs.push(stack.clone());
         let mut cmd = self.awscli_deploy(template, &stack);
         let log = self.log(&format!("create-{stack}"));
-        let run =
-            run_ok(&format!("`aws cloudformation deploy` of new stack {stack}"), &mut cmd, AWSCLI_CREATE_LIMIT, &log)?;
+        let run = run_limited_ok(
+            &format!("`aws cloudformation deploy` of new stack {stack}"),
+            &mut cmd,
+            AWSCLI_CREATE_LIMIT,
+            &log,
+        )?;
         let backend = self.backend_create_times(&stack)?;
         Ok(Create { stack, run, backend })
     }
@@ -588,7 +555,7 @@ impl Bench {
         let mut cmd = Command::new(&self.aws);
         cmd.arg("--version");
         let log = self.log("awscli-version");
-        run_ok("`aws --version`", &mut cmd, SHORT_LIMIT, &log)?;
+        run_limited_ok("`aws --version`", &mut cmd, SHORT_LIMIT, &log)?;
         let text = std::fs::read_to_string(&log).unwrap_or_default();
         // "aws-cli/1.46.2 Python/3.11.7 Linux/... botocore/1.43.62"
         let version = text.split_whitespace().find_map(|w| w.strip_prefix("aws-cli/")).map(str::to_string);
@@ -795,7 +762,7 @@ impl Bench {
         let mut cmd = self.app(stack);
         cmd.args(["destroy", "--local", "--force", "--progress", "events"]);
         let log = self.log(&format!("destroy-{stack}"));
-        let time = run_ok(&format!("`app destroy` of stack {stack}"), &mut cmd, DELETE_LIMIT, &log)?.wall;
+        let time = run_limited_ok(&format!("`app destroy` of stack {stack}"), &mut cmd, DELETE_LIMIT, &log)?.wall;
         let status = self.stack_status(stack)?;
         if status != "(missing)" {
             return Err(format!("stack {stack} is {status} after `app destroy`"));
@@ -820,7 +787,7 @@ impl Bench {
             ENDPOINT,
         ]);
         let log = self.log(&format!("delete-{stack}"));
-        run_ok(&format!("`aws cloudformation delete-stack` of {stack}"), &mut cmd, SHORT_LIMIT, &log)?;
+        run_limited_ok(&format!("`aws cloudformation delete-stack` of {stack}"), &mut cmd, SHORT_LIMIT, &log)?;
         let start = Instant::now();
         loop {
             let status = self.stack_status(stack)?;
@@ -845,7 +812,7 @@ impl Bench {
             ENDPOINT,
         ]);
         let log = self.log("delete-log-group");
-        match run("`aws logs delete-log-group`", &mut cmd, SHORT_LIMIT, &log)? {
+        match run_limited("`aws logs delete-log-group`", &mut cmd, SHORT_LIMIT, &log)? {
             (status, _) if status.success() => Ok(()),
             // Already gone (an emulator that does not keep retained resources).
             _ if std::fs::read_to_string(&log).unwrap_or_default().contains("ResourceNotFoundException") => Ok(()),
@@ -977,58 +944,6 @@ fn verdict(met: bool) -> &'static str {
     } else {
         "not met"
     }
-}
-
-/// Runs a child with its output in `log`, stdin closed, killed after `limit`. Returns its exit
-/// status and times (its exit polled every millisecond).
-fn run(what: &str, cmd: &mut Command, limit: Duration, log: &Path) -> Result<(ExitStatus, Timed)> {
-    let out = File::create(log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
-    let err = out.try_clone().map_err(|e| format!("cannot reopen {}: {e}", log.display()))?;
-    cmd.stdin(Stdio::null()).stdout(out).stderr(err);
-    let start_at = unix_now();
-    let start = Instant::now();
-    let mut child = cmd.spawn().map_err(|e| format!("cannot start {what}: {e}"))?;
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => {
-                let wall = start.elapsed();
-                return Ok((status, Timed { wall, start: start_at, end: start_at + wall.as_secs_f64() }));
-            }
-            Ok(None) if start.elapsed() > limit => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "{what} did not finish within {} s; killed it. The end of its output ({}):\n{}",
-                    limit.as_secs(),
-                    log.display(),
-                    tail(log)
-                ));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(1)),
-            Err(e) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!("cannot wait for {what}: {e}"));
-            }
-        }
-    }
-}
-
-/// [`run`], requiring exit 0.
-fn run_ok(what: &str, cmd: &mut Command, limit: Duration, log: &Path) -> Result<Timed> {
-    let (status, time) = run(what, cmd, limit, log)?;
-    if status.success() {
-        Ok(time)
-    } else {
-        Err(format!("{what} failed ({status}). The end of its output ({}):\n{}", log.display(), tail(log)))
-    }
-}
-
-/// The last 30 lines of a log.
-fn tail(log: &Path) -> String {
-    let text = std::fs::read_to_string(log).unwrap_or_default();
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(30)..].join("\n")
 }
 
 fn aws_sdk_error(e: &dyn std::error::Error) -> String {

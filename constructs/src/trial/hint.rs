@@ -125,17 +125,7 @@ pub fn hint(entry: &EventEntry, account: Option<&str>, checks: &[RuleCheck]) -> 
 mod tests {
     use super::*;
 
-    fn entry() -> EventEntry {
-        EventEntry {
-            source: "demo.sfn".into(),
-            detail_type: "message".into(),
-            detail: r#"{"Path":"A"}"#.into(),
-            resources: vec![],
-            time: None,
-            event_bus_name: None,
-            trace_header: None,
-        }
-    }
+    use crate::events::envelope::testing::entry;
 
     #[test]
     fn buses_compare_by_name() {

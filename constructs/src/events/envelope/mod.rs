@@ -84,17 +84,7 @@ mod tests {
         assert_eq!((e["id"].as_str(), e["time"].as_str()), (Some(PLACEHOLDER_ID), Some(PLACEHOLDER_TIME)));
     }
 
-    fn entry() -> EventEntry {
-        EventEntry {
-            source: "demo.sfn".into(),
-            detail_type: "message".into(),
-            detail: r#"{"Path":"A"}"#.into(),
-            resources: vec![],
-            time: None,
-            event_bus_name: None,
-            trace_header: None,
-        }
-    }
+    use super::testing::entry;
 
     #[test]
     fn the_event_is_built_as_eventbridge_delivers_it() {
@@ -156,5 +146,24 @@ mod tests {
             ),
             Err(EntryError::Resource { index: 0, found: "a number" })
         );
+    }
+}
+
+/// A sample entry for the tests of this crate (the flagship's path-A event).
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::EventEntry;
+
+    /// `{"Source": "demo.sfn", "DetailType": "message", "Detail": "{\"Path\":\"A\"}"}`.
+    pub(crate) fn entry() -> EventEntry {
+        EventEntry {
+            source: "demo.sfn".into(),
+            detail_type: "message".into(),
+            detail: r#"{"Path":"A"}"#.into(),
+            resources: vec![],
+            time: None,
+            event_bus_name: None,
+            trace_header: None,
+        }
     }
 }
