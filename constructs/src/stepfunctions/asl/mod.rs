@@ -46,6 +46,8 @@ mod fields;
 #[cfg(test)]
 pub(crate) mod fixtures;
 mod import;
+#[cfg(test)]
+mod problem_order;
 mod reader;
 mod states;
 pub mod syntax;

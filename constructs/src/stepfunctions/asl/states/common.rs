@@ -82,16 +82,39 @@ impl CommonFields {
         Transition::render(&self.transition, m);
     }
 
-    /// The checks of the shared fields of a `type_name` state (problems prefixed with `ctx`).
+    /// The checks of the shared fields of a `type_name` state (problems prefixed with `ctx`), in
+    /// the order problems are reported: the transition, the paths and `Parameters`,
+    /// `ResultSelector`, then `Retry`/`Catch`. States whose own checks interleave with them
+    /// (Task, Map) call the steps themselves.
     pub(crate) fn check(&self, ctx: &str, type_name: &str, takes: Takes, out: &mut Vec<String>) {
+        self.check_transition(ctx, type_name, takes, out);
+        self.check_paths(ctx, out);
+        self.check_result_selector(ctx, out);
+        self.check_errors(ctx, out);
+    }
+
+    /// A state that takes a transition has `Next` or `End`.
+    pub(crate) fn check_transition(&self, ctx: &str, type_name: &str, takes: Takes, out: &mut Vec<String>) {
         if takes.transition && self.transition.is_none() {
             out.push(format!("{ctx}: a {type_name} state must have either Next or End"));
         }
+    }
+
+    /// `InputPath`, `OutputPath`, `ResultPath` and `Parameters`.
+    pub(crate) fn check_paths(&self, ctx: &str, out: &mut Vec<String>) {
         check_path(ctx, "InputPath", &self.input_path, out);
         check_path(ctx, "OutputPath", &self.output_path, out);
         check_reference_path(ctx, "ResultPath", &self.result_path, out);
         check_payload(ctx, "Parameters", &self.parameters, out);
+    }
+
+    /// `ResultSelector`.
+    pub(crate) fn check_result_selector(&self, ctx: &str, out: &mut Vec<String>) {
         check_payload(ctx, "ResultSelector", &self.result_selector, out);
+    }
+
+    /// `Retry` and `Catch`.
+    pub(crate) fn check_errors(&self, ctx: &str, out: &mut Vec<String>) {
         check_retry(ctx, &self.retry, out);
         check_catch(ctx, &self.catch, out);
     }
@@ -99,7 +122,29 @@ impl CommonFields {
     /// Reads the shared fields a state type `takes`; the others stay unread, so the reader
     /// reports them as not allowed.
     pub(crate) fn parse(r: &mut Reader<'_, '_>, takes: Takes) -> CommonFields {
-        let (retry, catch) = if takes.errors { parse_retry_catch(r) } else { (Vec::new(), Vec::new()) };
+        let errors = CommonFields::parse_errors(r, takes);
+        let mut fields = CommonFields::parse_after_errors(r, takes, errors);
+        fields.parse_transition(r, takes);
+        fields
+    }
+
+    /// The first step of [`parse`](Self::parse), for states that read fields of their own in
+    /// between (problems are reported in reading order): `Retry` and `Catch`.
+    pub(crate) fn parse_errors(r: &mut Reader<'_, '_>, takes: Takes) -> (Vec<Retrier>, Vec<Catcher>) {
+        if takes.errors {
+            parse_retry_catch(r)
+        } else {
+            (Vec::new(), Vec::new())
+        }
+    }
+
+    /// The second step: `Comment`, the paths, `Parameters`, `ResultSelector` (no transition yet).
+    pub(crate) fn parse_after_errors(
+        r: &mut Reader<'_, '_>,
+        takes: Takes,
+        errors: (Vec<Retrier>, Vec<Catcher>),
+    ) -> CommonFields {
+        let (retry, catch) = errors;
         CommonFields {
             comment: r.string("Comment"),
             input_path: takes.io.then(|| r.path_or_null("InputPath")).flatten(),
@@ -109,8 +154,13 @@ impl CommonFields {
             result_path: takes.result.then(|| r.path_or_null("ResultPath")).flatten(),
             retry,
             catch,
-            transition: takes.transition.then(|| r.transition()).flatten(),
+            transition: None,
         }
+    }
+
+    /// The last step: `Next` / `End`.
+    pub(crate) fn parse_transition(&mut self, r: &mut Reader<'_, '_>, takes: Takes) {
+        self.transition = takes.transition.then(|| r.transition()).flatten();
     }
 }
 

@@ -153,7 +153,10 @@ impl Map {
     }
 
     pub(crate) fn check(&self, ctx: &str, out: &mut Vec<String>) {
+        self.fields.check_transition(ctx, "Map", Map::TAKES, out);
+        self.fields.check_paths(ctx, out);
         check_payload(ctx, "ItemSelector", &self.item_selector, out);
+        self.fields.check_result_selector(ctx, out);
         if self.fields.parameters.is_some() && self.item_selector.is_some() {
             out.push(format!("{ctx}: a Map state may have ItemSelector or its legacy form Parameters, not both"));
         }
@@ -195,12 +198,13 @@ impl Map {
                 out.push(format!("{ctx}: {field} is only allowed in a Map state with Mode DISTRIBUTED"));
             }
         }
+        self.fields.check_errors(ctx, out);
         let field = if self.legacy_iterator { "Iterator" } else { "ItemProcessor" };
         self.processor.check_into(&format!("{ctx} {field}"), false, out);
     }
 
     pub(crate) fn parse(r: &mut Reader<'_, '_>) -> Option<Map> {
-        let fields = CommonFields::parse(r, Map::TAKES);
+        let errors = CommonFields::parse_errors(r, Map::TAKES);
         let has_processor = r.has("ItemProcessor");
         let has_iterator = r.has("Iterator");
         let field = match (has_processor, has_iterator) {
@@ -232,7 +236,7 @@ impl Map {
         let mut m = Map::new(processor.clone().unwrap_or_else(|| Definition::new("")));
         m.processor_config = processor_config;
         m.legacy_iterator = field == Some("Iterator");
-        m.fields = fields;
+        m.fields = CommonFields::parse_after_errors(r, Map::TAKES, errors);
         m.item_selector = r.value("ItemSelector");
         m.items_path = r.string("ItemsPath");
         m.max_concurrency = r.uint("MaxConcurrency");
@@ -243,6 +247,7 @@ impl Map {
         m.item_reader = r.value("ItemReader");
         m.item_batcher = r.value("ItemBatcher");
         m.result_writer = r.value("ResultWriter");
+        m.fields.parse_transition(r, Map::TAKES);
         processor.map(|_| m)
     }
 }

@@ -248,9 +248,12 @@ impl State {
     }
 
     /// The state's checks: the shared fields, then its type's own (fields, nested definitions);
-    /// graph checks are the definition's.
+    /// Task and Map interleave the shared checks with their own, in the order their problems have
+    /// always been reported. Graph checks are the definition's.
     pub(crate) fn check(&self, ctx: &str, out: &mut Vec<String>) {
-        self.fields().check(ctx, self.type_name(), self.takes(), out);
+        if !matches!(self, State::Task(_) | State::Map(_)) {
+            self.fields().check(ctx, self.type_name(), self.takes(), out);
+        }
         match self {
             State::Pass(_) | State::Succeed(_) => {}
             State::Choice(s) => s.check(ctx, out),

@@ -95,6 +95,7 @@ impl Task {
     }
 
     pub(crate) fn check(&self, ctx: &str, out: &mut Vec<String>) {
+        self.fields.check_transition(ctx, "Task", Task::TAKES, out);
         match &self.resource {
             Value::String(s) if !s.starts_with("arn:") => {
                 out.push(format!("{ctx}: Resource {s:?} must be an ARN (arn:...)"))
@@ -103,6 +104,8 @@ impl Task {
             v if v.is_token() => {}
             _ => out.push(format!("{ctx}: Resource must be an ARN string")),
         }
+        self.fields.check_paths(ctx, out);
+        self.fields.check_result_selector(ctx, out);
         if self.timeout_seconds.is_some() && self.timeout_seconds_path.is_some() {
             out.push(format!("{ctx}: a Task state may have TimeoutSeconds or TimeoutSecondsPath, not both"));
         }
@@ -126,6 +129,7 @@ impl Task {
                 out.push(format!("{ctx}: {field} {why}"));
             }
         }
+        self.fields.check_errors(ctx, out);
     }
 
     pub(crate) fn parse(r: &mut Reader<'_, '_>) -> Option<Task> {
@@ -135,8 +139,9 @@ impl Task {
             r.problem("missing required field Resource");
             None
         };
-        let task = Task {
-            fields: CommonFields::parse(r, Task::TAKES),
+        let errors = CommonFields::parse_errors(r, Task::TAKES);
+        let mut task = Task {
+            fields: CommonFields::parse_after_errors(r, Task::TAKES, errors),
             resource: Value::Null,
             timeout_seconds: r.uint("TimeoutSeconds"),
             timeout_seconds_path: r.string("TimeoutSecondsPath"),
@@ -144,6 +149,7 @@ impl Task {
             heartbeat_seconds_path: r.string("HeartbeatSecondsPath"),
             credentials: r.value("Credentials"),
         };
+        task.fields.parse_transition(r, Task::TAKES);
         Some(Task { resource: resource?.into(), ..task })
     }
 }
