@@ -42,3 +42,5 @@ pub use value::{Pseudo, Value};
 pub mod cli;
 #[cfg(feature = "deploy")]
 pub mod deploy;
+#[cfg(any(test, feature = "test-util"))]
+pub mod testing;

@@ -320,59 +320,21 @@ mod tests {
         Drop,
     }
 
-    /// An HTTP server answering each request with the next scripted reply; returns its address
-    /// and, when done, the request bodies it got.
-    fn fake_eventbridge(replies: Vec<Reply>) -> (String, std::thread::JoinHandle<Vec<serde_json::Value>>) {
-        use std::io::{BufRead, BufReader, Read, Write};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = format!("http://{}", listener.local_addr().unwrap());
-        let handle = std::thread::spawn(move || {
-            let mut bodies = Vec::new();
-            let mut replies = replies.into_iter();
-            'connections: while let Ok((stream, _)) = listener.accept() {
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut writer = stream;
-                loop {
-                    let mut length = 0;
-                    loop {
-                        let mut line = String::new();
-                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                            continue 'connections;
-                        }
-                        if line == "\r\n" {
-                            break;
-                        }
-                        if let Some((k, v)) = line.split_once(':') {
-                            if k.eq_ignore_ascii_case("content-length") {
-                                length = v.trim().parse().unwrap();
-                            }
-                        }
-                    }
-                    let mut body = vec![0; length];
-                    reader.read_exact(&mut body).unwrap();
-                    bodies.push(serde_json::from_slice(&body).unwrap());
-                    let (status, response) = match replies.next() {
-                        None => break 'connections,
-                        Some(Reply::Drop) if replies.len() == 0 => break 'connections,
-                        Some(Reply::Drop) => continue 'connections,
-                        Some(Reply::Ok(r)) => ("200 OK", r),
-                        Some(Reply::Error(429, r)) => ("429 Too Many Requests", r),
-                        Some(Reply::Error(400, r)) => ("400 Bad Request", r),
-                        Some(Reply::Error(_, r)) => ("500 Internal Server Error", r),
-                    };
-                    let reply = format!(
-                        "HTTP/1.1 {status}\r\ncontent-type: application/x-amz-json-1.1\r\ncontent-length: {}\r\n\r\n{response}",
-                        response.len()
-                    );
-                    writer.write_all(reply.as_bytes()).unwrap();
-                    if replies.len() == 0 {
-                        break 'connections;
-                    }
-                }
-            }
-            bodies
-        });
-        (addr, handle)
+    /// The shared scripted fake (`framework::testing`) as EventBridge: JSON answers (the 429, 400
+    /// and 5xx statuses as given), the request bodies parsed back.
+    fn fake_eventbridge(replies: Vec<Reply>) -> (String, impl FnOnce() -> Vec<serde_json::Value>) {
+        use framework::testing::{FakeApi, Reply as Scripted};
+        let scripted = replies
+            .into_iter()
+            .map(|r| match r {
+                Reply::Ok(body) => Scripted::Answer(200, body.to_string()),
+                Reply::Error(status, body) => Scripted::Answer(status, body.to_string()),
+                Reply::Drop => Scripted::Drop,
+            })
+            .collect();
+        let fake = FakeApi::start("application/x-amz-json-1.1", scripted);
+        let endpoint = fake.endpoint.clone();
+        (endpoint, move || fake.bodies().iter().map(|b| serde_json::from_str(b).expect("a JSON request")).collect())
     }
 
     // The struct update keeps this compiling when the policy gains a field.
@@ -408,9 +370,7 @@ mod tests {
         let refs: Vec<&EventEntry> = entries.iter().collect();
         let eb = client(endpoint);
         let delivery = run(put_events_with(&eb, &refs, &quick()));
-        let sources = server
-            .join()
-            .unwrap()
+        let sources = server()
             .iter()
             .map(|b| {
                 b["Entries"].as_array().unwrap().iter().map(|e| e["Source"].as_str().unwrap().to_string()).collect()

@@ -336,7 +336,7 @@ mod tests {
         assert!(!execution_started(None));
     }
 
-    use crate::deploy::fake_api::{error, ok, FakeApi, Reply};
+    use crate::deploy::fake_api::{self, error, ok, Reply};
 
     fn run<T>(f: impl std::future::Future<Output = T>) -> T {
         tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
@@ -366,7 +366,7 @@ mod tests {
 
     #[test]
     fn a_create_whose_answer_was_lost_finds_its_change_set_on_retry() {
-        let fake = FakeApi::start(vec![
+        let fake = fake_api::start(vec![
             Reply::Drop,
             error("AlreadyExistsException", "ChangeSet deploy-1 already exists"),
             ok(
@@ -392,7 +392,7 @@ mod tests {
     #[test]
     fn a_stack_that_exists_already_is_not_mistaken_for_a_lost_answer() {
         // First attempt refused: nothing of ours can exist; the error is reported as it is.
-        let fake = FakeApi::start(vec![error("AlreadyExistsException", "Stack [S] already exists")]);
+        let fake = fake_api::start(vec![error("AlreadyExistsException", "Stack [S] already exists")]);
         let (template, tags) = (serde_json::json!({"Resources": {}}), BTreeMap::new());
         let err =
             run(create(&fake.cloudformation(), request("{}", &template, &tags, "deploy-x"))).unwrap_err().to_string();
@@ -409,7 +409,7 @@ mod tests {
 
     #[test]
     fn an_execute_whose_answer_was_lost_continues() {
-        let fake = FakeApi::start(vec![
+        let fake = fake_api::start(vec![
             Reply::Drop,
             error("InvalidChangeSetStatus", "ChangeSet [arn:cs] cannot be executed in its current status of [EXECUTE_IN_PROGRESS]"),
             ok("DescribeChangeSet", "<ChangeSetId>arn:cs</ChangeSetId><Status>CREATE_COMPLETE</Status><ExecutionStatus>EXECUTE_IN_PROGRESS</ExecutionStatus>"),
@@ -422,7 +422,7 @@ mod tests {
 
     #[test]
     fn an_execute_refused_at_once_is_an_error() {
-        let fake = FakeApi::start(vec![error(
+        let fake = fake_api::start(vec![error(
             "InvalidChangeSetStatus",
             "ChangeSet [arn:cs] cannot be executed in its current status of [CREATE_PENDING]",
         )]);
@@ -432,19 +432,19 @@ mod tests {
 
     #[test]
     fn a_change_set_without_resource_changes_is_not_empty() {
-        let fake = FakeApi::start(vec![ok(
+        let fake = fake_api::start(vec![ok(
             "DescribeChangeSet",
             "<ChangeSetId>arn:cs</ChangeSetId><Status>CREATE_COMPLETE</Status><Changes/>",
         )]);
         assert_eq!(run(wait(&fake.cloudformation(), "S", &change_set())).unwrap(), ChangeSetResult::Ready(Vec::new()));
         let reason =
             "The submitted information didn't contain changes. Submit different information to create a change set.";
-        let fake = FakeApi::start(vec![ok(
+        let fake = fake_api::start(vec![ok(
             "DescribeChangeSet",
             &format!("<Status>FAILED</Status><StatusReason>{reason}</StatusReason>"),
         )]);
         assert_eq!(run(wait(&fake.cloudformation(), "S", &change_set())).unwrap(), ChangeSetResult::Empty);
-        let fake = FakeApi::start(vec![
+        let fake = fake_api::start(vec![
             ok("DescribeChangeSet", "<Status>CREATE_IN_PROGRESS</Status>"),
             ok("DescribeChangeSet", "<Status>FAILED</Status><StatusReason>Template error: bad</StatusReason>"),
         ]);

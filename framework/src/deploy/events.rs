@@ -402,7 +402,7 @@ mod tests {
         assert_eq!(fresh.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["a", "b"]);
     }
 
-    use crate::deploy::fake_api::{ok, FakeApi, Reply};
+    use crate::deploy::fake_api::{self, ok, FakeApi, Reply};
     use crate::deploy::ui::{ProgressMode, ScriptedPrompt};
 
     fn run<T>(f: impl std::future::Future<Output = T>) -> T {
@@ -444,14 +444,14 @@ mod tests {
     #[test]
     fn an_unknown_status_ends_the_wait_with_an_error() {
         let fake =
-            FakeApi::start(vec![ok("DescribeStackEvents", "<StackEvents/>"), stack_with("UPDATE_SOMETHING_NEW")]);
+            fake_api::start(vec![ok("DescribeStackEvents", "<StackEvents/>"), stack_with("UPDATE_SOMETHING_NEW")]);
         let err = follow_fake(&fake, Duration::from_secs(5)).unwrap_err().to_string();
         assert!(err.starts_with("stack S is in UPDATE_SOMETHING_NEW, a status this toolkit does not know"), "{err}");
     }
 
     #[test]
     fn a_followed_operation_survives_drops_and_ends() {
-        let fake = FakeApi::start(vec![
+        let fake = fake_api::start(vec![
             Reply::Drop,
             ok("DescribeStackEvents", "<StackEvents/>"),
             Reply::Drop,
@@ -467,7 +467,7 @@ mod tests {
 
     #[test]
     fn losing_contact_for_longer_than_the_patience_says_where_things_stand() {
-        let fake = FakeApi::start(vec![
+        let fake = fake_api::start(vec![
             ok("DescribeStackEvents", "<StackEvents/>"),
             stack_with("UPDATE_IN_PROGRESS"),
             Reply::Drop,
