@@ -20,6 +20,7 @@
 //! ```
 
 pub mod asl;
+pub mod interpreter;
 mod cfn_state_machine;
 mod options;
 mod state_machine;
