@@ -24,17 +24,19 @@
 //! - **A definite path that matches nothing fails.** The error name depends on where the path is
 //!   used ([`Purpose`]): `States.Runtime` for `InputPath`, `OutputPath`, `ItemsPath`, a Choice's
 //!   `Variable` (the guide: `States.Runtime` "for example a path that does not exist in the
-//!   input"), with Jayway's wording `Invalid path '$.x' : No results for path: $['x']`;
-//!   `States.ParameterPathFailure` for a `.$` field of `Parameters`, `ItemSelector` or
-//!   `ResultSelector` (the guide's "Error names": "Attempt to replace a field, within a state's
-//!   Parameters field, whose name ends in .$ using a path failed"), with the cause AWS reports
-//!   for it: `The JSONPath '$.a' specified for the field 'a.$' could not be found in the input
-//!   '{...}'` (seen in execution histories; some executions report that cause under
-//!   `States.Runtime`, we follow the documented name).
+//!   input"), with Jayway's wording `Invalid path '$.x' : No results for path: $['x']`. A `.$`
+//!   field of `Parameters`, `ItemSelector` or `ResultSelector` ([`Purpose::Parameter`]) also
+//!   raises `States.Runtime`, with the cause `The JSONPath '$.a' specified for the field 'a.$'
+//!   could not be found in the input '{...}'`: that is what executions report (an execution
+//!   history on AWS in the AWS Step Functions workshop, `"error": "States.Runtime"` for
+//!   `'address.$'`; Step Functions Local 2.0.0 and AWS in floci-io/floci#2521), although the spec
+//!   ("Parameters") and the guide ("Error names") name `States.ParameterPathFailure` for it. AWS
+//!   is the oracle; `States.Runtime` is also not caught by `States.ALL`, which matters to Catch.
 //! - **Filters only test objects**: the guide says `@` "doesn't match scalar values. It only
 //!   matches objects"; scalars in a filtered array are skipped. A filter on an object tests the
 //!   object itself (Jayway). A comparison on a missing field or on values of different types is
-//!   false, except `!=`, which Jayway evaluates as the negation of `==` (so it is true).
+//!   false, except `!=`, which Jayway evaluates as the negation of `==` without checking that the
+//!   field exists (so it is true; the same negation json-path/JsonPath#940 reports for `nin`).
 //! - **Reference Paths** ([`check_reference_path`]) are only `.name`, `['name']` and `[n]` steps
 //!   (the spec: a Reference Path "is a Path with syntax limited in such a way that it can only
 //!   identify a single node").
@@ -480,7 +482,8 @@ pub enum Purpose<'a> {
     /// `InputPath`, `OutputPath`, `ItemsPath`, a Choice rule's `Variable`...: `States.Runtime`.
     Path,
     /// The value of the `.$` field `field` (named with its `.$`) of `Parameters`, `ItemSelector`
-    /// or `ResultSelector`: `States.ParameterPathFailure`.
+    /// or `ResultSelector`: `States.Runtime` as executions report it (not the spec's
+    /// `States.ParameterPathFailure`; see the module docs), with AWS's cause naming the field.
     Parameter {
         /// The field's name, e.g. `address.$`.
         field: &'a str,
@@ -510,12 +513,10 @@ impl SelectError {
             (SelectError::NoMatch { path, normalized }, Purpose::Path) => {
                 StatesError::runtime(format!("Invalid path '{path}' : No results for path: {normalized}"))
             }
-            (SelectError::NoMatch { path, .. }, Purpose::Parameter { field }) => {
-                StatesError::parameter_path_failure(format!(
-                    "The JSONPath '{path}' specified for the field '{field}' could not be found in the input '{}'",
-                    quoted_input(input)
-                ))
-            }
+            (SelectError::NoMatch { path, .. }, Purpose::Parameter { field }) => StatesError::runtime(format!(
+                "The JSONPath '{path}' specified for the field '{field}' could not be found in the input '{}'",
+                quoted_input(input)
+            )),
         }
     }
 }
@@ -1014,11 +1015,13 @@ mod tests {
         assert!(select("$.car[0]", &guide()).is_err());
     }
     #[test]
-    fn parameter_no_match_is_parameter_path_failure() {
-        // the cause AWS reports for `"address.$": "$.application.address"` on `{"flagged":false}`
+    fn parameter_no_match_is_runtime_as_aws_reports() {
+        // the error and cause an AWS execution reports for `"address.$": "$.application.address"`
+        // on `{"flagged":false}` (AWS Step Functions workshop; floci-io/floci#2521 for SFN Local)
         let input = json!({"flagged": false});
         let err = select_for("$.application.address", &input, Purpose::Parameter { field: "address.$" }).unwrap_err();
-        assert_eq!(err.error, "States.ParameterPathFailure");
+        assert_eq!(err.error, "States.Runtime");
+        assert!(!err.matches(&["States.ALL"]), "not caught by States.ALL");
         assert_eq!(
             err.cause,
             "The JSONPath '$.application.address' specified for the field 'address.$' could not be found in the input '{\"flagged\":false}'"
