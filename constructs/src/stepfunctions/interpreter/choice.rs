@@ -75,7 +75,20 @@
 //! - **No rule matched and no `Default`**: `States.NoChoiceMatched` (the guide's "Error names",
 //!   and its Choice page: the machine "will throw an error due to a failure to transition out of
 //!   the state") with AWS's cause [`NO_CHOICE_MATCHED_CAUSE`], again without the state-name
-//!   prefix the caller adds.
+//!   prefix the caller adds. (Other emulators' tests recorded against AWS report an unmatched
+//!   Choice as `States.Runtime` with this same cause; the guide's "Error names" documents
+//!   `States.NoChoiceMatched` for it, which is what this module raises.)
+//!
+//! # Where LocalStack departs
+//!
+//! Its choice operators (`localstack/localstack`, `services/stepfunctions/asl/component/state/
+//! state_choice/comparison`) differ from the above; the `localstack_*` tests pin AWS's side:
+//! an absent Variable makes every comparison false there (no `States.Runtime`); `StringMatches`
+//! is Python's `fnmatch` (`?` and `[...]` are wildcards, `\*` is no escape); timestamps parse
+//! only as `%Y-%m-%dT%H:%M:%SZ` (no offsets, no fractions); `BooleanEqualsPath` to a
+//! non-boolean, and ordered `String`/`Numeric` `...Path` comparisons to a value of another type,
+//! raise instead of being false; a `true` operand counts as the number 1 in `NumericEqualsPath`;
+//! and no match without `Default` is a generic "No branching option reached" error.
 
 use std::cmp::Ordering;
 
@@ -898,6 +911,226 @@ mod tests {
         assert_eq!(choose([(&matches, "A"), (&broken, "B")], None, &r), Ok("A"));
         // before it, its States.Runtime fails the state even with a Default
         assert_eq!(choose([(&broken, "B"), (&matches, "A")], Some("D"), &r), Err(invalid_path("$.missing")));
+    }
+
+    // --- where LocalStack departs (its choice operators, localstack/localstack,
+    // services/stepfunctions/asl/component/state/state_choice/comparison) ---------------------
+
+    #[test]
+    fn localstack_absent_variable_is_false_there_an_error_here() {
+        // LocalStack samples an absent Variable as a `NoSuchVariable` marker, which no operator
+        // but IsPresent recognises, so `StringEquals` on it is false and `IsNull: false` true;
+        // AWS fails the execution with States.Runtime.
+        invalid(Condition::string_equals("$.x", "a"), json!({}), "$.x");
+        invalid(Condition::is_not_null("$.x"), json!({}), "$.x");
+    }
+
+    #[test]
+    fn localstack_string_matches_is_fnmatch() {
+        // LocalStack uses Python's fnmatch: `?` and `[...]` are wildcards there and `\*` is no
+        // escape; per the guide only `*` is special and `\*` is a literal star.
+        no(Condition::string_matches("$.s", "a?c"), json!({"s": "abc"}));
+        no(Condition::string_matches("$.s", "[ab]"), json!({"s": "a"}));
+        yes(Condition::string_matches("$.s", "[ab]"), json!({"s": "[ab]"}));
+        yes(Condition::string_matches("$.s", "a\\*"), json!({"s": "a*"}));
+        no(Condition::string_matches("$.s", "a\\*"), json!({"s": "a\\xyz"}));
+    }
+
+    #[test]
+    fn localstack_timestamps_take_offsets_and_fractions() {
+        // LocalStack parses timestamps with strptime("%Y-%m-%dT%H:%M:%SZ"): no offsets, no
+        // fractions, so these are not timestamps there; the specification's RFC 3339 profile has
+        // both.
+        yes(Condition::is_timestamp("$.t"), json!({"t": "2016-03-14T01:59:00.5Z"}));
+        yes(Condition::is_timestamp("$.t"), json!({"t": "2016-03-14T01:59:00+01:00"}));
+        yes(Condition::timestamp_greater_than("$.t", "2016-03-14T01:59:00Z"), json!({"t": "2016-03-14T01:59:00.5Z"}));
+    }
+
+    #[test]
+    fn localstack_boolean_equals_path_to_a_non_boolean_is_false() {
+        // LocalStack raises a TypeError ("Expected type bool...") when the operand path holds no
+        // boolean; a comparison of the wrong type is false.
+        no(Condition::boolean_equals_path("$.a", "$.b"), json!({"a": true, "b": 1}));
+        no(Condition::boolean_equals_path("$.a", "$.b"), json!({"a": true, "b": "true"}));
+    }
+
+    #[test]
+    fn localstack_numeric_path_does_not_count_booleans_as_numbers() {
+        // LocalStack checks only the Variable's type, so an operand `true` compares as Python's 1
+        // (NumericEqualsPath 1 vs true holds there), and a string operand raises a TypeError.
+        no(Condition::numeric_equals_path("$.a", "$.b"), json!({"a": 1, "b": true}));
+        no(Condition::numeric_less_than_path("$.a", "$.b"), json!({"a": 1, "b": "2"}));
+        no(Condition::string_less_than_path("$.a", "$.b"), json!({"a": "x", "b": 1}));
+    }
+
+    #[test]
+    fn localstack_no_branching_option_is_no_choice_matched() {
+        // LocalStack raises a generic RuntimeError("No branching option reached in state ...");
+        // the guide names the error States.NoChoiceMatched.
+        let never = Condition::is_null("$.a");
+        let err = choose([(&never, "A")], None, &resolver(json!({"a": 1}))).unwrap_err();
+        assert_eq!(err.error, "States.NoChoiceMatched");
+    }
+
+    // --- more edges -----------------------------------------------------------------------
+
+    #[test]
+    fn string_matches_backtracks_without_blowing_up() {
+        let text = "a".repeat(2000);
+        no(Condition::string_matches("$.s", "*a*a*a*a*a*b"), json!({ "s": text }));
+        yes(Condition::string_matches("$.s", "*a*a*a*a*a*"), json!({ "s": text }));
+        yes(Condition::string_matches("$.s", "*ab*ab"), json!({"s": "xxabyyabab"}));
+    }
+
+    #[test]
+    fn string_matches_a_lone_backslash_stands_for_itself() {
+        // validation rejects these patterns (asl::syntax::string_matches_problem); at run time a
+        // backslash before anything but `*` or `\` is taken literally
+        yes(Condition::string_matches("$.s", "a\\b"), json!({"s": "a\\b"}));
+        yes(Condition::string_matches("$.s", "end\\"), json!({"s": "end\\"}));
+    }
+
+    #[test]
+    fn string_equals_empty_and_unicode() {
+        yes(Condition::string_equals("$.s", ""), json!({"s": ""}));
+        no(Condition::string_equals("$.s", ""), json!({"s": " "}));
+        yes(Condition::string_equals("$.s", "Zürich"), json!({"s": "Zürich"}));
+        // by code point: 'é' (U+00E9) sorts after 'z'
+        yes(Condition::string_greater_than("$.s", "z"), json!({"s": "é"}));
+    }
+
+    #[test]
+    fn numeric_negative_and_fractional() {
+        yes(Condition::numeric_less_than("$.n", -1), json!({"n": -1.5}));
+        yes(Condition::numeric_greater_than("$.n", -2.5), json!({"n": -2}));
+        yes(Condition::numeric_equals("$.n", 0.1), json!({"n": 0.1}));
+        yes(Condition::numeric_greater_than_equals("$.n", i64::MIN), json!({"n": i64::MIN}));
+        no(Condition::numeric_less_than("$.n", i64::MIN), json!({"n": i64::MIN}));
+        yes(Condition::numeric_less_than("$.n", -1.0e300), json!({"n": -1.0e301}));
+    }
+
+    #[test]
+    fn float_against_integer_exactly() {
+        assert_eq!(compare_float_int(2.5, 2), Ordering::Greater);
+        assert_eq!(compare_float_int(2.0, 2), Ordering::Equal);
+        assert_eq!(compare_float_int(-0.0, 0), Ordering::Equal);
+        // 2^63 as a float against i64::MAX (2^63 - 1): the float is greater
+        assert_eq!(compare_float_int(9_223_372_036_854_775_808.0, i64::MAX.into()), Ordering::Greater);
+        assert_eq!(compare_float_int(18_446_744_073_709_551_616.0, u64::MAX.into()), Ordering::Greater);
+        assert_eq!(compare_float_int(-9_223_372_036_854_775_808.0, i64::MIN.into()), Ordering::Equal);
+    }
+
+    #[test]
+    fn type_tests_on_arrays_and_objects() {
+        for v in [json!([]), json!({}), json!([1, "a"]), json!({"k": null})] {
+            no(Condition::is_null("$.v"), json!({ "v": v.clone() }));
+            no(Condition::is_string("$.v"), json!({ "v": v.clone() }));
+            no(Condition::is_numeric("$.v"), json!({ "v": v.clone() }));
+            no(Condition::is_boolean("$.v"), json!({ "v": v.clone() }));
+            no(Condition::is_timestamp("$.v"), json!({ "v": v.clone() }));
+            yes(Condition::is_present("$.v"), json!({ "v": v }));
+        }
+    }
+
+    #[test]
+    fn timestamp_literal_with_an_offset() {
+        // the operand may carry the offset, the variable be in UTC
+        yes(Condition::timestamp_equals("$.t", "2016-03-14T01:59:00-08:00"), json!({"t": "2016-03-14T09:59:00Z"}));
+        // 23:59 at +23:59 is midnight UTC of the same day
+        yes(Condition::timestamp_less_than("$.t", "2016-03-14T23:59:00+23:59"), json!({"t": "2016-03-13T23:59:59Z"}));
+        no(Condition::timestamp_less_than("$.t", "2016-03-14T23:59:00+23:59"), json!({"t": "2016-03-14T00:00:00Z"}));
+        yes(Condition::timestamp_equals("$.t", "2016-03-14T23:59:00+23:59"), json!({"t": "2016-03-14T00:00:00Z"}));
+    }
+
+    #[test]
+    fn timestamps_before_the_epoch_and_far_ahead() {
+        yes(Condition::timestamp_less_than("$.t", "1970-01-01T00:00:00Z"), json!({"t": "1969-07-20T20:17:40Z"}));
+        yes(Condition::timestamp_greater_than("$.t", "2999-12-31T23:59:59.999Z"), json!({"t": "9999-12-31T23:59:59Z"}));
+        yes(Condition::timestamp_equals("$.t", "1900-03-01T00:00:00Z"), json!({"t": "1900-02-28T23:00:00-01:00"}));
+    }
+
+    #[test]
+    fn invalid_path_wording() {
+        let e = invalid_path("$$.Execution.Input.x");
+        assert_eq!(e.error, "States.Runtime");
+        assert_eq!(
+            e.to_string(),
+            "States.Runtime: Invalid path '$$.Execution.Input.x': The choice state's condition path references \
+             an invalid value."
+        );
+    }
+
+    #[test]
+    fn choose_with_nested_rules_and_resolve_errors() {
+        let rule = Condition::or([Condition::is_null("$.a"), Condition::not(Condition::is_numeric("$.a"))]);
+        assert_eq!(choose([(&rule, "NotANumber")], Some("Number"), &resolver(json!({"a": "1"}))), Ok("NotANumber"));
+        assert_eq!(choose([(&rule, "NotANumber")], Some("Number"), &resolver(json!({"a": 1}))), Ok("Number"));
+        let failing = |_: &str| -> Result<Option<Value>, StatesError> { Err(StatesError::runtime("bad path")) };
+        assert_eq!(choose([(&rule, "X")], Some("D"), &failing), Err(StatesError::runtime("bad path")));
+    }
+
+    #[test]
+    fn days_are_consecutive() {
+        // every day from 1999 to 2001 is 86 400 seconds after the one before, including the
+        // leap day of 2000 (divisible by 400) and not after 1999-02-28
+        let mut previous = Instant::parse("1998-12-31T00:00:00Z").unwrap().seconds;
+        let mut count = 0;
+        for year in 1999..=2001 {
+            for month in 1..=12 {
+                for day in 1..=31 {
+                    let Some(t) = Instant::parse(&format!("{year:04}-{month:02}-{day:02}T00:00:00Z")) else { continue };
+                    assert_eq!(t.seconds - previous, 86_400, "{year}-{month}-{day}");
+                    previous = t.seconds;
+                    count += 1;
+                }
+            }
+        }
+        assert_eq!(count, 365 + 366 + 365);
+    }
+
+    #[test]
+    fn string_comparisons_are_case_sensitive() {
+        no(Condition::string_equals("$.s", "abc"), json!({"s": "ABC"}));
+        yes(Condition::string_less_than("$.s", "abc"), json!({"s": "ABC"}));
+        no(Condition::string_matches("$.s", "abc*"), json!({"s": "ABCdef"}));
+    }
+
+    #[test]
+    fn string_comparison_to_a_number_literal_text() {
+        // a number in the input never equals its text
+        no(Condition::string_equals("$.s", "20"), json!({"s": 20}));
+        no(Condition::string_greater_than_equals("$.s", ""), json!({"s": 20}));
+        no(Condition::string_matches("$.s", "*"), json!({"s": null}));
+    }
+
+    #[test]
+    fn timestamp_operand_path_not_a_timestamp() {
+        let input = json!({"a": "2016-03-14T01:59:00Z", "n": 5, "s": "2016-03-14"});
+        no(Condition::timestamp_less_than_path("$.a", "$.n"), input.clone());
+        no(Condition::timestamp_greater_than_path("$.a", "$.s"), input.clone());
+        no(Condition::timestamp_less_than_equals_path("$.s", "$.a"), input);
+    }
+
+    #[test]
+    fn not_of_and_or_de_morgan() {
+        let a = || Condition::numeric_equals("$.a", 1);
+        let b = || Condition::string_equals("$.b", "x");
+        for input in
+            [json!({"a": 1, "b": "x"}), json!({"a": 2, "b": "x"}), json!({"a": 1, "b": "y"}), json!({"a": 2, "b": "y"})]
+        {
+            let left = eval(&Condition::not(Condition::and([a(), b()])), input.clone());
+            let right = eval(&Condition::or([Condition::not(a()), Condition::not(b())]), input.clone());
+            assert_eq!(left, right, "{input}");
+            let left = eval(&Condition::not(Condition::or([a(), b()])), input.clone());
+            let right = eval(&Condition::and([Condition::not(a()), Condition::not(b())]), input.clone());
+            assert_eq!(left, right, "{input}");
+        }
+    }
+
+    #[test]
+    fn single_rule_and_or() {
+        yes(Condition::and([Condition::is_present("$.a")]), json!({"a": 1}));
+        no(Condition::or([Condition::is_present("$.b")]), json!({"a": 1}));
     }
 
     // --- the pieces -----------------------------------------------------------------------
