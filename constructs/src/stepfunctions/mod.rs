@@ -20,8 +20,8 @@
 //! ```
 
 pub mod asl;
-pub mod interpreter;
 mod cfn_state_machine;
+pub mod interpreter;
 mod options;
 mod state_machine;
 

@@ -53,8 +53,8 @@
 //!   a string, `StringEquals` on a number, `TimestampEquals` on a string that is not a timestamp,
 //!   `BooleanEqualsPath` against a non-boolean... This is how the guide's type tests are meant to
 //!   be combined with comparisons (test `IsNumeric` then compare); the specification states no
-//!   error for it, and AWS (as LocalStack's AWS-validated snapshot tests of the choice operators
-//!   record) evaluates such a rule to false.
+//!   error for it, and LocalStack's operators also return false. Not yet checked against a run
+//!   on AWS: the conformance corpus will record it.
 //! - **Numbers compare mathematically**: `1` equals `1.0`, and an integer beyond 2^53 is compared
 //!   exactly against a float (no rounding of either through `f64`).
 //! - **Strings compare by Unicode code point**, lexicographically (the specification says
