@@ -26,6 +26,7 @@ mod num;
 pub mod stepfunctions;
 #[cfg(feature = "trial")]
 pub mod trial;
+mod wildcard;
 
 /// `[{"Key": k, "Value": v}, ...]`, sorted by key: the tag list most resource types take.
 pub(crate) fn tags_value(tags: &std::collections::BTreeMap<String, framework::Value>) -> framework::Value {

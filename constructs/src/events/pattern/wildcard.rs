@@ -1,11 +1,6 @@
 //! Wildcard values: `*` matches any run of characters; `\*` and `\\` are a literal `*` and `\`.
 
-/// One piece of a parsed wildcard value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Piece {
-    Star,
-    Char(char),
-}
+use crate::wildcard::Piece;
 
 /// Parses a wildcard value, or says what is wrong with it (EventBridge's rules: no consecutive
 /// `*`, and a backslash may only escape `*` or `\`).
@@ -49,31 +44,7 @@ pub(crate) fn problem(value: &str) -> Option<String> {
 /// Does `text` match the wildcard `pattern`? (An invalid pattern matches nothing.)
 pub(crate) fn matches(pattern: &str, text: &str) -> bool {
     let Ok(pieces) = parse(pattern) else { return false };
-    let text: Vec<char> = text.chars().collect();
-    // Greedy matching with backtracking to the last star: linear in practice.
-    let (mut p, mut t) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        match pieces.get(p) {
-            Some(Piece::Char(c)) if *c == text[t] => {
-                p += 1;
-                t += 1;
-            }
-            Some(Piece::Star) => {
-                star = Some((p, t));
-                p += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    p = sp + 1;
-                    t = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    pieces[p..].iter().all(|piece| *piece == Piece::Star)
+    crate::wildcard::matches(&pieces, text)
 }
 
 #[cfg(test)]

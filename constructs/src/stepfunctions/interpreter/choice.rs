@@ -276,51 +276,23 @@ fn compare_float_int(f: f64, i: i128) -> Ordering {
 
 /// `StringMatches`: `*` matches any run of characters, `\*` a star, `\\` a backslash.
 fn string_matches(text: &str, pattern: &str) -> bool {
-    #[derive(PartialEq)]
-    enum Tok {
-        Star,
-        Lit(char),
-    }
-    let mut toks = Vec::new();
+    use crate::wildcard::Piece;
+    let mut pieces = Vec::new();
     let mut chars = pattern.chars();
     while let Some(c) = chars.next() {
         match c {
-            '*' => toks.push(Tok::Star),
+            '*' => pieces.push(Piece::Star),
             '\\' => match chars.clone().next() {
                 Some(e @ ('*' | '\\')) => {
                     chars.next();
-                    toks.push(Tok::Lit(e));
+                    pieces.push(Piece::Char(e));
                 }
-                _ => toks.push(Tok::Lit('\\')),
+                _ => pieces.push(Piece::Char('\\')),
             },
-            c => toks.push(Tok::Lit(c)),
+            c => pieces.push(Piece::Char(c)),
         }
     }
-    let text: Vec<char> = text.chars().collect();
-    // the classic greedy match with one backtrack point: the last star seen
-    let (mut t, mut p) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        match toks.get(p) {
-            Some(Tok::Lit(c)) if *c == text[t] => {
-                t += 1;
-                p += 1;
-            }
-            Some(Tok::Star) => {
-                star = Some((p, t));
-                p += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    p = sp + 1;
-                    t = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    toks[p..].iter().all(|tok| *tok == Tok::Star)
+    crate::wildcard::matches(&pieces, text)
 }
 
 /// A timestamp as an instant: seconds since the Unix epoch (UTC) and the fraction's digits
