@@ -143,10 +143,9 @@ impl DataLoss {
                 }
                 _ => continue,
             };
-            match policy(template, &c.logical_id, attribute).as_str() {
-                "Retain" | "RetainExceptOnCreate" => loss
-                    .orphaned
-                    .push((resource, format!("{attribute} {}", policy(template, &c.logical_id, attribute)))),
+            let kept_by = policy(template, &c.logical_id, attribute);
+            match kept_by.as_str() {
+                "Retain" | "RetainExceptOnCreate" => loss.orphaned.push((resource, format!("{attribute} {kept_by}"))),
                 "Snapshot" => loss.snapshotted.push((resource, format!("{attribute} Snapshot"))),
                 _ => loss.destroyed.push((resource, kind)),
             }

@@ -89,11 +89,6 @@ impl AwsConfig {
         AwsConfig { sdk_config: builder.build(), region: region.to_string(), endpoint: self.endpoint.clone() }
     }
 
-    /// Whether requests go to an endpoint on this machine (the emulator).
-    pub fn is_local(&self) -> bool {
-        self.endpoint.as_deref().is_some_and(is_local_endpoint)
-    }
-
     /// The account the credentials belong to (STS GetCallerIdentity).
     pub async fn caller_account(&self) -> Result<String, DeployError> {
         let sts = aws_sdk_sts::Client::new(&self.sdk_config);
@@ -295,7 +290,7 @@ mod tests {
         assert!(config.sdk_config.service_config().is_none(), "per-service variables are not consulted");
         assert_eq!(config.sdk_config.endpoint_url(), Some(LOCAL_ENDPOINT));
         assert_eq!(config.endpoint.as_deref(), Some(LOCAL_ENDPOINT));
-        assert!(config.is_local());
+        assert!(config.cloudformation().is_local());
         let other = config.for_region("eu-west-1");
         assert_eq!(other.region, "eu-west-1");
         assert_eq!(other.sdk_config.region().map(|r| r.as_ref()), Some("eu-west-1"));

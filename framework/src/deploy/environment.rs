@@ -43,10 +43,8 @@ pub fn account_mismatches(stacks: &[(String, String, String)], caller: &str) -> 
 /// Where one stack goes.
 #[derive(Debug, Clone)]
 pub struct Target {
-    /// Its CloudFormation client (in its region).
+    /// Its CloudFormation client, in the region it deploys to (`cfn.region`).
     pub cfn: CfnClient,
-    /// The region it deploys to.
-    pub region: String,
 }
 
 /// The targets of a run's stacks: each stack's client in its region, and, once
@@ -71,11 +69,11 @@ impl Targets {
             let region = pinned(&s.environment).1.unwrap_or(&config.region).to_string();
             let cfn =
                 clients.entry(region.clone()).or_insert_with(|| config.for_region(&region).cloudformation()).clone();
-            by_stack.insert(s.id.clone(), Target { cfn, region });
+            by_stack.insert(s.id.clone(), Target { cfn });
         }
         Targets {
             by_stack,
-            fallback: Target { cfn: config.cloudformation(), region: config.region.clone() },
+            fallback: Target { cfn: config.cloudformation() },
             config: config.clone(),
             environments: stacks.iter().map(|s| (s.stack_name.clone(), s.id.clone(), s.environment.clone())).collect(),
             account: tokio::sync::OnceCell::new(),
@@ -149,7 +147,7 @@ impl Targets {
     pub fn describe(&self, stack: &StackArtifact) -> String {
         let target = self.of(stack);
         let account = self.account.get().map_or("(not verified yet)", String::as_str);
-        let mut d = format!("account {account}, region {}", target.region);
+        let mut d = format!("account {account}, region {}", target.cfn.region);
         if let Some(endpoint) = &target.cfn.endpoint {
             d.push_str(&format!(" at {endpoint}"));
         }
