@@ -170,7 +170,18 @@ impl<'a, 'p> Reader<'a, 'p> {
     pub fn finish(mut self, what: &str) {
         let unknown: Vec<String> = self.obj.keys().filter(|k| !self.used.contains(k.as_str())).cloned().collect();
         for k in unknown {
-            self.problem(format!("field {k:?} is not allowed in {what}"));
+            let message = match (k.as_str(), self.obj.get(&k)) {
+                ("QueryLanguage", Some(Json::String(language))) if language == "JSONPath" => continue,
+                ("QueryLanguage", Some(language)) => {
+                    format!("QueryLanguage {language} is not supported yet (only JSONPath, the default)")
+                }
+                ("Assign", _) => "Assign (workflow variables) is not supported yet".to_string(),
+                (field @ ("Arguments" | "Output" | "Condition" | "Items"), _) => {
+                    format!("field {field:?} belongs to the JSONata query language, which is not supported yet")
+                }
+                _ => format!("field {k:?} is not allowed in {what}"),
+            };
+            self.problem(message);
         }
     }
 }
@@ -179,6 +190,25 @@ impl<'a, 'p> Reader<'a, 'p> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn jsonata_and_variables_are_not_supported_yet() {
+        let obj = json!({"QueryLanguage": "JSONata", "Assign": {"x": 1}, "Output": "{% $states.input %}"});
+        let mut problems = Vec::new();
+        Reader::new(obj.as_object().unwrap(), "state \"A\"", &mut problems).finish("a Pass state");
+        assert_eq!(
+            problems,
+            [
+                "state \"A\": QueryLanguage \"JSONata\" is not supported yet (only JSONPath, the default)",
+                "state \"A\": Assign (workflow variables) is not supported yet",
+                "state \"A\": field \"Output\" belongs to the JSONata query language, which is not supported yet",
+            ]
+        );
+        let jsonpath = json!({"QueryLanguage": "JSONPath"});
+        let mut none = Vec::new();
+        Reader::new(jsonpath.as_object().unwrap(), "definition", &mut none).finish("a definition");
+        assert!(none.is_empty(), "{none:?}");
+    }
 
     #[test]
     fn reports_wrong_types_missing_and_unknown_fields() {

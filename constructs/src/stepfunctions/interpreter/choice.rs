@@ -94,8 +94,8 @@ use std::cmp::Ordering;
 
 use serde_json::{Number, Value};
 
+use super::clock::Instant;
 use super::error::StatesError;
-use crate::stepfunctions::asl::syntax::timestamp_problem;
 use crate::stepfunctions::asl::{Cmp, Condition, Num, Test, TypeTest};
 
 /// The cause of `States.NoChoiceMatched`, as AWS words it (after its "An error occurred while
@@ -153,6 +153,21 @@ pub fn choose<'a>(
     for (condition, next) in rules {
         if evaluate(condition, resolve)? {
             return Ok(next);
+        }
+    }
+    default.ok_or_else(|| StatesError::no_choice_matched(NO_CHOICE_MATCHED_CAUSE))
+}
+
+/// [`choose`] over compiled rules: the index of the first rule's `Next` that holds, else
+/// `default`, else `States.NoChoiceMatched`.
+pub(crate) fn choose_index(
+    rules: &[(Condition, usize)],
+    default: Option<usize>,
+    resolve: &dyn Fn(&str) -> Result<Option<Value>, StatesError>,
+) -> Result<usize, StatesError> {
+    for (condition, next) in rules {
+        if evaluate(condition, resolve)? {
+            return Ok(*next);
         }
     }
     default.ok_or_else(|| StatesError::no_choice_matched(NO_CHOICE_MATCHED_CAUSE))
@@ -293,63 +308,6 @@ fn string_matches(text: &str, pattern: &str) -> bool {
         }
     }
     crate::wildcard::matches(&pieces, text)
-}
-
-/// A timestamp as an instant: seconds since the Unix epoch (UTC) and the fraction's digits
-/// without trailing zeros (which order correctly as strings).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct Instant {
-    seconds: i64,
-    fraction: String,
-}
-
-impl Instant {
-    /// Parses the specification's RFC 3339 profile; `None` for anything else.
-    fn parse(ts: &str) -> Option<Instant> {
-        if timestamp_problem(ts).is_some() {
-            return None;
-        }
-        // the shape is checked: YYYY-MM-DDThh:mm:ss[.f+](Z|±hh:mm)
-        let num = |r: std::ops::Range<usize>| ts.get(r)?.parse::<i64>().ok();
-        let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
-        let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
-        let rest = &ts[19..];
-        let (fraction, zone) = match rest.strip_prefix('.') {
-            Some(f) => {
-                let end = f.find(|c: char| !c.is_ascii_digit()).unwrap_or(f.len());
-                (f[..end].trim_end_matches('0'), &f[end..])
-            }
-            None => ("", rest),
-        };
-        let offset = match zone.as_bytes().first()? {
-            b'Z' => 0,
-            sign => {
-                let h: i64 = zone.get(1..3)?.parse().ok()?;
-                let m: i64 = zone.get(4..6)?.parse().ok()?;
-                let o = h * 3600 + m * 60;
-                if *sign == b'-' {
-                    -o
-                } else {
-                    o
-                }
-            }
-        };
-        let days = days_from_civil(year, month, day);
-        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset;
-        Some(Instant { seconds, fraction: fraction.to_string() })
-    }
-}
-
-/// Days from 1970-01-01 to a proleptic Gregorian date (months 1..=12).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    // count years from March, so that the leap day ends a year
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let year_of_era = y - era * 400;
-    let month_from_march = (month + 9) % 12;
-    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
 }
 
 #[cfg(test)]

@@ -1,0 +1,162 @@
+//! One attempt of a Map state (inline; a distributed Map's items are processed the same way,
+//! from the input): the processor run for each item of the array `ItemsPath` selects.
+//!
+//! # Decisions
+//!
+//! - **Each iteration's input** is `ItemSelector` (or its legacy name `Parameters`) applied to
+//!   the effective input, with `$$.Map.Item.Index` and `$$.Map.Item.Value` in the context
+//!   object; without one, the item itself (the guide's "Map state input and output fields").
+//! - **Concurrency in virtual time**: with `MaxConcurrency` (or `MaxConcurrencyPath`) `n > 0`, an
+//!   iteration starts when one of `n` slots is free; with 0 (the default) every iteration starts
+//!   at once. The state ends when the last iteration does. Iterations run one after another in
+//!   this simulation and are written to the history in index order.
+//! - **Failures**: without a tolerated failure threshold, the first iteration to fail (in virtual
+//!   time, then in index order) fails the state with its own error, and no iteration starts after
+//!   that instant. With `ToleratedFailureCount` / `ToleratedFailurePercentage`, failures within
+//!   the threshold are tolerated (their items' results are `{"Error", "Cause"}`); one more fails
+//!   the state with `States.ExceedToleratedFailureThreshold`.
+//! - `ItemsPath` must select an array, `MaxConcurrencyPath` a non-negative integer; otherwise
+//!   `States.Runtime`.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use serde_json::{json, Value};
+
+use super::clock::Time;
+use super::error::{names, StatesError};
+use super::history::{Details, EventType};
+use super::jsonpath::select;
+use super::machine::{MapNode, Node};
+use super::payload::{Context, Env};
+use super::run::{apply_result_path, effective_input, Runner, Stop};
+
+impl Runner<'_> {
+    pub(crate) fn map_attempt(
+        &mut self,
+        node: &Node,
+        map: &MapNode,
+        raw: &Value,
+        entered: Time,
+        retry_count: u32,
+        now: &mut Time,
+    ) -> Result<Value, Stop> {
+        let effective = effective_input(node, raw)?;
+        let items = match map.items_path.as_deref() {
+            None | Some("$") => effective.clone(),
+            Some(path) => select(path, &effective)?,
+        };
+        let Value::Array(items) = items else {
+            return Err(Stop::Error(StatesError::runtime(format!(
+                "Invalid path '{}': The Map state's ItemsPath must reference a JSON array, not {}",
+                map.items_path.as_deref().unwrap_or("$"),
+                framework::json_kind(&items)
+            ))));
+        };
+        let concurrency = match &map.max_concurrency_path {
+            Some(path) => match select(path, &effective)? {
+                Value::Number(n) if n.as_u64().is_some() => n.as_u64().unwrap_or(0),
+                other => return Err(Stop::Error(StatesError::runtime(format!(
+                    "The MaxConcurrencyPath parameter does not reference a non-negative integer: '{path}' is {other}"
+                )))),
+            },
+            None => u64::from(map.max_concurrency.unwrap_or(0)),
+        };
+        let start = *now;
+        let started = Details { index: None, ..Details::default() };
+        self.event(start, EventType::MapStateStarted, started)?;
+
+        let tolerant = map.tolerated_failure_count.is_some() || map.tolerated_failure_percentage.is_some();
+        let total = items.len();
+        let mut slots: BinaryHeap<Reverse<Time>> = BinaryHeap::new();
+        let mut results = Vec::with_capacity(total);
+        let mut failures = 0usize;
+        let mut failed_at: Option<(Time, StatesError)> = None;
+        let mut end = start;
+        for (index, item) in items.iter().enumerate() {
+            let begin = if concurrency == 0 || (slots.len() as u64) < concurrency {
+                start
+            } else {
+                slots.pop().map_or(start, |Reverse(t)| t)
+            };
+            if failed_at.as_ref().is_some_and(|(at, _)| *at <= begin) {
+                break;
+            }
+            let input = match &map.item_selector {
+                None => item.clone(),
+                Some(selector) => {
+                    let run_context = std::mem::take(&mut self.run_context);
+                    let context = Context {
+                        run: &run_context,
+                        state: &node.name,
+                        entered,
+                        retry_count,
+                        item: Some((index, item)),
+                        token: None,
+                    };
+                    let mut random = || self.random();
+                    let selected = Env::new(&effective, &context, &mut random).apply(selector);
+                    self.run_context = run_context;
+                    selected?
+                }
+            };
+            let iteration = Details { name: Some(node.name.clone()), index: Some(index), ..Details::default() };
+            self.event(begin, EventType::MapIterationStarted, iteration.clone())?;
+            let mut clock = begin;
+            let outcome = self.run_scope(&map.processor, input, &mut clock);
+            slots.push(Reverse(clock));
+            end = end.max(clock);
+            match outcome {
+                Ok(output) => {
+                    self.event(clock, EventType::MapIterationSucceeded, iteration)?;
+                    results.push(output);
+                }
+                Err(Stop::Error(e)) => {
+                    self.event(clock, EventType::MapIterationFailed, iteration)?;
+                    failures += 1;
+                    let exceeded = !tolerant || self.exceeds_tolerance(map, failures, total);
+                    if exceeded {
+                        let e = if tolerant {
+                            StatesError::new(
+                                names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                                "The specified tolerated failure threshold was exceeded",
+                            )
+                        } else {
+                            e
+                        };
+                        if failed_at.as_ref().is_none_or(|(at, _)| clock < *at) {
+                            failed_at = Some((clock, e));
+                        }
+                    } else {
+                        results.push(json!({"Error": e.error, "Cause": e.cause}));
+                    }
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        if let Some((at, error)) = failed_at {
+            *now = at;
+            let details =
+                Details { error: Some(error.error.clone()), cause: Some(error.cause.clone()), ..Details::default() };
+            self.event(at, EventType::MapStateFailed, details)?;
+            return Err(Stop::Error(error));
+        }
+        *now = end;
+        self.event(end, EventType::MapStateSucceeded, Details::default())?;
+        let selected = self.apply_template(
+            node.result_selector.as_ref(),
+            Value::Array(results),
+            &node.name,
+            entered,
+            retry_count,
+            None,
+        )?;
+        Ok(apply_result_path(node.result_path.as_ref(), raw, selected)?)
+    }
+
+    fn exceeds_tolerance(&self, map: &MapNode, failures: usize, total: usize) -> bool {
+        let over_count = map.tolerated_failure_count.is_some_and(|n| failures as u64 > u64::from(n));
+        let over_share = map.tolerated_failure_percentage.is_some_and(|p| (failures as f64) * 100.0 > p * total as f64);
+        over_count || over_share
+    }
+}

@@ -1,0 +1,541 @@
+//! The run loop: a scope's states one after another, each with its input and output processing
+//! (the specification's "Input and Output Processing"), and Retry and Catch around the states
+//! that have them. Task, Parallel and Map have a file each (`task.rs`, `parallel.rs`,
+//! `map.rs`); the states without work of their own are here.
+//!
+//! # Decisions
+//!
+//! - **The order of the fields** (developer guide, "Processing input and output"): `InputPath`
+//!   selects the effective input, `Parameters` builds the task's input from it, the result goes
+//!   through `ResultSelector`, `ResultPath` places it into the state's *raw* input (as in the
+//!   guide's examples, where `ResultPath` keeps the fields `InputPath` left out), and `OutputPath`
+//!   selects the output. `InputPath: null` gives `{}`, `ResultPath: null` keeps the raw input,
+//!   `OutputPath: null` gives `{}`.
+//! - **Errors**: a state's error (a path without a match, an intrinsic's failure, a task's error)
+//!   goes through its retriers, then its catchers (a catcher's `ResultPath` places
+//!   `{"Error", "Cause"}` into the raw input; `OutputPath` is not applied), else fails the
+//!   enclosing branch or the execution. `States.ALL` does not match `States.Runtime` or
+//!   `States.DataLimitExceeded` ([`StatesError::matches`]); `States.TaskFailed` matches every
+//!   error of a Task state but `States.Timeout` (the guide's "Error names"). A failure of the
+//!   simulation itself (a Task without a handler, the history quota) is terminal: no catcher
+//!   sees it, so it can never pass silently.
+//! - **Retries** (the guide's "Retrying after an error"): the first retrier whose `ErrorEquals`
+//!   matches decides; it retries while its own count is below `MaxAttempts` (default 3), after
+//!   `IntervalSeconds` (default 1) × `BackoffRate` (default 2.0) to the power of its count, capped
+//!   at `MaxDelaySeconds`; `JitterStrategy: FULL` draws the delay uniformly below that, from the
+//!   run's seeded generator. `$$.State.RetryCount` counts every retry of the state.
+//! - **States.Runtime's cause** is prefixed as AWS prefixes it: "An error occurred while executing
+//!   the state '<name>' (entered at the event id #<n>). ".
+
+use std::cell::OnceCell;
+
+use serde_json::{json, Map, Value};
+
+use super::clock::Time;
+use super::error::{names, StatesError};
+use super::execution::{Execution, Options, StartError, Status, MAX_HISTORY_EVENTS, MAX_PAYLOAD_BYTES};
+use super::handler::Handlers;
+use super::history::{Details, Event, EventType};
+use super::jsonpath::{select, set, try_select, Purpose, SelectError};
+use super::machine::{Kind, Machine, Node, Scope};
+use super::payload::{Context, Env};
+use super::{choice, wait};
+use crate::stepfunctions::asl::{JitterStrategy, PathOrNull, Retrier};
+
+/// Why a scope stopped before its end.
+#[derive(Debug)]
+pub(crate) enum Stop {
+    /// A state's error: retriers and catchers may handle it.
+    Error(StatesError),
+    /// A failure no catcher handles (the simulation's own: no handler, the history quota).
+    Terminal(StatesError),
+    /// The execution's `TimeoutSeconds` ran out at this instant.
+    TimedOut(Time),
+}
+
+impl From<StatesError> for Stop {
+    fn from(e: StatesError) -> Stop {
+        Stop::Error(e)
+    }
+}
+
+/// Where a state goes.
+pub(crate) enum Flow {
+    /// To the state at this index of the scope, with this input.
+    Next(usize, Value),
+    /// The scope ends with this output.
+    End(Value),
+}
+
+/// A run in progress.
+pub(crate) struct Runner<'h> {
+    pub handlers: &'h mut Handlers,
+    /// `Execution` and `StateMachine` of the context object.
+    pub run_context: Value,
+    pub history: Vec<Event>,
+    pub states: Vec<String>,
+    rng: u64,
+    pub deadline: Option<Time>,
+}
+
+impl Machine {
+    /// Runs the definition on `input` with `handlers` for its Task states, in virtual time.
+    ///
+    /// ```
+    /// use constructs::stepfunctions::interpreter::{Handlers, Machine, Options, Reply, Status};
+    /// use serde_json::json;
+    ///
+    /// let machine = Machine::from_json_str(r#"{
+    ///   "StartAt": "Charge",
+    ///   "States": {
+    ///     "Charge": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+    ///                "Parameters": {"FunctionName": "charge", "Payload.$": "$"},
+    ///                "ResultSelector": {"receipt.$": "$.Payload"}, "ResultPath": "$.charge",
+    ///                "Retry": [{"ErrorEquals": ["Busy"], "IntervalSeconds": 60}], "Next": "Done"},
+    ///     "Done": {"Type": "Succeed"}
+    ///   }
+    /// }"#).unwrap();
+    /// let mut handlers = Handlers::new().on("charge", constructs::stepfunctions::interpreter::sequence([
+    ///     Reply::error("Busy", "try again"),
+    ///     Reply::output(json!({"id": "r-1"})),
+    /// ]));
+    /// let run = machine.run(json!({"amount": 5}), &mut handlers, &Options::default()).unwrap();
+    /// assert_eq!(run.status, Status::Succeeded);
+    /// assert_eq!(run.output, Some(json!({"amount": 5, "charge": {"receipt": {"id": "r-1"}}})));
+    /// assert_eq!(run.states, ["Charge", "Done"]);
+    /// assert_eq!(run.elapsed_seconds(), 60.0, "one retry after IntervalSeconds, in virtual time");
+    /// ```
+    pub fn run(&self, input: Value, handlers: &mut Handlers, options: &Options) -> Result<Execution, StartError> {
+        if exceeds_payload(&input) {
+            return Err(StartError::InputTooLarge);
+        }
+        let start = options.start_time;
+        let role = options
+            .role_arn
+            .clone()
+            .unwrap_or_else(|| format!("arn:{}:iam::{}:role/StateMachineRole", options.partition, options.account));
+        let run_context = json!({
+            "Execution": {
+                "Id": options.execution_arn(),
+                "Input": input,
+                "Name": options.execution_name,
+                "RoleArn": role,
+                "StartTime": start.to_string(),
+                "RedriveCount": 0,
+            },
+            "StateMachine": {"Id": options.state_machine_arn(), "Name": options.state_machine_name},
+        });
+        let mut runner = Runner {
+            handlers,
+            run_context,
+            history: Vec::with_capacity(16),
+            states: Vec::new(),
+            rng: options.seed,
+            deadline: self.timeout_seconds.map(|s| start.plus_seconds(f64::from(s))),
+        };
+        let mut now = start;
+        let started = Details { input: Some(input.clone()), ..Details::default() };
+        let outcome = match runner.event(now, EventType::ExecutionStarted, started) {
+            Ok(()) => runner.run_scope(&self.root, input, &mut now),
+            Err(stop) => Err(stop),
+        };
+        let (status, output, error) = match outcome {
+            Ok(output) => (Status::Succeeded, Some(output), None),
+            Err(Stop::Error(e) | Stop::Terminal(e)) => (Status::Failed, None, Some(e)),
+            Err(Stop::TimedOut(at)) => {
+                now = at;
+                let e = StatesError::new(names::TIMEOUT, "The execution ran longer than its TimeoutSeconds.");
+                (Status::TimedOut, None, Some(e))
+            }
+        };
+        let (kind, details) = match (status, &output, &error) {
+            (Status::Succeeded, output, _) => {
+                (EventType::ExecutionSucceeded, Details { output: output.clone(), ..Details::default() })
+            }
+            (status, _, error) => (
+                if status == Status::TimedOut { EventType::ExecutionTimedOut } else { EventType::ExecutionFailed },
+                Details {
+                    error: error.as_ref().map(|e| e.error.clone()),
+                    cause: error.as_ref().map(|e| e.cause.clone()),
+                    ..Details::default()
+                },
+            ),
+        };
+        runner.push(now, kind, details);
+        Ok(Execution {
+            status,
+            output,
+            error: error.as_ref().map(|e| e.error.clone()),
+            cause: error.map(|e| e.cause),
+            states: runner.states,
+            history: runner.history,
+            start,
+            stop: now,
+        })
+    }
+}
+
+impl Runner<'_> {
+    /// The next 64 random bits (SplitMix64: small, fast, and the same sequence for a seed).
+    pub(crate) fn random(&mut self) -> u64 {
+        self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.rng;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Appends an event; the run fails (terminally) when the history quota is reached, keeping
+    /// room for the execution's last event.
+    pub(crate) fn event(&mut self, at: Time, kind: EventType, details: Details) -> Result<(), Stop> {
+        if self.history.len() + 1 >= MAX_HISTORY_EVENTS {
+            return Err(Stop::Terminal(StatesError::runtime(format!(
+                "The execution reached the maximum number of history events ({MAX_HISTORY_EVENTS})."
+            ))));
+        }
+        self.push(at, kind, details);
+        Ok(())
+    }
+
+    fn push(&mut self, at: Time, kind: EventType, details: Details) {
+        let id = self.history.len() + 1;
+        self.history.push(Event { id, previous_event_id: id - 1, timestamp: at, kind, details });
+    }
+
+    /// Fails with the execution's timeout when `at` is past its deadline.
+    pub(crate) fn check_deadline(&self, at: Time) -> Result<(), Stop> {
+        match self.deadline {
+            Some(deadline) if at > deadline => Err(Stop::TimedOut(deadline)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Runs a scope from its `StartAt` to its end.
+    pub(crate) fn run_scope(&mut self, scope: &Scope, input: Value, now: &mut Time) -> Result<Value, Stop> {
+        let mut at = scope.start;
+        let mut input = input;
+        loop {
+            match self.run_state(&scope.nodes[at], input, now)? {
+                Flow::Next(next, output) => {
+                    at = next;
+                    input = output;
+                }
+                Flow::End(output) => return Ok(output),
+            }
+        }
+    }
+
+    fn run_state(&mut self, node: &Node, raw: Value, now: &mut Time) -> Result<Flow, Stop> {
+        self.states.push(node.name.clone());
+        let (entered, exited) = state_events(&node.kind);
+        let entered_id = self.history.len() + 1;
+        self.event(
+            *now,
+            entered,
+            Details { name: Some(node.name.clone()), input: Some(raw.clone()), ..Details::default() },
+        )?;
+        let entered_at = *now;
+        let result = match &node.kind {
+            Kind::Task(_) | Kind::Parallel { .. } | Kind::Map(_) => {
+                self.with_error_handling(node, &raw, entered_at, now)
+            }
+            _ => self.run_simple(node, &raw, entered_at, now),
+        };
+        let result = result.map_err(|stop| match stop {
+            Stop::Error(e) => Stop::Error(prefixed(e, &node.name, entered_id)),
+            other => other,
+        });
+        let flow = match result? {
+            Routed::Caught(next, output) => return Ok(Flow::Next(next, output)),
+            Routed::To(next, output) => {
+                let output = apply_output_path(node, output)?;
+                if exceeds_payload(&output) {
+                    return Err(Stop::Error(data_limit(&node.name)));
+                }
+                match next {
+                    Some(n) => Flow::Next(n, output),
+                    None => Flow::End(output),
+                }
+            }
+        };
+        self.check_deadline(*now)?;
+        let output = match &flow {
+            Flow::Next(_, o) | Flow::End(o) => o.clone(),
+        };
+        if let Some(exited) = exited {
+            self.event(
+                *now,
+                exited,
+                Details { name: Some(node.name.clone()), output: Some(output), ..Details::default() },
+            )?;
+        }
+        Ok(flow)
+    }
+
+    /// Pass, Choice, Wait, Succeed and Fail: no Retry, no Catch.
+    fn run_simple(&mut self, node: &Node, raw: &Value, entered: Time, now: &mut Time) -> Result<Routed, Stop> {
+        match &node.kind {
+            Kind::Pass { result } => {
+                let effective = effective_input(node, raw)?;
+                let effective = self.apply_parameters(node, effective, entered, 0)?;
+                let result = result.clone().unwrap_or(effective);
+                Ok(Routed::To(node.next, apply_result_path(node.result_path.as_ref(), raw, result)?))
+            }
+            Kind::Succeed => Ok(Routed::To(None, effective_input(node, raw)?)),
+            Kind::Wait(wait_for) => {
+                let effective = effective_input(node, raw)?;
+                let wake = wait::wake_time(wait_for, &effective, *now)?;
+                if let Some(deadline) = self.deadline.filter(|d| wake > *d) {
+                    return Err(Stop::TimedOut(deadline));
+                }
+                *now = wake.max(*now);
+                Ok(Routed::To(node.next, effective))
+            }
+            Kind::Choice { rules, default } => {
+                let effective = effective_input(node, raw)?;
+                let context = Context {
+                    run: &self.run_context,
+                    state: &node.name,
+                    entered,
+                    retry_count: 0,
+                    item: None,
+                    token: None,
+                };
+                let context_json = OnceCell::new();
+                let resolve = |path: &str| -> Result<Option<Value>, StatesError> {
+                    let (path, doc) = match path.strip_prefix('$') {
+                        Some(rest) if rest.starts_with('$') => (rest, context_json.get_or_init(|| context.to_json())),
+                        _ => (path, &effective),
+                    };
+                    match try_select(path, doc) {
+                        Ok(v) => Ok(Some(v)),
+                        Err(SelectError::NoMatch { .. }) => Ok(None),
+                        Err(e) => Err(e.into_states_error(Purpose::Path, doc)),
+                    }
+                };
+                let chosen = choice::choose_index(rules, *default, &resolve)?;
+                Ok(Routed::To(Some(chosen), effective))
+            }
+            Kind::Fail { error, cause, error_path, cause_path } => {
+                let context = Context {
+                    run: &self.run_context,
+                    state: &node.name,
+                    entered,
+                    retry_count: 0,
+                    item: None,
+                    token: None,
+                };
+                let mut random = || 0u64;
+                let mut env = Env::new(raw, &context, &mut random);
+                let mut field =
+                    |literal: &Option<String>, path: &Option<String>, name: &str| -> Result<String, StatesError> {
+                        match (literal, path) {
+                            (Some(l), _) => Ok(l.clone()),
+                            (None, Some(p)) => match env.dollar_field(name, p)? {
+                                Value::String(s) => Ok(s),
+                                other => {
+                                    Err(StatesError::runtime(format!("The value of {name} ({other}) must be a string")))
+                                }
+                            },
+                            (None, None) => Ok(String::new()),
+                        }
+                    };
+                let error = field(error, error_path, "ErrorPath")?;
+                let cause = field(cause, cause_path, "CausePath")?;
+                Err(Stop::Error(StatesError::new(error, cause)))
+            }
+            _ => unreachable!("states with error handling are run by with_error_handling"),
+        }
+    }
+
+    /// Task, Parallel and Map: one attempt after another while a retrier says so, then the
+    /// catchers.
+    fn with_error_handling(&mut self, node: &Node, raw: &Value, entered: Time, now: &mut Time) -> Result<Routed, Stop> {
+        let mut counts = vec![0u32; node.retry.len()];
+        let mut retry_count = 0u32;
+        loop {
+            let attempt = match &node.kind {
+                Kind::Task(task) => self.task_attempt(node, task, raw, entered, retry_count, now),
+                Kind::Parallel { branches } => self.parallel_attempt(node, branches, raw, entered, retry_count, now),
+                Kind::Map(map) => self.map_attempt(node, map, raw, entered, retry_count, now),
+                _ => unreachable!("only Task, Parallel and Map have Retry and Catch"),
+            };
+            let error = match attempt {
+                Ok(output) => return Ok(Routed::To(node.next, output)),
+                Err(Stop::Error(e)) => e,
+                Err(other) => return Err(other),
+            };
+            let is_task = matches!(node.kind, Kind::Task(_));
+            if let Some(i) = node.retry.iter().position(|r| error_matches(&error, &r.error_equals, is_task)) {
+                let retrier = &node.retry[i];
+                if counts[i] < retrier.max_attempts.unwrap_or(3) {
+                    let delay = self.retry_delay(retrier, counts[i]);
+                    counts[i] += 1;
+                    retry_count += 1;
+                    let wake = now.plus_seconds(delay);
+                    if let Some(deadline) = self.deadline.filter(|d| wake > *d) {
+                        return Err(Stop::TimedOut(deadline));
+                    }
+                    *now = wake;
+                    continue;
+                }
+            }
+            if let Some((catcher, next)) =
+                node.catch.iter().find(|(c, _)| error_matches(&error, &c.error_equals, is_task))
+            {
+                let error_output = json!({"Error": error.error, "Cause": error.cause});
+                let output = apply_result_path(catcher.result_path.as_ref(), raw, error_output)?;
+                return Ok(Routed::Caught(*next, output));
+            }
+            return Err(Stop::Error(error));
+        }
+    }
+
+    /// The delay before retry number `count` (from 0) of `retrier`, in seconds.
+    fn retry_delay(&mut self, retrier: &Retrier, count: u32) -> f64 {
+        let interval = f64::from(retrier.interval_seconds.unwrap_or(1));
+        let rate = retrier.backoff_rate.map(|r| r.as_f64()).unwrap_or(2.0);
+        let mut delay = interval * rate.powi(count as i32);
+        if let Some(max) = retrier.max_delay_seconds {
+            delay = delay.min(f64::from(max));
+        }
+        if retrier.jitter_strategy == Some(JitterStrategy::Full) {
+            let unit = (self.random() >> 11) as f64 / (1u64 << 53) as f64;
+            delay *= unit;
+        }
+        delay
+    }
+
+    /// `Parameters` applied to the effective input (the input itself without them).
+    pub(crate) fn apply_parameters(
+        &mut self,
+        node: &Node,
+        effective: Value,
+        entered: Time,
+        retry_count: u32,
+    ) -> Result<Value, StatesError> {
+        self.apply_template(node.parameters.as_ref(), effective, &node.name, entered, retry_count, None)
+    }
+
+    /// A payload template applied to `input` (the input itself without one).
+    pub(crate) fn apply_template(
+        &mut self,
+        template: Option<&Value>,
+        input: Value,
+        state: &str,
+        entered: Time,
+        retry_count: u32,
+        token: Option<&str>,
+    ) -> Result<Value, StatesError> {
+        let Some(template) = template else { return Ok(input) };
+        let run_context = std::mem::take(&mut self.run_context);
+        let context = Context { run: &run_context, state, entered, retry_count, item: None, token };
+        let mut random = || self.random();
+        let result = Env::new(&input, &context, &mut random).apply(template);
+        self.run_context = run_context;
+        result
+    }
+}
+
+/// How a state with error handling ended.
+pub(crate) enum Routed {
+    /// Normally: to `Next` (`None`: the end), with the output before `OutputPath`.
+    To(Option<usize>, Value),
+    /// Through a catcher: to its `Next`, with the output as is.
+    Caught(usize, Value),
+}
+
+/// The entered and exited event types of a state (Fail has no exit).
+fn state_events(kind: &Kind) -> (EventType, Option<EventType>) {
+    use EventType::*;
+    match kind {
+        Kind::Pass { .. } => (PassStateEntered, Some(PassStateExited)),
+        Kind::Choice { .. } => (ChoiceStateEntered, Some(ChoiceStateExited)),
+        Kind::Fail { .. } => (FailStateEntered, None),
+        Kind::Succeed => (SucceedStateEntered, Some(SucceedStateExited)),
+        Kind::Wait(_) => (WaitStateEntered, Some(WaitStateExited)),
+        Kind::Parallel { .. } => (ParallelStateEntered, Some(ParallelStateExited)),
+        Kind::Map(_) => (MapStateEntered, Some(MapStateExited)),
+        Kind::Task(_) => (TaskStateEntered, Some(TaskStateExited)),
+    }
+}
+
+/// Whether a retrier's or catcher's `ErrorEquals` matches `error`; `States.TaskFailed` matches
+/// every error of a Task state but `States.Timeout` and the terminal ones.
+fn error_matches(error: &StatesError, error_equals: &[String], in_task: bool) -> bool {
+    error.matches(error_equals)
+        || (in_task
+            && error_equals.iter().any(|e| e == names::TASK_FAILED)
+            && ![names::TIMEOUT, names::RUNTIME, names::DATA_LIMIT_EXCEEDED].contains(&error.error.as_str()))
+}
+
+/// AWS's prefix on the cause of the errors a state's own processing raises.
+fn prefixed(e: StatesError, state: &str, entered_id: usize) -> StatesError {
+    if e.error == names::RUNTIME && !e.cause.starts_with("An error occurred while executing the state") {
+        let cause = format!(
+            "An error occurred while executing the state '{state}' (entered at the event id #{entered_id}). {}",
+            e.cause
+        );
+        StatesError::new(e.error, cause)
+    } else {
+        e
+    }
+}
+
+/// `InputPath` applied to the raw input.
+pub(crate) fn effective_input(node: &Node, raw: &Value) -> Result<Value, StatesError> {
+    match &node.input_path {
+        None => Ok(raw.clone()),
+        Some(PathOrNull::Null) => Ok(Value::Object(Map::new())),
+        Some(PathOrNull::Path(p)) => select(p, raw),
+    }
+}
+
+/// `ResultPath`: the result placed into the raw input.
+pub(crate) fn apply_result_path(path: Option<&PathOrNull>, raw: &Value, result: Value) -> Result<Value, StatesError> {
+    match path {
+        None => Ok(result),
+        Some(PathOrNull::Null) => Ok(raw.clone()),
+        Some(PathOrNull::Path(p)) if p == "$" => Ok(result),
+        Some(PathOrNull::Path(p)) => {
+            let mut doc = raw.clone();
+            set(&mut doc, p, result)?;
+            Ok(doc)
+        }
+    }
+}
+
+fn apply_output_path(node: &Node, output: Value) -> Result<Value, StatesError> {
+    match &node.output_path {
+        None => Ok(output),
+        Some(PathOrNull::Null) => Ok(Value::Object(Map::new())),
+        Some(PathOrNull::Path(p)) if p == "$" => Ok(output),
+        Some(PathOrNull::Path(p)) => select(p, &output),
+    }
+}
+
+/// `States.DataLimitExceeded` for a state's output over the quota.
+pub(crate) fn data_limit(state: &str) -> StatesError {
+    StatesError::new(
+        names::DATA_LIMIT_EXCEEDED,
+        format!("The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit."),
+    )
+}
+
+/// Whether `value`'s JSON text is longer than [`MAX_PAYLOAD_BYTES`] (stops counting there).
+pub(crate) fn exceeds_payload(value: &Value) -> bool {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            if self.0 > MAX_PAYLOAD_BYTES {
+                return Err(std::io::Error::other("over the quota"));
+            }
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    serde_json::to_writer(Count(0), value).is_err()
+}
