@@ -2,6 +2,7 @@
 //! file). Each module is one subject; the end-to-end ones start LocalStack through
 //! `suite::localstack` and give every test its own stack name, so all of them run in parallel.
 
+mod asl_corpus;
 mod deploy_cli;
 mod deploy_faults_localstack;
 mod deploy_localstack;

@@ -29,7 +29,7 @@ use super::history::{Details, EventType};
 use super::jsonpath::select;
 use super::machine::{MapNode, Node};
 use super::payload::{Context, Env};
-use super::run::{apply_result_path, effective_input, Runner, Stop};
+use super::run::{apply_result_path, Runner, Stop};
 
 impl Runner<'_> {
     pub(crate) fn map_attempt(
@@ -41,7 +41,7 @@ impl Runner<'_> {
         retry_count: u32,
         now: &mut Time,
     ) -> Result<Value, Stop> {
-        let effective = effective_input(node, raw)?;
+        let effective = self.effective_input(node, raw, entered, retry_count)?;
         let items = match map.items_path.as_deref() {
             None | Some("$") => effective.clone(),
             Some(path) => select(path, &effective)?,
@@ -56,9 +56,11 @@ impl Runner<'_> {
         let concurrency = match &map.max_concurrency_path {
             Some(path) => match select(path, &effective)? {
                 Value::Number(n) if n.as_u64().is_some() => n.as_u64().unwrap_or(0),
-                other => return Err(Stop::Error(StatesError::runtime(format!(
+                other => {
+                    return Err(Stop::Error(StatesError::runtime(format!(
                     "The MaxConcurrencyPath parameter does not reference a non-negative integer: '{path}' is {other}"
-                )))),
+                ))))
+                }
             },
             None => u64::from(map.max_concurrency.unwrap_or(0)),
         };

@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::clock::Time;
 use super::history::{Details, EventType};
 use super::machine::{Node, Scope};
-use super::run::{apply_result_path, effective_input, Runner, Stop};
+use super::run::{apply_result_path, Runner, Stop};
 
 impl Runner<'_> {
     pub(crate) fn parallel_attempt(
@@ -25,7 +25,7 @@ impl Runner<'_> {
         retry_count: u32,
         now: &mut Time,
     ) -> Result<Value, Stop> {
-        let effective = effective_input(node, raw)?;
+        let effective = self.effective_input(node, raw, entered, retry_count)?;
         let input = self.apply_parameters(node, effective, entered, retry_count)?;
         let start = *now;
         self.event(start, EventType::ParallelStateStarted, Details::default())?;

@@ -248,7 +248,7 @@ impl Runner<'_> {
         let flow = match result? {
             Routed::Caught(next, output) => return Ok(Flow::Next(next, output)),
             Routed::To(next, output) => {
-                let output = apply_output_path(node, output)?;
+                let output = self.apply_output_path(node, output, entered_at)?;
                 if exceeds_payload(&output) {
                     return Err(Stop::Error(data_limit(&node.name)));
                 }
@@ -276,14 +276,14 @@ impl Runner<'_> {
     fn run_simple(&mut self, node: &Node, raw: &Value, entered: Time, now: &mut Time) -> Result<Routed, Stop> {
         match &node.kind {
             Kind::Pass { result } => {
-                let effective = effective_input(node, raw)?;
+                let effective = self.effective_input(node, raw, entered, 0)?;
                 let effective = self.apply_parameters(node, effective, entered, 0)?;
                 let result = result.clone().unwrap_or(effective);
                 Ok(Routed::To(node.next, apply_result_path(node.result_path.as_ref(), raw, result)?))
             }
-            Kind::Succeed => Ok(Routed::To(None, effective_input(node, raw)?)),
+            Kind::Succeed => Ok(Routed::To(None, self.effective_input(node, raw, entered, 0)?)),
             Kind::Wait(wait_for) => {
-                let effective = effective_input(node, raw)?;
+                let effective = self.effective_input(node, raw, entered, 0)?;
                 let wake = wait::wake_time(wait_for, &effective, *now)?;
                 if let Some(deadline) = self.deadline.filter(|d| wake > *d) {
                     return Err(Stop::TimedOut(deadline));
@@ -292,7 +292,7 @@ impl Runner<'_> {
                 Ok(Routed::To(node.next, effective))
             }
             Kind::Choice { rules, default } => {
-                let effective = effective_input(node, raw)?;
+                let effective = self.effective_input(node, raw, entered, 0)?;
                 let context = Context {
                     run: &self.run_context,
                     state: &node.name,
@@ -482,12 +482,43 @@ fn prefixed(e: StatesError, state: &str, entered_id: usize) -> StatesError {
     }
 }
 
-/// `InputPath` applied to the raw input.
-pub(crate) fn effective_input(node: &Node, raw: &Value) -> Result<Value, StatesError> {
-    match &node.input_path {
-        None => Ok(raw.clone()),
-        Some(PathOrNull::Null) => Ok(Value::Object(Map::new())),
-        Some(PathOrNull::Path(p)) => select(p, raw),
+/// The value at `path` of `doc`, or of the context object for `$$...` (the guide: `InputPath`
+/// and `OutputPath` may read the context object too).
+fn select_in(path: &str, doc: &Value, context: impl FnOnce() -> Value) -> Result<Value, StatesError> {
+    match path.strip_prefix('$') {
+        Some(rest) if rest.starts_with('$') => select(rest, &context()),
+        _ => select(path, doc),
+    }
+}
+
+impl Runner<'_> {
+    /// `InputPath` applied to the raw input.
+    pub(crate) fn effective_input(
+        &self,
+        node: &Node,
+        raw: &Value,
+        entered: Time,
+        retry_count: u32,
+    ) -> Result<Value, StatesError> {
+        match &node.input_path {
+            None => Ok(raw.clone()),
+            Some(PathOrNull::Null) => Ok(Value::Object(Map::new())),
+            Some(PathOrNull::Path(p)) => select_in(p, raw, || self.context(&node.name, entered, retry_count)),
+        }
+    }
+
+    fn apply_output_path(&self, node: &Node, output: Value, entered: Time) -> Result<Value, StatesError> {
+        match &node.output_path {
+            None => Ok(output),
+            Some(PathOrNull::Null) => Ok(Value::Object(Map::new())),
+            Some(PathOrNull::Path(p)) if p == "$" => Ok(output),
+            Some(PathOrNull::Path(p)) => select_in(p, &output, || self.context(&node.name, entered, 0)),
+        }
+    }
+
+    /// The context object of a state (no Map item, no task token).
+    fn context(&self, state: &str, entered: Time, retry_count: u32) -> Value {
+        Context { run: &self.run_context, state, entered, retry_count, item: None, token: None }.to_json()
     }
 }
 
@@ -502,15 +533,6 @@ pub(crate) fn apply_result_path(path: Option<&PathOrNull>, raw: &Value, result: 
             set(&mut doc, p, result)?;
             Ok(doc)
         }
-    }
-}
-
-fn apply_output_path(node: &Node, output: Value) -> Result<Value, StatesError> {
-    match &node.output_path {
-        None => Ok(output),
-        Some(PathOrNull::Null) => Ok(Value::Object(Map::new())),
-        Some(PathOrNull::Path(p)) if p == "$" => Ok(output),
-        Some(PathOrNull::Path(p)) => select(p, &output),
     }
 }
 

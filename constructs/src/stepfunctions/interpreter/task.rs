@@ -32,7 +32,7 @@ use super::history::{Details, EventType};
 use super::jsonpath::select;
 use super::machine::{Node, TaskNode};
 use super::payload::Context;
-use super::run::{apply_result_path, data_limit, effective_input, exceeds_payload, Runner, Stop};
+use super::run::{apply_result_path, data_limit, exceeds_payload, Runner, Stop};
 
 /// A Task's default `TimeoutSeconds` (the guide: 99999999).
 const DEFAULT_TIMEOUT: u64 = 99_999_999;
@@ -103,7 +103,7 @@ impl Runner<'_> {
         retry_count: u32,
         now: &mut Time,
     ) -> Result<Value, Stop> {
-        let effective = effective_input(node, raw)?;
+        let effective = self.effective_input(node, raw, entered, retry_count)?;
         let timeout = match &task.timeout_seconds_path {
             Some(p) => seconds_at(p, &effective, "TimeoutSecondsPath")?,
             None => task.timeout_seconds.map_or(DEFAULT_TIMEOUT, u64::from),
