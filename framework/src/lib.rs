@@ -21,6 +21,7 @@
 pub mod assembly;
 pub mod assertions;
 pub mod diff;
+pub mod evaluate;
 pub mod logical_id;
 mod resource;
 pub mod synth;
