@@ -95,7 +95,8 @@ pub const ABOUT: &str =
     "Event-driven Step Functions demo: an EventBridge rule starts a state machine that routes on $.detail.Path";
 
 /// The app binary's subcommands: the core's (`synth`, `ls`, and with the `deploy` feature
-/// `deploy`, `destroy`, `diff`), then the construct library's (`send-events`, with `deploy`).
+/// `deploy`, `destroy`, `diff`), then the construct library's (`simulate`, and `send-events` with
+/// `deploy`).
 #[derive(Debug, clap::Subcommand)]
 pub enum AppCommand {
     // The variants are flattened: their commands show as the app's own, in this order.
@@ -103,7 +104,6 @@ pub enum AppCommand {
     #[command(flatten)]
     Core(framework::cli::Command),
     /// The construct library's commands.
-    #[cfg(feature = "deploy")]
     #[command(flatten)]
     Library(constructs::cli::Command),
 }
@@ -112,14 +112,13 @@ impl framework::cli::Commands for AppCommand {
     fn run(&self, app: &App) -> std::process::ExitCode {
         match self {
             AppCommand::Core(command) => command.run(app),
-            #[cfg(feature = "deploy")]
             AppCommand::Library(command) => framework::cli::Commands::run(command, app),
         }
     }
 }
 
 /// The app's command line ([`AppCommand`]: `synth`, `ls`, `deploy`, `destroy`, `diff`,
-/// `send-events`), on the flagship app built with [`FlagshipOptions::from_env`]. The `app`
+/// `simulate`, `send-events`), on the flagship app built with [`FlagshipOptions::from_env`]. The `app`
 /// binary is exactly this.
 pub fn run_cli() -> std::process::ExitCode {
     framework::cli::run_with::<AppCommand>("app", ABOUT, || flagship_app_with(FlagshipOptions::from_env()))

@@ -17,12 +17,13 @@ pub mod events;
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeExample;
 
-#[cfg(feature = "trial")]
+#[cfg(feature = "cli")]
 pub mod cli;
 mod handle;
 pub mod iam;
 pub mod logs;
 mod num;
+pub mod simulated;
 pub mod stepfunctions;
 #[cfg(feature = "trial")]
 pub mod trial;

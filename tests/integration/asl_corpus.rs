@@ -7,7 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use constructs::stepfunctions::interpreter::{Execution, Handlers, Machine, Options, Reply, Time};
+use constructs::stepfunctions::interpreter::handler::from_json;
+use constructs::stepfunctions::interpreter::{Execution, Handlers, Machine, Options, Time};
 use serde_json::Value;
 
 const DIR: &str = "tests/conformance/asl";
@@ -46,27 +47,8 @@ fn corpus() -> Vec<Case> {
 fn handlers(spec: &Value) -> Handlers {
     let mut handlers = Handlers::new();
     for (key, replies) in spec.as_object().into_iter().flatten() {
-        let replies: Vec<Reply> = replies
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|r| {
-                let reply = match (r.get("output"), r.get("error")) {
-                    (_, Some(error)) => Reply::error(
-                        error.as_str().unwrap_or_default(),
-                        r.get("cause").and_then(Value::as_str).unwrap_or_default(),
-                    ),
-                    (Some(output), None) => Reply::output(output.clone()),
-                    (None, None) => Reply::output(Value::Null),
-                };
-                let reply = reply.after_seconds(r.get("seconds").and_then(Value::as_f64).unwrap_or(0.0));
-                match r.get("heartbeat_seconds").and_then(Value::as_f64) {
-                    Some(every) => reply.heartbeat_every(every),
-                    None => reply,
-                }
-            })
-            .collect();
-        handlers.insert(key.clone(), constructs::stepfunctions::interpreter::sequence(replies));
+        let handler = from_json(replies).unwrap_or_else(|e| panic!("handler {key:?}: {e}"));
+        handlers.insert(key.clone(), handler);
     }
     handlers
 }

@@ -1,6 +1,6 @@
-//! The construct library's subcommands (feature `trial`), for app binaries to put next to the
-//! core's ([`framework::cli::Command`]): today `send-events`; further commands about the services
-//! of this library (such as a local `simulate`) go here too, one module each.
+//! The construct library's subcommands (feature `cli`), for app binaries to put next to the
+//! core's ([`framework::cli::Command`]): `simulate` (a state machine run locally, no AWS SDK) and,
+//! with the `trial` feature, `send-events`; one module each.
 //!
 //! The core knows no AWS service, so it cannot offer a command about events or executions; this
 //! enum implements [`framework::cli::Commands`] and an app binary flattens it into its own
@@ -31,11 +31,15 @@
 //! }
 //! ```
 
+#[cfg(feature = "trial")]
 mod send_events;
+mod simulate;
 
 use std::process::ExitCode;
 
+#[cfg(feature = "trial")]
 pub use send_events::{SendEventsArgs, SendEventsError};
+pub use simulate::SimulateArgs;
 
 /// The construct library's subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -43,12 +47,19 @@ pub enum Command {
     /// Send event files to EventBridge and show the path and final status of each execution
     /// they start in the deployed stacks' state machines; exit 0 when every event started an
     /// execution that ended (FAILED included), 1 otherwise.
+    #[cfg(feature = "trial")]
     SendEvents(SendEventsArgs),
+    /// Run a state machine locally, in virtual time, with AWS's semantics: from a definition file
+    /// or the app; print the path through the states and the final status, output or error and
+    /// cause; exit 0 when it SUCCEEDED, 1 when it ended otherwise, 2 when the input is invalid.
+    Simulate(SimulateArgs),
 }
 
 impl framework::cli::Commands for Command {
     fn run(&self, app: &framework::App) -> ExitCode {
         match self {
+            Command::Simulate(args) => simulate::run(app, args, &mut std::io::stdout().lock()),
+            #[cfg(feature = "trial")]
             Command::SendEvents(args) => match send_events::send_events(app, args, &mut std::io::stdout().lock()) {
                 Ok(report) if !report.ok() => ExitCode::FAILURE,
                 Ok(_) => ExitCode::SUCCESS,

@@ -100,6 +100,76 @@ impl<F: FnMut(&TaskCall<'_>) -> Reply> Handler for F {
     }
 }
 
+/// A handler read from JSON, as `simulate --handler STATE=FILE` and the conformance corpus give
+/// them: one reply or an array of replies taken in turn (the last one repeated), each
+/// `{"output": <json>}` or `{"error": "Name", "cause": "text"}`, with optional `"seconds"` (how
+/// long the task runs) and `"heartbeat_seconds"` (its heartbeat interval).
+///
+/// ```
+/// use constructs::stepfunctions::interpreter::handler::from_json;
+/// let h = from_json(&serde_json::json!([{"error": "Busy", "cause": "later"}, {"output": 1, "seconds": 2}]));
+/// assert!(h.is_ok());
+/// assert_eq!(from_json(&serde_json::json!({"outptu": 1})).unwrap_err(),
+///     "reply 1: expected \"output\" or \"error\" (with \"cause\"), \"seconds\", \"heartbeat_seconds\"; not \"outptu\"");
+/// ```
+pub fn from_json(json: &Value) -> Result<Sequence, String> {
+    let items = match json {
+        Value::Array(items) => items.as_slice(),
+        one => std::slice::from_ref(one),
+    };
+    let mut replies = Vec::with_capacity(items.len());
+    let mut problems = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match reply_from_json(item) {
+            Ok(r) => replies.push(r),
+            Err(e) => problems.push(format!("reply {}: {e}", i + 1)),
+        }
+    }
+    if items.is_empty() {
+        problems.push("no reply: give at least one".into());
+    }
+    if problems.is_empty() {
+        Ok(sequence(replies))
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+fn reply_from_json(json: &Value) -> Result<Reply, String> {
+    let Value::Object(fields) = json else {
+        return Err(format!("must be a JSON object, not {}", framework::json_kind(json)));
+    };
+    if let Some(unknown) =
+        fields.keys().find(|k| !["output", "error", "cause", "seconds", "heartbeat_seconds"].contains(&k.as_str()))
+    {
+        return Err(format!(
+            "expected \"output\" or \"error\" (with \"cause\"), \"seconds\", \"heartbeat_seconds\"; not {unknown:?}"
+        ));
+    }
+    let text = |k: &str| match fields.get(k) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(format!("{k} must be a string, not {}", framework::json_kind(other))),
+    };
+    let seconds = |k: &str| match fields.get(k) {
+        None => Ok(None),
+        Some(v) => {
+            v.as_f64().filter(|s| *s >= 0.0).map(Some).ok_or_else(|| format!("{k} must be a number >= 0, not {v}"))
+        }
+    };
+    let reply = match (fields.get("output"), text("error")?) {
+        (Some(_), Some(_)) => return Err("has both output and error".into()),
+        (Some(output), None) => Reply::output(output.clone()),
+        (None, Some(error)) => Reply::error(error, text("cause")?.unwrap_or_default()),
+        (None, None) => return Err("needs \"output\" or \"error\"".into()),
+    };
+    let reply = reply.after_seconds(seconds("seconds")?.unwrap_or(0.0));
+    Ok(match seconds("heartbeat_seconds")? {
+        Some(every) => reply.heartbeat_every(every),
+        None => reply,
+    })
+}
+
 /// A handler giving `replies` one per call, the last one again once they run out.
 pub fn sequence(replies: impl IntoIterator<Item = Reply>) -> Sequence {
     Sequence { replies: replies.into_iter().collect(), next: 0 }

@@ -29,7 +29,7 @@ use super::history::{Details, EventType};
 use super::jsonpath::select;
 use super::machine::{MapNode, Node};
 use super::payload::{Context, Env};
-use super::run::{apply_result_path, Runner, Stop};
+use super::run::{apply_result_path, select_in, Runner, Stop};
 
 impl Runner<'_> {
     pub(crate) fn map_attempt(
@@ -44,7 +44,7 @@ impl Runner<'_> {
         let effective = self.effective_input(node, raw, entered, retry_count)?;
         let items = match map.items_path.as_deref() {
             None | Some("$") => effective.clone(),
-            Some(path) => select(path, &effective)?,
+            Some(path) => select_in(path, &effective, || self.context(&node.name, entered, retry_count))?,
         };
         let Value::Array(items) = items else {
             return Err(Stop::Error(StatesError::runtime(format!(

@@ -44,12 +44,15 @@ pub mod choice;
 pub mod clock;
 pub mod error;
 mod execution;
+mod from_template;
 pub mod handler;
 pub mod history;
 pub mod intrinsics;
 pub mod jsonpath;
 mod machine;
 mod map;
+#[cfg(test)]
+mod no_panic;
 mod parallel;
 mod payload;
 mod run;

@@ -165,8 +165,9 @@ impl Machine {
         Ok(Execution {
             status,
             output,
-            error: error.as_ref().map(|e| e.error.clone()),
-            cause: error.map(|e| e.cause),
+            // a Fail state without Error / Cause ends the execution with none (not an empty one)
+            error: error.as_ref().map(|e| e.error.clone()).filter(|e| !e.is_empty()),
+            cause: error.map(|e| e.cause).filter(|c| !c.is_empty()),
             states: runner.states,
             history: runner.history,
             start,
@@ -484,7 +485,7 @@ fn prefixed(e: StatesError, state: &str, entered_id: usize) -> StatesError {
 
 /// The value at `path` of `doc`, or of the context object for `$$...` (the guide: `InputPath`
 /// and `OutputPath` may read the context object too).
-fn select_in(path: &str, doc: &Value, context: impl FnOnce() -> Value) -> Result<Value, StatesError> {
+pub(crate) fn select_in(path: &str, doc: &Value, context: impl FnOnce() -> Value) -> Result<Value, StatesError> {
     match path.strip_prefix('$') {
         Some(rest) if rest.starts_with('$') => select(rest, &context()),
         _ => select(path, doc),
@@ -517,7 +518,7 @@ impl Runner<'_> {
     }
 
     /// The context object of a state (no Map item, no task token).
-    fn context(&self, state: &str, entered: Time, retry_count: u32) -> Value {
+    pub(crate) fn context(&self, state: &str, entered: Time, retry_count: u32) -> Value {
         Context { run: &self.run_context, state, entered, retry_count, item: None, token: None }.to_json()
     }
 }
