@@ -123,3 +123,32 @@ impl framework::cli::Commands for AppCommand {
 pub fn run_cli() -> std::process::ExitCode {
     framework::cli::run_with::<AppCommand>("app", ABOUT, || flagship_app_with(FlagshipOptions::from_env()))
 }
+
+#[cfg(test)]
+mod tests {
+    use constructs::stepfunctions::interpreter::{EventType, Handlers, Machine, Options, Status};
+    use serde_json::json;
+
+    /// The state machine of the flagship, as synthesized, run in the interpreter on the event the
+    /// rule delivers for each sample path: no emulator.
+    #[test]
+    fn the_state_machine_takes_path_a_path_b_and_fails_otherwise() {
+        let options = Options::default();
+        let (name, machine) = Machine::from_app(&super::flagship_app(), "EventSfnDemo/StateMachine", &options).unwrap();
+        assert_eq!(name, format!("{}-StateMachine2E01A3A5", super::STACK_ID));
+        for (path, status, last) in
+            [("A", Status::Succeeded, "PathA"), ("B", Status::Succeeded, "PathB"), ("C", Status::Failed, "Fail")]
+        {
+            let event = json!({"source": "demo.sfn", "detail-type": "message", "detail": {"Path": path}});
+            let run = machine.run(event.clone(), &mut Handlers::new(), &options).unwrap();
+            assert_eq!(run.status, status, "path {path}");
+            assert_eq!(run.states, ["WhichPath?", last], "path {path}");
+            if status.is_success() {
+                assert_eq!(run.output, Some(event), "a Pass state passes its input on");
+            } else {
+                assert_eq!((&run.error, &run.cause), (&None, &None), "the flagship's Fail state names no error");
+                assert_eq!(run.event_types().last(), Some(&EventType::ExecutionFailed));
+            }
+        }
+    }
+}

@@ -10,4 +10,5 @@ mod flagship;
 mod flagship_lifecycle;
 mod golden;
 mod send_events_localstack;
+mod simulate_cli;
 mod validation;

@@ -230,12 +230,16 @@ impl Handlers {
         self.by_key.contains_key(key)
     }
 
-    /// The handler for a Task state: by its name, its resource, then the `FunctionName` of its
+    /// The handler for a Task state: by its name, its resource (with or without its integration
+    /// pattern), the function name of a function ARN resource, then the `FunctionName` of its
     /// effective input (the name itself, or the name inside a function ARN).
     pub(crate) fn find(&mut self, state: &str, resource: &str, input: &Value) -> Option<&mut Box<dyn Handler>> {
         let mut keys = vec![state.to_string(), resource.to_string()];
         if let Some(base) = strip_pattern(resource) {
             keys.push(base.to_string());
+        }
+        if let Some(name) = function_name(resource) {
+            keys.push(name.to_string());
         }
         if let Some(function) = input.get("FunctionName").and_then(Value::as_str) {
             keys.push(function.to_string());

@@ -11,12 +11,15 @@
 //!   at once. The state ends when the last iteration does. Iterations run one after another in
 //!   this simulation and are written to the history in index order.
 //! - **Failures**: without a tolerated failure threshold, the first iteration to fail (in virtual
-//!   time, then in index order) fails the state with its own error, and no iteration starts after
-//!   that instant. With `ToleratedFailureCount` / `ToleratedFailurePercentage`, failures within
+//!   time, then in index order) fails the state with its own error; no iteration starts after
+//!   that instant, and those still running then end as `MapIterationAborted`. With `ToleratedFailureCount` / `ToleratedFailurePercentage`, failures within
 //!   the threshold are tolerated (their items' results are `{"Error", "Cause"}`); one more fails
 //!   the state with `States.ExceedToleratedFailureThreshold`.
 //! - `ItemsPath` must select an array, `MaxConcurrencyPath` a non-negative integer; otherwise
-//!   `States.Runtime`.
+//!   `States.Runtime`. The guide disagrees with itself on objects: its Inline mode page says the
+//!   Map "accepts only a JSON array", its newer ItemsPath page that an object is iterated by
+//!   key-value pairs, without the shape of a pair; an object fails here too, with a cause that
+//!   says so (never a guessed run).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -47,9 +50,15 @@ impl Runner<'_> {
             Some(path) => select_in(path, &effective, || self.context(&node.name, entered, retry_count))?,
         };
         let Value::Array(items) = items else {
+            let path = map.items_path.as_deref().unwrap_or("$");
+            let why = if items.is_object() {
+                " (the guide's ItemsPath page also lets a Map iterate an object's key-value pairs, but does not say \
+                 what an iteration's input is then; this simulator refuses rather than guess)"
+            } else {
+                ""
+            };
             return Err(Stop::Error(StatesError::runtime(format!(
-                "Invalid path '{}': The Map state's ItemsPath must reference a JSON array, not {}",
-                map.items_path.as_deref().unwrap_or("$"),
+                "Invalid path '{path}': The Map state's items must be a JSON array, not {}{why}",
                 framework::json_kind(&items)
             ))));
         };
@@ -75,13 +84,15 @@ impl Runner<'_> {
         let mut failures = 0usize;
         let mut failed_at: Option<(Time, StatesError)> = None;
         let mut end = start;
+        // (history index, end) of the iterations that succeeded, to mark those a failure stops
+        let mut succeeded: Vec<(usize, Time)> = Vec::new();
         for (index, item) in items.iter().enumerate() {
             let begin = if concurrency == 0 || (slots.len() as u64) < concurrency {
                 start
             } else {
                 slots.pop().map_or(start, |Reverse(t)| t)
             };
-            if failed_at.as_ref().is_some_and(|(at, _)| *at <= begin) {
+            if failed_at.as_ref().is_some_and(|(at, _)| *at < begin) {
                 break;
             }
             let input = match &map.item_selector {
@@ -110,6 +121,7 @@ impl Runner<'_> {
             end = end.max(clock);
             match outcome {
                 Ok(output) => {
+                    succeeded.push((self.history.len(), clock));
                     self.event(clock, EventType::MapIterationSucceeded, iteration)?;
                     results.push(output);
                 }
@@ -137,6 +149,12 @@ impl Runner<'_> {
             }
         }
         if let Some((at, error)) = failed_at {
+            // iterations still running when the state failed were stopped then
+            for (event, _) in succeeded.iter().filter(|(_, ended)| *ended > at) {
+                let e = &mut self.history[*event];
+                e.kind = EventType::MapIterationAborted;
+                e.timestamp = at;
+            }
             *now = at;
             let details =
                 Details { error: Some(error.error.clone()), cause: Some(error.cause.clone()), ..Details::default() };

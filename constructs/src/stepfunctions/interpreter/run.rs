@@ -562,3 +562,142 @@ pub(crate) fn exceeds_payload(value: &Value) -> bool {
     }
     serde_json::to_writer(Count(0), value).is_err()
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use super::super::{sequence, EventType, Handlers, Machine, Options, Reply, StartError, Status};
+
+    fn machine(definition: Value) -> Machine {
+        Machine::from_json(&definition).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn an_endless_loop_ends_at_the_history_quota() {
+        let m = machine(json!({"StartAt": "Loop", "States": {
+            "Loop": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "Done"}], "Default": "Again"},
+            "Again": {"Type": "Pass", "Next": "Loop"},
+            "Done": {"Type": "Succeed"}
+        }}));
+        let run = m.run(json!({}), &mut Handlers::new(), &Options::default()).unwrap();
+        assert_eq!(run.status, Status::Failed);
+        assert_eq!(run.error.as_deref(), Some("States.Runtime"));
+        assert_eq!(run.history.len(), super::MAX_HISTORY_EVENTS);
+        assert_eq!(run.event_types().last(), Some(&EventType::ExecutionFailed));
+        assert_eq!(run.history.last().map(|e| e.id), Some(super::MAX_HISTORY_EVENTS));
+    }
+
+    #[test]
+    fn payloads_over_256_kib_are_refused() {
+        let big = "x".repeat(super::MAX_PAYLOAD_BYTES);
+        let m = machine(json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": big, "End": true}}}));
+        let run = m.run(json!({}), &mut Handlers::new(), &Options::default()).unwrap();
+        assert_eq!((run.status, run.error.as_deref()), (Status::Failed, Some("States.DataLimitExceeded")));
+        let small = machine(json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}));
+        let too_big =
+            small.run(json!({"s": "x".repeat(super::MAX_PAYLOAD_BYTES)}), &mut Handlers::new(), &Options::default());
+        assert_eq!(too_big.unwrap_err(), StartError::InputTooLarge);
+        let just_fits = json!("x".repeat(super::MAX_PAYLOAD_BYTES - 2)); // with its quotes: exactly the quota
+        assert_eq!(small.run(just_fits, &mut Handlers::new(), &Options::default()).unwrap().status, Status::Succeeded);
+    }
+
+    #[test]
+    fn a_task_without_handler_fails_even_under_a_catch_all() {
+        let m = machine(json!({"StartAt": "Charge", "States": {
+            "Charge": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "charge"},
+                       "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Recover"}], "End": true},
+            "Recover": {"Type": "Succeed"}
+        }}));
+        let run = m.run(json!({}), &mut Handlers::new(), &Options::default()).unwrap();
+        assert_eq!(run.status, Status::Failed);
+        assert_eq!(run.error.as_deref(), Some("Simulator.NoHandler"));
+        let cause = run.cause.unwrap();
+        assert!(cause.contains("\"Charge\"") && cause.contains("arn:aws:states:::lambda:invoke"), "{cause}");
+        assert_eq!(run.states, ["Charge"], "the catcher is not taken");
+    }
+
+    #[test]
+    fn the_execution_timeout_stops_a_long_wait_at_its_deadline() {
+        let m = machine(
+            json!({"TimeoutSeconds": 60, "StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 86400, "End": true}}}),
+        );
+        let run = m.run(json!({}), &mut Handlers::new(), &Options::default()).unwrap();
+        assert_eq!((run.status, run.error.as_deref()), (Status::TimedOut, Some("States.Timeout")));
+        assert_eq!(run.elapsed_seconds(), 60.0);
+        assert_eq!(run.event_types().last(), Some(&EventType::ExecutionTimedOut));
+    }
+
+    #[test]
+    fn jitter_follows_the_seed() {
+        let m = machine(
+            json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+            "Retry": [{"ErrorEquals": ["Busy"], "IntervalSeconds": 100, "MaxAttempts": 3, "JitterStrategy": "FULL"}], "End": true}}}),
+        );
+        let elapsed = |seed: u64| {
+            let mut h = Handlers::new()
+                .on("T", sequence([Reply::error("Busy", ""), Reply::error("Busy", ""), Reply::output(json!(1))]));
+            let run = m.run(json!({}), &mut h, &Options::default().seed(seed)).unwrap();
+            assert_eq!(run.status, Status::Succeeded);
+            run.elapsed_seconds()
+        };
+        assert_eq!(elapsed(1), elapsed(1), "the same seed, the same delays");
+        assert_ne!(elapsed(1), elapsed(2));
+        assert!(elapsed(3) < 300.0, "full jitter draws below 100 s and 200 s");
+    }
+
+    #[test]
+    fn a_failing_iteration_stops_the_ones_still_running() {
+        let m = machine(json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "ItemProcessor": {
+        "StartAt": "Which", "States": {
+            "Which": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 1, "Next": "Boom"}], "Default": "Slow"},
+            "Slow": {"Type": "Wait", "Seconds": 100, "End": true},
+            "Boom": {"Type": "Fail", "Error": "Boom"}
+        }}}}}));
+        let run = m.run(json!([0, 1, 2]), &mut Handlers::new(), &Options::default()).unwrap();
+        assert_eq!((run.status, run.error.as_deref()), (Status::Failed, Some("Boom")));
+        assert_eq!(run.elapsed_seconds(), 0.0, "the state fails when the item does, not when the others would end");
+        let iterations: Vec<EventType> = run
+            .event_types()
+            .into_iter()
+            .filter(|t| t.as_str().starts_with("MapIteration") && *t != EventType::MapIterationStarted)
+            .collect();
+        assert_eq!(
+            iterations,
+            [EventType::MapIterationAborted, EventType::MapIterationFailed, EventType::MapIterationAborted]
+        );
+    }
+
+    #[test]
+    fn task_resources_shape_their_results_and_events() {
+        let m = machine(json!({"StartAt": "Invoke", "States": {
+            "Invoke": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "Payload.$": "$"},
+                       "ResultPath": "$.invoke", "Next": "Direct"},
+            "Direct": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:g", "ResultPath": "$.direct", "Next": "Callback"},
+            "Callback": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                         "Parameters": {"MessageBody": {"token.$": "$$.Task.Token"}}, "ResultPath": "$.callback", "End": true}
+        }}));
+        let mut handlers = Handlers::new()
+            .on("f", Reply::output(json!({"from": "f"})))
+            .on("g", Reply::output(json!("from g")))
+            .on("Callback", |call: &super::super::TaskCall| {
+                let token = call.context["Task"]["Token"].clone();
+                assert_eq!(call.input["MessageBody"]["token"], token, "the token is in the context object");
+                Reply::output(json!({"sent": token.is_string()}))
+            });
+        let run = m.run(json!({"x": 1}), &mut handlers, &Options::default()).unwrap();
+        let output = run.output.clone().unwrap_or_else(|| panic!("{:?}: {:?}", run.error, run.cause));
+        assert_eq!(output["invoke"]["Payload"], json!({"from": "f"}));
+        assert_eq!(output["invoke"]["StatusCode"], 200);
+        assert_eq!(output["direct"], "from g", "a function ARN gives the function's output itself");
+        assert_eq!(output["callback"], json!({"sent": true}));
+        let types: Vec<&str> = run.history.iter().map(|e| e.kind.as_str()).collect();
+        for t in ["LambdaFunctionScheduled", "LambdaFunctionSucceeded", "TaskSubmitted"] {
+            assert!(types.contains(&t), "{t} in {types:?}");
+        }
+        let scheduled = run.history.iter().find(|e| e.kind == EventType::TaskScheduled).unwrap();
+        assert_eq!(scheduled.details.resource.as_deref(), Some("lambda:invoke"));
+        assert_eq!(scheduled.details.input, Some(json!({"FunctionName": "f", "Payload": {"x": 1}})));
+        assert!(run.history.windows(2).all(|w| w[1].previous_event_id == w[0].id && w[1].timestamp >= w[0].timestamp));
+    }
+}
