@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use constructs::stepfunctions::interpreter::handler::from_json;
-use constructs::stepfunctions::interpreter::{Execution, Handlers, Machine, Options, Time};
+use constructs::stepfunctions::interpreter::{Execution, Handlers, Machine, Options, SplitMix64 as Gen, Time};
 use serde_json::Value;
 
 const DIR: &str = "tests/conformance/asl";
@@ -179,4 +179,151 @@ fn localstack_departures_are_recorded_next_to_their_cases() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Text mutations: JSON fragments that stress the reader and the run (deep nesting, huge and
+/// odd numbers, invalid and lone-surrogate escapes, paths and intrinsics of every shape).
+const FRAGMENTS: &[&str] = &[
+    "1e308",
+    "-1e400",
+    "18446744073709551616",
+    "-0",
+    "0.000000000000000000001",
+    "\"\\ud800\"",
+    "\"\\uZZZZ\"",
+    "\"\\x\"",
+    "null",
+    "true",
+    "[]",
+    "{}",
+    "\"$\"",
+    "\"$..*\"",
+    "\"$[?(@.a>1)]\"",
+    "\"$$.Map.Item.Value\"",
+    "\"States.Format('{}{}', $, $$)\"",
+    "\"States.ArrayRange(0, 1000000000, 1)\"",
+    "\"States.MathAdd(9223372036854775807, 1)\"",
+    "\"States.Hash($, 'SHA-512')\"",
+    "\"Pass\"",
+    "\"Map\"",
+    "\"Parallel\"",
+    "\"Task\"",
+    "\"Wait\"",
+    "\"Choice\"",
+    "\"Fail\"",
+    "\"Succeed\"",
+    "\"\u{10FFFF}\"",
+];
+
+fn mutate(g: &mut Gen, text: &str) -> String {
+    let mut chars: Vec<char> = text.chars().collect();
+    for _ in 0..1 + g.below(4) {
+        let at = g.below(chars.len() + 1);
+        match g.below(5) {
+            0 if at < chars.len() => {
+                chars.remove(at);
+            }
+            1 => {
+                let fragment = FRAGMENTS[g.below(FRAGMENTS.len())];
+                chars.splice(at..at, fragment.chars());
+            }
+            2 => {
+                // replace a JSON value that starts here with a fragment
+                if let Some(end) = chars[at.min(chars.len())..].iter().position(|c| matches!(c, ',' | '}' | ']')) {
+                    let fragment = FRAGMENTS[g.below(FRAGMENTS.len())];
+                    chars.splice(at..at + end, fragment.chars());
+                }
+            }
+            3 => {
+                let depth = 1 + g.below(300);
+                let nested: String = "[".repeat(depth) + &"]".repeat(depth);
+                chars.splice(at..at, nested.chars());
+            }
+            _ if at < chars.len() => chars[at] = ['"', '\\', '{', '[', ':', '$', '.', '*'][g.below(8)],
+            _ => {}
+        }
+    }
+    chars.into_iter().collect()
+}
+
+/// Replaces one node of `doc` (any depth) with an odd value.
+fn replace_a_node(g: &mut Gen, doc: &mut Value) {
+    fn count(v: &Value) -> usize {
+        1 + match v {
+            Value::Array(items) => items.iter().map(count).sum(),
+            Value::Object(m) => m.values().map(count).sum(),
+            _ => 0,
+        }
+    }
+    fn replace_nth(v: &mut Value, n: &mut usize, odd: &mut Option<Value>) -> bool {
+        if *n == 0 {
+            *v = odd.take().unwrap_or(Value::Null);
+            return true;
+        }
+        *n -= 1;
+        match v {
+            Value::Array(items) => items.iter_mut().any(|i| replace_nth(i, n, odd)),
+            Value::Object(m) => m.values_mut().any(|i| replace_nth(i, n, odd)),
+            _ => false,
+        }
+    }
+    let mut n = g.below(count(doc));
+    let odd = loop {
+        let fragment = FRAGMENTS[g.below(FRAGMENTS.len())];
+        let depth = g.below(200);
+        let text = format!("{}{fragment}{}", "[".repeat(depth), "]".repeat(depth));
+        if let Ok(v) = serde_json::from_str::<Value>(&text) {
+            break v;
+        }
+        if g.below(3) == 0 {
+            break Value::String(fragment.to_string());
+        }
+    };
+    replace_nth(doc, &mut n, &mut Some(odd));
+}
+
+#[test]
+fn mutated_corpus_definitions_and_inputs_never_panic() {
+    let cases = corpus();
+    let mut g = Gen::new(0xC0FFEE);
+    let (mut ran, mut refused) = (0usize, 0usize);
+    for round in 0..4 {
+        for case in &cases {
+            let mut definition = case.body["definition"].clone();
+            let mut input = case.body.get("input").cloned().unwrap_or(serde_json::json!({}));
+            let (definition, input_text) = match g.below(3) {
+                // text mutations: mostly unreadable JSON, for the reader
+                0 => (mutate(&mut g, &definition.to_string()), mutate(&mut g, &input.to_string())),
+                // value mutations: well-formed JSON with odd values where the definition had others
+                1 => {
+                    for _ in 0..1 + g.below(3) {
+                        replace_a_node(&mut g, &mut definition);
+                    }
+                    replace_a_node(&mut g, &mut input);
+                    (definition.to_string(), input.to_string())
+                }
+                // the definition as it is, on an odd input
+                _ => {
+                    replace_a_node(&mut g, &mut input);
+                    (definition.to_string(), input.to_string())
+                }
+            };
+            let outcome = std::panic::catch_unwind(|| {
+                let Ok(machine) = Machine::from_json_str(&definition) else { return false };
+                let Ok(input) = serde_json::from_str::<Value>(&input_text) else { return false };
+                let mut handlers = handlers(&case.body["handlers"]);
+                // a run either ends (any status) or is refused at the start (input over the quota)
+                machine.run(input, &mut handlers, &Options::default()).is_ok()
+            });
+            match outcome {
+                Ok(true) => ran += 1,
+                Ok(false) => refused += 1,
+                Err(_) => panic!(
+                    "round {round}, case {}: a panic on\ndefinition {definition}\ninput {input_text}",
+                    case.name()
+                ),
+            }
+        }
+    }
+    assert!(ran > 100 && refused > 100, "the mutations cover runs and refusals: {ran} ran, {refused} refused");
 }

@@ -55,6 +55,7 @@ mod map;
 mod no_panic;
 mod parallel;
 mod payload;
+pub mod random;
 mod run;
 mod task;
 mod wait;
@@ -65,3 +66,4 @@ pub use execution::{Execution, Options, StartError, Status, MAX_HISTORY_EVENTS, 
 pub use handler::{sequence, Handler, Handlers, Reply, Sequence, TaskCall};
 pub use history::{Details, Event, EventType};
 pub use machine::Machine;
+pub use random::SplitMix64;

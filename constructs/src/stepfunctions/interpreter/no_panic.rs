@@ -4,21 +4,17 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{sequence, Handlers, Machine, Options, Reply};
+use super::{sequence, Handlers, Machine, Options, Reply, SplitMix64};
 
-/// SplitMix64, as the interpreter's own generator: deterministic for a seed.
-struct Gen(u64);
+/// The run's own seeded generator, with the picks the generator below needs.
+struct Gen(SplitMix64);
 
 impl Gen {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
     fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        self.0.below(n)
     }
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
@@ -256,7 +252,7 @@ fn definition(g: &mut Gen, depth: usize, prefix: &str) -> Value {
 
 #[test]
 fn random_definitions_and_inputs_never_panic() {
-    let mut g = Gen(0x5EED);
+    let mut g = Gen(SplitMix64::new(0x5EED));
     let (mut ran, mut refused) = (0, 0);
     for _ in 0..1500 {
         let definition = definition(&mut g, 0, "");

@@ -39,6 +39,7 @@ use super::history::{Details, Event, EventType};
 use super::jsonpath::{select, set, try_select, Purpose, SelectError};
 use super::machine::{Kind, Machine, Node, Scope};
 use super::payload::{Context, Env};
+use super::random::SplitMix64;
 use super::{choice, wait};
 use crate::stepfunctions::asl::{JitterStrategy, PathOrNull, Retrier};
 
@@ -74,7 +75,7 @@ pub(crate) struct Runner<'h> {
     pub run_context: Value,
     pub history: Vec<Event>,
     pub states: Vec<String>,
-    rng: u64,
+    rng: SplitMix64,
     pub deadline: Option<Time>,
 }
 
@@ -130,7 +131,7 @@ impl Machine {
             run_context,
             history: Vec::with_capacity(16),
             states: Vec::new(),
-            rng: options.seed,
+            rng: SplitMix64::new(options.seed),
             deadline: self.timeout_seconds.map(|s| start.plus_seconds(f64::from(s))),
         };
         let mut now = start;
@@ -177,13 +178,9 @@ impl Machine {
 }
 
 impl Runner<'_> {
-    /// The next 64 random bits (SplitMix64: small, fast, and the same sequence for a seed).
+    /// The next 64 random bits of the run's seeded generator.
     pub(crate) fn random(&mut self) -> u64 {
-        self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.rng;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.rng.next_u64()
     }
 
     /// Appends an event; the run fails (terminally) when the history quota is reached, keeping
@@ -401,8 +398,7 @@ impl Runner<'_> {
             delay = delay.min(f64::from(max));
         }
         if retrier.jitter_strategy == Some(JitterStrategy::Full) {
-            let unit = (self.random() >> 11) as f64 / (1u64 << 53) as f64;
-            delay *= unit;
+            delay *= self.rng.unit();
         }
         delay
     }
