@@ -141,33 +141,19 @@ pub fn evaluate(
     }
 }
 
-/// The `Next` of the first rule that holds, else `default`, else `States.NoChoiceMatched`.
+/// The `Next` of the first rule that holds, else `default`, else `States.NoChoiceMatched`. A
+/// `Next` is whatever identifies a state to the caller: its name, or an index.
 ///
 /// The rules are evaluated in order and only until one holds, so a later rule's error (a path
 /// that matches nothing) does not count once an earlier rule matched.
-pub fn choose<'a>(
-    rules: impl IntoIterator<Item = (&'a Condition, &'a str)>,
-    default: Option<&'a str>,
+pub fn choose<'a, T: Copy>(
+    rules: impl IntoIterator<Item = (&'a Condition, T)>,
+    default: Option<T>,
     resolve: &dyn Fn(&str) -> Result<Option<Value>, StatesError>,
-) -> Result<&'a str, StatesError> {
+) -> Result<T, StatesError> {
     for (condition, next) in rules {
         if evaluate(condition, resolve)? {
             return Ok(next);
-        }
-    }
-    default.ok_or_else(|| StatesError::no_choice_matched(NO_CHOICE_MATCHED_CAUSE))
-}
-
-/// [`choose`] over compiled rules: the index of the first rule's `Next` that holds, else
-/// `default`, else `States.NoChoiceMatched`.
-pub(crate) fn choose_index(
-    rules: &[(Condition, usize)],
-    default: Option<usize>,
-    resolve: &dyn Fn(&str) -> Result<Option<Value>, StatesError>,
-) -> Result<usize, StatesError> {
-    for (condition, next) in rules {
-        if evaluate(condition, resolve)? {
-            return Ok(*next);
         }
     }
     default.ok_or_else(|| StatesError::no_choice_matched(NO_CHOICE_MATCHED_CAUSE))

@@ -311,7 +311,7 @@ impl Runner<'_> {
                         Err(e) => Err(e.into_states_error(Purpose::Path, doc)),
                     }
                 };
-                let chosen = choice::choose_index(rules, *default, &resolve)?;
+                let chosen = choice::choose(rules.iter().map(|(c, next)| (c, *next)), *default, &resolve)?;
                 Ok(Routed::To(Some(chosen), effective))
             }
             Kind::Fail { error, cause, error_path, cause_path } => {
