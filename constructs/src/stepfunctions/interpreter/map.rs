@@ -100,12 +100,8 @@ impl Runner<'_> {
                 Some(selector) => {
                     let run_context = std::mem::take(&mut self.run_context);
                     let context = Context {
-                        run: &run_context,
-                        state: &node.name,
-                        entered,
-                        retry_count,
                         item: Some((index, item)),
-                        token: None,
+                        ..Context::of_state(&run_context, &node.name, entered, retry_count)
                     };
                     let mut random = || self.random();
                     let selected = Env::new(&effective, &context, &mut random).apply(selector);

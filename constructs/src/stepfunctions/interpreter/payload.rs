@@ -35,7 +35,13 @@ pub(crate) struct Context<'a> {
     pub token: Option<&'a str>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// The context of the state `state` of the run `run`, entered at `entered` and retried
+    /// `retry_count` times (no Map item, no task token).
+    pub(crate) fn of_state(run: &'a Value, state: &'a str, entered: Time, retry_count: u32) -> Context<'a> {
+        Context { run, state, entered, retry_count, item: None, token: None }
+    }
+
     /// The context object as JSON.
     pub(crate) fn to_json(&self) -> Value {
         let mut out = match self.run {

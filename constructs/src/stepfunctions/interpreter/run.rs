@@ -291,14 +291,7 @@ impl Runner<'_> {
             }
             Kind::Choice { rules, default } => {
                 let effective = self.effective_input(node, raw, entered, 0)?;
-                let context = Context {
-                    run: &self.run_context,
-                    state: &node.name,
-                    entered,
-                    retry_count: 0,
-                    item: None,
-                    token: None,
-                };
+                let context = Context::of_state(&self.run_context, &node.name, entered, 0);
                 let context_json = OnceCell::new();
                 let resolve = |path: &str| -> Result<Option<Value>, StatesError> {
                     let (path, doc) = match path.strip_prefix('$') {
@@ -315,14 +308,7 @@ impl Runner<'_> {
                 Ok(Routed::To(Some(chosen), effective))
             }
             Kind::Fail { error, cause, error_path, cause_path } => {
-                let context = Context {
-                    run: &self.run_context,
-                    state: &node.name,
-                    entered,
-                    retry_count: 0,
-                    item: None,
-                    token: None,
-                };
+                let context = Context::of_state(&self.run_context, &node.name, entered, 0);
                 let mut random = || 0u64;
                 let mut env = Env::new(raw, &context, &mut random);
                 let mut field =
@@ -426,7 +412,7 @@ impl Runner<'_> {
     ) -> Result<Value, StatesError> {
         let Some(template) = template else { return Ok(input) };
         let run_context = std::mem::take(&mut self.run_context);
-        let context = Context { run: &run_context, state, entered, retry_count, item: None, token };
+        let context = Context { token, ..Context::of_state(&run_context, state, entered, retry_count) };
         let mut random = || self.random();
         let result = Env::new(&input, &context, &mut random).apply(template);
         self.run_context = run_context;
@@ -515,7 +501,7 @@ impl Runner<'_> {
 
     /// The context object of a state (no Map item, no task token).
     pub(crate) fn context(&self, state: &str, entered: Time, retry_count: u32) -> Value {
-        Context { run: &self.run_context, state, entered, retry_count, item: None, token: None }.to_json()
+        Context::of_state(&self.run_context, state, entered, retry_count).to_json()
     }
 }
 

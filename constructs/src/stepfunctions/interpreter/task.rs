@@ -132,12 +132,8 @@ impl Runner<'_> {
         }
 
         let context = Context {
-            run: &self.run_context,
-            state: &node.name,
-            entered,
-            retry_count,
-            item: None,
             token: token.as_deref(),
+            ..Context::of_state(&self.run_context, &node.name, entered, retry_count)
         }
         .to_json();
         let Some(handler) = self.handlers.find(&node.name, resource, &input) else {
