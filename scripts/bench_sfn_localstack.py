@@ -1,0 +1,147 @@
+"""Times Step Functions executions on LocalStack, for the simulate benchmark.
+
+The benchmark (app/benches/simulate.rs) starts LocalStack when it is not running, writes the
+spec and runs this with the boto3 of .tools/localstack-venv (as localstack-core pins it):
+
+    python scripts/bench_sfn_localstack.py SPEC.json [--out RESULT.json] [--endpoint URL]
+
+SPEC.json: {"machines": [{"name": "flagship", "definition": "<ASL JSON text>", "inputs": [<JSON>,
+...], "executions": 20, "warmup": 1, "timeout_seconds": 120}, ...]}. Per machine, in order:
+CreateStateMachine (STANDARD, role arn:aws:iam::000000000000:role/bench, a name new to this run),
+`warmup` unmeasured executions, then `executions` measured ones, one at a time, the inputs taken
+in turn; then DeleteStateMachine. A sample is the wall time (time.perf_counter) from just before
+StartExecution to the DescribeExecution response that reports a status other than RUNNING, polling
+every 10 ms: what a caller of the emulator waits for an execution, over HTTP, in real time.
+
+Writes one JSON object to RESULT.json (default: stdout): {"localstack": <version from the health
+endpoint>, "machines": {name: [{"seconds", "status", "output" (parsed JSON or null), "error",
+"cause", "polls"}, ...]}} (the measured executions only). Progress goes to stderr. Exits 1 with
+the reason on stderr when an API call fails or an execution is still running after its timeout
+(it is then stopped).
+"""
+
+import argparse
+import json
+import sys
+import time
+import urllib.request
+
+import boto3
+import botocore.config
+import botocore.exceptions
+
+ROLE_ARN = "arn:aws:iam::000000000000:role/bench"
+REGION = "us-east-1"
+POLL_SECONDS = 0.01
+DEFAULT_TIMEOUT_SECONDS = 120.0
+
+
+def log(message):
+    print(f"bench_sfn_localstack: {message}", file=sys.stderr, flush=True)
+
+
+def api_error_text(err):
+    if isinstance(err, botocore.exceptions.ClientError):
+        e = err.response.get("Error", {})
+        return f"{e.get('Code', '?')}: {e.get('Message', '')}"
+    return f"{type(err).__name__}: {err}"
+
+
+def localstack_version(endpoint):
+    with urllib.request.urlopen(f"{endpoint}/_localstack/health", timeout=5) as resp:
+        return json.load(resp).get("version", "?")
+
+
+def client(endpoint):
+    session = boto3.session.Session(
+        aws_access_key_id="test", aws_secret_access_key="test", region_name=REGION
+    )
+    return session.client(
+        "stepfunctions",
+        endpoint_url=endpoint,
+        config=botocore.config.Config(
+            connect_timeout=5, read_timeout=60, retries={"max_attempts": 3, "mode": "standard"}
+        ),
+    )
+
+
+def execute(sfn, arn, payload, timeout):
+    """One execution, timed from StartExecution to a terminal DescribeExecution."""
+    start = time.perf_counter()
+    execution = sfn.start_execution(stateMachineArn=arn, input=payload)["executionArn"]
+    polls = 0
+    while True:
+        described = sfn.describe_execution(executionArn=execution)
+        polls += 1
+        if described["status"] != "RUNNING":
+            seconds = time.perf_counter() - start
+            break
+        if time.perf_counter() - start > timeout:
+            try:
+                sfn.stop_execution(executionArn=execution)
+            except botocore.exceptions.ClientError as err:
+                log(f"could not stop {execution}: {api_error_text(err)}")
+            raise TimeoutError(f"{execution} still RUNNING after {timeout:.0f} s (stopped)")
+        time.sleep(POLL_SECONDS)
+    output = described.get("output")
+    return {
+        "seconds": seconds,
+        "status": described["status"],
+        "output": None if output is None else json.loads(output),
+        "error": described.get("error"),
+        "cause": described.get("cause"),
+        "polls": polls,
+    }
+
+
+def run_machine(sfn, token, machine):
+    name = f"bench-{machine['name']}-{token}"
+    inputs = [json.dumps(i) for i in machine["inputs"]]
+    timeout = float(machine.get("timeout_seconds", DEFAULT_TIMEOUT_SECONDS))
+    arn = sfn.create_state_machine(
+        name=name, definition=machine["definition"], roleArn=ROLE_ARN, type="STANDARD"
+    )["stateMachineArn"]
+    try:
+        for i in range(int(machine.get("warmup", 0))):
+            warm = execute(sfn, arn, inputs[i % len(inputs)], timeout)
+            log(f"{machine['name']}: warm-up {warm['status']} in {warm['seconds']:.3f} s")
+        samples = []
+        for i in range(int(machine["executions"])):
+            sample = execute(sfn, arn, inputs[i % len(inputs)], timeout)
+            log(f"{machine['name']}: {sample['status']} in {sample['seconds']:.3f} s")
+            samples.append(sample)
+        return samples
+    finally:
+        try:
+            sfn.delete_state_machine(stateMachineArn=arn)
+        except Exception as err:  # cleanup only: the samples stand
+            log(f"could not delete {arn}: {api_error_text(err)}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("spec", help="the machines to run (JSON; see the module docstring)")
+    parser.add_argument("--out", help="where to write the result (default: stdout)")
+    parser.add_argument("--endpoint", default="http://127.0.0.1:4566")
+    args = parser.parse_args()
+    with open(args.spec, encoding="utf-8") as f:
+        spec = json.load(f)
+    try:
+        version = localstack_version(args.endpoint)
+        sfn = client(args.endpoint)
+        token = f"{time.time_ns() // 1_000_000:x}"[-8:]
+        machines = {m["name"]: run_machine(sfn, token, m) for m in spec["machines"]}
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, OSError, TimeoutError) as err:
+        log(f"error: {api_error_text(err)}")
+        return 1
+    result = json.dumps({"localstack": version, "machines": machines})
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.write(result + "\n")
+    else:
+        print(result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
