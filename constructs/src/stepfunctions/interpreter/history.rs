@@ -6,9 +6,8 @@
 //! resource). Events of Parallel branches and Map iterations are written branch after branch
 //! (item after item) in index order; on AWS they interleave as the branches run concurrently.
 
-use serde_json::Value;
-
 use super::clock::Time;
+use super::run::Doc;
 
 macro_rules! event_types {
     ($($(#[$doc:meta])* $name:ident),* $(,)?) => {
@@ -128,6 +127,12 @@ event_types! {
     MapStateFailed,
     /// A Map state was left.
     MapStateExited,
+    /// A distributed Map state's Map Run (its child executions) started.
+    MapRunStarted,
+    /// Every child execution of a Map Run succeeded (or the failures were tolerated).
+    MapRunSucceeded,
+    /// A Map Run failed.
+    MapRunFailed,
 }
 
 /// One event of an execution's history.
@@ -152,9 +157,9 @@ pub struct Details {
     /// The state's name (`...StateEntered`, `...StateExited`, `MapIteration...`).
     pub name: Option<String>,
     /// The input (`ExecutionStarted`, `...StateEntered`; a task's parameters for `...Scheduled`).
-    pub input: Option<Value>,
+    pub input: Option<Doc>,
     /// The output (`...Succeeded`, `...StateExited`).
-    pub output: Option<Value>,
+    pub output: Option<Doc>,
     /// The error name (`...Failed`, `...TimedOut`).
     pub error: Option<String>,
     /// The error's cause.

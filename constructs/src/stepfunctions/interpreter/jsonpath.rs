@@ -46,6 +46,8 @@
 //!   `States.ResultPathMatchFailure` ("Unable to apply ResultPath ... to input ..."). `ResultPath:
 //!   null` (keep the input, discard the result) is not a path: the caller handles it, without
 //!   calling [`set`].
+//! - **Parsed once**: each thread keeps the paths it parsed (at most 4096, then it starts over),
+//!   since a run evaluates the same few paths again and again.
 //! - **Bounded recursion**: the evaluator keeps its own stacks (a deep scan walks an explicit
 //!   stack), so a deeply nested document cannot overflow the thread's stack; an error message
 //!   quotes the input only when it is nested less than [`MAX_QUOTED_DEPTH`] levels.
@@ -69,6 +71,7 @@
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
 use std::fmt;
+use std::rc::Rc;
 
 use super::error::{names, StatesError};
 
@@ -449,8 +452,29 @@ impl<'a> Parser<'a> {
     }
 }
 
-fn parse(path: &str) -> Result<Parsed, String> {
-    Parser::new(path).parse()
+/// The most parsed paths a thread keeps (a definition has a few dozen; the bound keeps a
+/// stream of generated paths from growing the cache without end).
+const CACHED_PATHS: usize = 4096;
+
+thread_local! {
+    /// Paths parsed on this thread: a run evaluates the same few paths again and again.
+    static PARSED: std::cell::RefCell<std::collections::HashMap<String, Rc<Parsed>>> = Default::default();
+}
+
+/// `path` parsed, from this thread's cache when it was parsed before.
+fn parse(path: &str) -> Result<Rc<Parsed>, String> {
+    if let Some(hit) = PARSED.with(|c| c.borrow().get(path).cloned()) {
+        return Ok(hit);
+    }
+    let parsed = Rc::new(Parser::new(path).parse()?);
+    PARSED.with(|c| {
+        let mut cache = c.borrow_mut();
+        if cache.len() >= CACHED_PATHS {
+            cache.clear();
+        }
+        cache.insert(path.to_string(), parsed.clone());
+    });
+    Ok(parsed)
 }
 
 fn is_definite_steps(steps: &[Step]) -> bool {
@@ -718,29 +742,32 @@ fn result_path_failure(path: &str, doc: &Value, why: &str) -> StatesError {
 /// leaving `doc` unchanged. (`ResultPath: null`, keeping the input, is the caller's.)
 pub fn set(doc: &mut Value, reference_path: &str, value: Value) -> Result<(), StatesError> {
     check_reference_path(reference_path).map_err(|e| StatesError::new(names::RESULT_PATH_MATCH_FAILURE, e))?;
-    let steps = parse(reference_path).map_err(StatesError::result_path_match_failure)?.steps;
+    let parsed = parse(reference_path).map_err(StatesError::result_path_match_failure)?;
+    let steps = &parsed.steps;
     // Check first, on the unchanged document, so that a failure changes nothing.
     let mut cur: Option<&Value> = Some(doc);
     for (n, step) in steps.iter().enumerate() {
-        let shown = Parsed { steps: steps[..=n].to_vec() };
+        let shown = || Parsed { steps: steps[..=n].to_vec() };
         cur = match (step, cur) {
             (Step::Field(_), None) => None, // created
             (Step::Field(name), Some(Value::Object(map))) => map.get(name),
             (Step::Field(_), Some(_)) => {
-                return Err(result_path_failure(reference_path, doc, &format!("{shown} is not inside an object")))
+                return Err(result_path_failure(reference_path, doc, &format!("{} is not inside an object", shown())))
             }
             (Step::Index(i), Some(Value::Array(items))) => match resolve_index(*i, items.len()) {
                 Some(i) => Some(&items[i]),
-                None => return Err(result_path_failure(reference_path, doc, &format!("{shown}: index out of range"))),
+                None => {
+                    return Err(result_path_failure(reference_path, doc, &format!("{}: index out of range", shown())))
+                }
             },
             (Step::Index(_), _) => {
-                return Err(result_path_failure(reference_path, doc, &format!("{shown} is not inside an array")))
+                return Err(result_path_failure(reference_path, doc, &format!("{} is not inside an array", shown())))
             }
             _ => unreachable!("checked: a reference path"),
         };
     }
     let mut target: &mut Value = doc;
-    for step in &steps {
+    for step in steps {
         target = match (step, target) {
             (Step::Field(name), Value::Object(map)) => {
                 map.entry(name.clone()).or_insert_with(|| Value::Object(Map::new()))

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::stepfunctions::asl::definition::literal_json;
 use crate::stepfunctions::asl::{
-    Catcher, Condition, Definition, DefinitionError, PathOrNull, Retrier, State, Transition, WaitFor,
+    Catcher, Condition, Definition, DefinitionError, PathOrNull, ProcessorMode, Retrier, State, Transition, WaitFor,
 };
 
 /// A state machine definition ready to run (see [`Machine::run`](crate::stepfunctions::interpreter::Machine::run)).
@@ -55,7 +55,7 @@ pub(crate) struct Node {
 /// What a state does.
 #[derive(Debug, Clone)]
 pub(crate) enum Kind {
-    Pass { result: Option<Value> },
+    Pass { result: Option<super::run::Doc> },
     Choice { rules: Vec<(Condition, usize)>, default: Option<usize> },
     Fail { error: Option<String>, cause: Option<String>, error_path: Option<String>, cause_path: Option<String> },
     Succeed,
@@ -74,6 +74,8 @@ pub(crate) struct MapNode {
     pub max_concurrency_path: Option<String>,
     pub tolerated_failure_percentage: Option<f64>,
     pub tolerated_failure_count: Option<u32>,
+    /// `ProcessorConfig.Mode: DISTRIBUTED`: each iteration is a child execution.
+    pub distributed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -136,7 +138,9 @@ fn compile_scope(definition: &Definition, prefix: &str, problems: &mut Vec<Strin
             let parameters = literal(problems, &ctx, "Parameters", &fields.parameters);
             let result_selector = literal(problems, &ctx, "ResultSelector", &fields.result_selector);
             let kind = match state {
-                State::Pass(p) => Kind::Pass { result: literal(problems, &ctx, "Result", &p.result) },
+                State::Pass(p) => {
+                    Kind::Pass { result: literal(problems, &ctx, "Result", &p.result).map(std::sync::Arc::new) }
+                }
                 State::Choice(c) => Kind::Choice {
                     rules: c.rules.iter().map(|r| (r.condition.clone(), at(&r.next))).collect(),
                     default: c.default.as_deref().map(at),
@@ -173,6 +177,7 @@ fn compile_scope(definition: &Definition, prefix: &str, problems: &mut Vec<Strin
                         max_concurrency_path: m.max_concurrency_path.clone(),
                         tolerated_failure_percentage: m.tolerated_failure_percentage.map(|n| n.as_f64()),
                         tolerated_failure_count: m.tolerated_failure_count,
+                        distributed: m.processor_config.is_some_and(|c| c.mode == ProcessorMode::Distributed),
                     }))
                 }
                 State::Task(t) => {

@@ -1,5 +1,9 @@
-//! One attempt of a Map state (inline; a distributed Map's items are processed the same way,
-//! from the input): the processor run for each item of the array `ItemsPath` selects.
+//! One attempt of a Map state: the processor run for each item of the array `ItemsPath` selects.
+//! A distributed Map (`ProcessorConfig.Mode: DISTRIBUTED`) runs each item as a child execution
+//! (the guide's "Distributed mode"): the parent's history has `MapRunStarted` and
+//! `MapRunSucceeded` / `MapRunFailed` instead of the iterations' events, the states of the
+//! children are not in the parent's states, and each child has the history quota for itself, so a
+//! Map over many thousands of items fits; their items come from the input (no `ItemReader` yet).
 //!
 //! # Decisions
 //!
@@ -24,6 +28,8 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use std::sync::Arc;
+
 use serde_json::{json, Value};
 
 use super::clock::Time;
@@ -32,22 +38,26 @@ use super::history::{Details, EventType};
 use super::jsonpath::select;
 use super::machine::{MapNode, Node};
 use super::payload::{Context, Env};
-use super::run::{apply_result_path, select_in, Runner, Stop};
+use super::run::{apply_result_path, select_in, Doc, Recording, Runner, Stop};
 
 impl Runner<'_> {
     pub(crate) fn map_attempt(
         &mut self,
         node: &Node,
         map: &MapNode,
-        raw: &Value,
+        raw: &Doc,
         entered: Time,
         retry_count: u32,
         now: &mut Time,
-    ) -> Result<Value, Stop> {
+    ) -> Result<Doc, Stop> {
         let effective = self.effective_input(node, raw, entered, retry_count)?;
+        let selected;
         let items = match map.items_path.as_deref() {
-            None | Some("$") => effective.clone(),
-            Some(path) => select_in(path, &effective, || self.context(&node.name, entered, retry_count))?,
+            None | Some("$") => &*effective,
+            Some(path) => {
+                selected = select_in(path, &effective, || self.context(&node.name, entered, retry_count))?;
+                &selected
+            }
         };
         let Value::Array(items) = items else {
             let path = map.items_path.as_deref().unwrap_or("$");
@@ -59,7 +69,7 @@ impl Runner<'_> {
             };
             return Err(Stop::Error(StatesError::runtime(format!(
                 "Invalid path '{path}': The Map state's items must be a JSON array, not {}{why}",
-                framework::json_kind(&items)
+                framework::json_kind(items)
             ))));
         };
         let concurrency = match &map.max_concurrency_path {
@@ -74,8 +84,12 @@ impl Runner<'_> {
             None => u64::from(map.max_concurrency.unwrap_or(0)),
         };
         let start = *now;
-        let started = Details { index: None, ..Details::default() };
-        self.event(start, EventType::MapStateStarted, started)?;
+        self.event(start, EventType::MapStateStarted, Details::default())?;
+        // a distributed Map runs each item as a child execution, whose events are its own
+        let children = map.distributed && self.records();
+        if children {
+            self.event(start, EventType::MapRunStarted, Details::default())?;
+        }
 
         let tolerant = map.tolerated_failure_count.is_some() || map.tolerated_failure_percentage.is_some();
         let total = items.len();
@@ -95,34 +109,45 @@ impl Runner<'_> {
             if failed_at.as_ref().is_some_and(|(at, _)| *at < begin) {
                 break;
             }
-            let input = match &map.item_selector {
+            let input = Arc::new(match &map.item_selector {
                 None => item.clone(),
                 Some(selector) => {
-                    let run_context = std::mem::take(&mut self.run_context);
+                    let run_context = self.run_context();
                     let context = Context {
                         item: Some((index, item)),
                         ..Context::of_state(&run_context, &node.name, entered, retry_count)
                     };
                     let mut random = || self.random();
-                    let selected = Env::new(&effective, &context, &mut random).apply(selector);
-                    self.run_context = run_context;
-                    selected?
+                    Env::new(&effective, &context, &mut random).apply(selector)?
                 }
-            };
+            });
             let iteration = Details { name: Some(node.name.clone()), index: Some(index), ..Details::default() };
-            self.event(begin, EventType::MapIterationStarted, iteration.clone())?;
+            if !children {
+                self.event(begin, EventType::MapIterationStarted, iteration.clone())?;
+            }
             let mut clock = begin;
-            let outcome = self.run_scope(&map.processor, input, &mut clock);
+            let outcome = if children {
+                let parent = std::mem::replace(&mut self.recording, Recording::Child(0));
+                let outcome = self.run_scope(&map.processor, input, &mut clock);
+                self.recording = parent;
+                outcome
+            } else {
+                self.run_scope(&map.processor, input, &mut clock)
+            };
             slots.push(Reverse(clock));
             end = end.max(clock);
             match outcome {
                 Ok(output) => {
-                    succeeded.push((self.history.len(), clock));
-                    self.event(clock, EventType::MapIterationSucceeded, iteration)?;
-                    results.push(output);
+                    if !children {
+                        succeeded.push((self.history.len(), clock));
+                        self.event(clock, EventType::MapIterationSucceeded, iteration)?;
+                    }
+                    results.push(Arc::unwrap_or_clone(output));
                 }
                 Err(Stop::Error(e)) => {
-                    self.event(clock, EventType::MapIterationFailed, iteration)?;
+                    if !children {
+                        self.event(clock, EventType::MapIterationFailed, iteration)?;
+                    }
                     failures += 1;
                     let exceeded = !tolerant || self.exceeds_tolerance(map, failures, total);
                     if exceeded {
@@ -154,19 +179,22 @@ impl Runner<'_> {
             *now = at;
             let details =
                 Details { error: Some(error.error.clone()), cause: Some(error.cause.clone()), ..Details::default() };
+            if children {
+                self.event(at, EventType::MapRunFailed, details.clone())?;
+            }
             self.event(at, EventType::MapStateFailed, details)?;
             return Err(Stop::Error(error));
         }
         *now = end;
+        if children {
+            self.event(end, EventType::MapRunSucceeded, Details::default())?;
+        }
         self.event(end, EventType::MapStateSucceeded, Details::default())?;
-        let selected = self.apply_template(
-            node.result_selector.as_ref(),
-            Value::Array(results),
-            &node.name,
-            entered,
-            retry_count,
-            None,
-        )?;
+        let output = Value::Array(results);
+        let selected = Arc::new(match &node.result_selector {
+            None => output,
+            Some(t) => self.apply_template(t, &output, &node.name, entered, retry_count, None)?,
+        });
         Ok(apply_result_path(node.result_path.as_ref(), raw, selected)?)
     }
 

@@ -67,3 +67,4 @@ pub use handler::{sequence, Handler, Handlers, Reply, Sequence, TaskCall};
 pub use history::{Details, Event, EventType};
 pub use machine::Machine;
 pub use random::SplitMix64;
+pub use run::Doc;

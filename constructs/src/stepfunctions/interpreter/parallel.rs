@@ -8,23 +8,25 @@
 //! run one after another in this simulation, so a branch still runs to its end after another
 //! one failed earlier; on AWS it would be stopped.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use super::clock::Time;
 use super::history::{Details, EventType};
 use super::machine::{Node, Scope};
-use super::run::{apply_result_path, Runner, Stop};
+use super::run::{apply_result_path, Doc, Runner, Stop};
 
 impl Runner<'_> {
     pub(crate) fn parallel_attempt(
         &mut self,
         node: &Node,
         branches: &[Scope],
-        raw: &Value,
+        raw: &Doc,
         entered: Time,
         retry_count: u32,
         now: &mut Time,
-    ) -> Result<Value, Stop> {
+    ) -> Result<Doc, Stop> {
         let effective = self.effective_input(node, raw, entered, retry_count)?;
         let input = self.apply_parameters(node, effective, entered, retry_count)?;
         let start = *now;
@@ -35,7 +37,7 @@ impl Runner<'_> {
         for branch in branches {
             let mut clock = start;
             match self.run_scope(branch, input.clone(), &mut clock) {
-                Ok(output) => outputs.push(output),
+                Ok(output) => outputs.push(Arc::unwrap_or_clone(output)),
                 Err(Stop::Error(e)) => {
                     if first_failure.as_ref().is_none_or(|(at, _)| clock < *at) {
                         first_failure = Some((clock, e));
@@ -55,8 +57,10 @@ impl Runner<'_> {
         *now = end;
         self.event(end, EventType::ParallelStateSucceeded, Details::default())?;
         let output = Value::Array(outputs);
-        let selected =
-            self.apply_template(node.result_selector.as_ref(), output, &node.name, entered, retry_count, None)?;
+        let selected = Arc::new(match &node.result_selector {
+            None => output,
+            Some(t) => self.apply_template(t, &output, &node.name, entered, retry_count, None)?,
+        });
         Ok(apply_result_path(node.result_path.as_ref(), raw, selected)?)
     }
 }

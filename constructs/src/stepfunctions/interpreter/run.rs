@@ -24,10 +24,15 @@
 //!   `IntervalSeconds` (default 1) × `BackoffRate` (default 2.0) to the power of its count, capped
 //!   at `MaxDelaySeconds`; `JitterStrategy: FULL` draws the delay uniformly below that, from the
 //!   run's seeded generator. `$$.State.RetryCount` counts every retry of the state.
+//! - **Documents are shared, not copied**: a state's input and output are [`Doc`]s (`Arc<Value>`),
+//!   so the history, a Parallel's branches and a state that passes its input on share one value;
+//!   one is copied only where a state changes it. The context object is built the first time a
+//!   state reads it.
 //! - **States.Runtime's cause** is prefixed as AWS prefixes it: "An error occurred while executing
 //!   the state '<name>' (entered at the event id #<n>). ".
 
 use std::cell::OnceCell;
+use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
@@ -42,6 +47,9 @@ use super::payload::{Context, Env};
 use super::random::SplitMix64;
 use super::{choice, wait};
 use crate::stepfunctions::asl::{JitterStrategy, PathOrNull, Retrier};
+
+/// A JSON document of a run (a state's input or output), shared between the run and its history.
+pub type Doc = Arc<Value>;
 
 /// Why a scope stopped before its end.
 #[derive(Debug)]
@@ -63,18 +71,31 @@ impl From<StatesError> for Stop {
 /// Where a state goes.
 pub(crate) enum Flow {
     /// To the state at this index of the scope, with this input.
-    Next(usize, Value),
+    Next(usize, Doc),
     /// The scope ends with this output.
-    End(Value),
+    End(Doc),
+}
+
+/// Where the events of the states go: the execution's history, or (for the iterations of a
+/// distributed Map, child executions with histories of their own) only counted against the
+/// child's quota.
+pub(crate) enum Recording {
+    /// Into the execution's history.
+    History,
+    /// A child execution's events, counted.
+    Child(usize),
 }
 
 /// A run in progress.
 pub(crate) struct Runner<'h> {
     pub handlers: &'h mut Handlers,
-    /// `Execution` and `StateMachine` of the context object.
-    pub run_context: Value,
+    options: &'h Options,
+    input: Doc,
+    /// `Execution` and `StateMachine` of the context object, built on first use.
+    run_context: Option<Doc>,
     pub history: Vec<Event>,
     pub states: Vec<String>,
+    pub recording: Recording,
     rng: SplitMix64,
     pub deadline: Option<Time>,
 }
@@ -111,26 +132,15 @@ impl Machine {
             return Err(StartError::InputTooLarge);
         }
         let start = options.start_time;
-        let role = options
-            .role_arn
-            .clone()
-            .unwrap_or_else(|| format!("arn:{}:iam::{}:role/StateMachineRole", options.partition, options.account));
-        let run_context = json!({
-            "Execution": {
-                "Id": options.execution_arn(),
-                "Input": input,
-                "Name": options.execution_name,
-                "RoleArn": role,
-                "StartTime": start.to_string(),
-                "RedriveCount": 0,
-            },
-            "StateMachine": {"Id": options.state_machine_arn(), "Name": options.state_machine_name},
-        });
+        let input = Arc::new(input);
         let mut runner = Runner {
             handlers,
-            run_context,
+            options,
+            input: input.clone(),
+            run_context: None,
             history: Vec::with_capacity(16),
             states: Vec::new(),
+            recording: Recording::History,
             rng: SplitMix64::new(options.seed),
             deadline: self.timeout_seconds.map(|s| start.plus_seconds(f64::from(s))),
         };
@@ -165,7 +175,7 @@ impl Machine {
         runner.push(now, kind, details);
         Ok(Execution {
             status,
-            output,
+            output: output.map(|o| (*o).clone()),
             // a Fail state without Error / Cause ends the execution with none (not an empty one)
             error: error.as_ref().map(|e| e.error.clone()).filter(|e| !e.is_empty()),
             cause: error.map(|e| e.cause).filter(|c| !c.is_empty()),
@@ -183,21 +193,45 @@ impl Runner<'_> {
         self.rng.next_u64()
     }
 
-    /// Appends an event; the run fails (terminally) when the history quota is reached, keeping
-    /// room for the execution's last event.
+    /// `Execution` and `StateMachine` of the context object.
+    pub(crate) fn run_context(&mut self) -> Doc {
+        self.run_context.get_or_insert_with(|| Arc::new(run_context_of(self.options, &self.input))).clone()
+    }
+
+    /// Appends an event (or counts it, in a child execution); the run fails when the history
+    /// quota is reached, keeping room for the execution's last event: terminally for the
+    /// execution's own history, as the child execution's failure for a child's.
     pub(crate) fn event(&mut self, at: Time, kind: EventType, details: Details) -> Result<(), Stop> {
-        if self.history.len() + 1 >= MAX_HISTORY_EVENTS {
-            return Err(Stop::Terminal(StatesError::runtime(format!(
+        let quota = || {
+            StatesError::runtime(format!(
                 "The execution reached the maximum number of history events ({MAX_HISTORY_EVENTS})."
-            ))));
+            ))
+        };
+        match &mut self.recording {
+            Recording::Child(count) => {
+                *count += 1;
+                if *count + 1 >= MAX_HISTORY_EVENTS {
+                    return Err(Stop::Error(quota()));
+                }
+            }
+            Recording::History => {
+                if self.history.len() + 1 >= MAX_HISTORY_EVENTS {
+                    return Err(Stop::Terminal(quota()));
+                }
+                self.push(at, kind, details);
+            }
         }
-        self.push(at, kind, details);
         Ok(())
     }
 
     fn push(&mut self, at: Time, kind: EventType, details: Details) {
         let id = self.history.len() + 1;
         self.history.push(Event { id, previous_event_id: id - 1, timestamp: at, kind, details });
+    }
+
+    /// Whether events go into the execution's history (not a child execution's).
+    pub(crate) fn records(&self) -> bool {
+        matches!(self.recording, Recording::History)
     }
 
     /// Fails with the execution's timeout when `at` is past its deadline.
@@ -209,7 +243,7 @@ impl Runner<'_> {
     }
 
     /// Runs a scope from its `StartAt` to its end.
-    pub(crate) fn run_scope(&mut self, scope: &Scope, input: Value, now: &mut Time) -> Result<Value, Stop> {
+    pub(crate) fn run_scope(&mut self, scope: &Scope, input: Doc, now: &mut Time) -> Result<Doc, Stop> {
         let mut at = scope.start;
         let mut input = input;
         loop {
@@ -223,15 +257,19 @@ impl Runner<'_> {
         }
     }
 
-    fn run_state(&mut self, node: &Node, raw: Value, now: &mut Time) -> Result<Flow, Stop> {
-        self.states.push(node.name.clone());
+    fn run_state(&mut self, node: &Node, raw: Doc, now: &mut Time) -> Result<Flow, Stop> {
+        let records = self.records();
+        if records {
+            self.states.push(node.name.clone());
+        }
         let (entered, exited) = state_events(&node.kind);
         let entered_id = self.history.len() + 1;
-        self.event(
-            *now,
-            entered,
-            Details { name: Some(node.name.clone()), input: Some(raw.clone()), ..Details::default() },
-        )?;
+        let details = if records {
+            Details { name: Some(node.name.clone()), input: Some(raw.clone()), ..Details::default() }
+        } else {
+            Details::default()
+        };
+        self.event(*now, entered, details)?;
         let entered_at = *now;
         let result = match &node.kind {
             Kind::Task(_) | Kind::Parallel { .. } | Kind::Map(_) => {
@@ -257,21 +295,22 @@ impl Runner<'_> {
             }
         };
         self.check_deadline(*now)?;
-        let output = match &flow {
-            Flow::Next(_, o) | Flow::End(o) => o.clone(),
-        };
         if let Some(exited) = exited {
-            self.event(
-                *now,
-                exited,
-                Details { name: Some(node.name.clone()), output: Some(output), ..Details::default() },
-            )?;
+            let details = if records {
+                let output = match &flow {
+                    Flow::Next(_, o) | Flow::End(o) => o.clone(),
+                };
+                Details { name: Some(node.name.clone()), output: Some(output), ..Details::default() }
+            } else {
+                Details::default()
+            };
+            self.event(*now, exited, details)?;
         }
         Ok(flow)
     }
 
     /// Pass, Choice, Wait, Succeed and Fail: no Retry, no Catch.
-    fn run_simple(&mut self, node: &Node, raw: &Value, entered: Time, now: &mut Time) -> Result<Routed, Stop> {
+    fn run_simple(&mut self, node: &Node, raw: &Doc, entered: Time, now: &mut Time) -> Result<Routed, Stop> {
         match &node.kind {
             Kind::Pass { result } => {
                 let effective = self.effective_input(node, raw, entered, 0)?;
@@ -291,12 +330,21 @@ impl Runner<'_> {
             }
             Kind::Choice { rules, default } => {
                 let effective = self.effective_input(node, raw, entered, 0)?;
-                let context = Context::of_state(&self.run_context, &node.name, entered, 0);
+                let run_context = OnceCell::new();
                 let context_json = OnceCell::new();
                 let resolve = |path: &str| -> Result<Option<Value>, StatesError> {
                     let (path, doc) = match path.strip_prefix('$') {
-                        Some(rest) if rest.starts_with('$') => (rest, context_json.get_or_init(|| context.to_json())),
-                        _ => (path, &effective),
+                        Some(rest) if rest.starts_with('$') => {
+                            let run = run_context.get_or_init(|| match &self.run_context {
+                                Some(built) => (**built).clone(),
+                                None => run_context_of(self.options, &self.input),
+                            });
+                            (
+                                rest,
+                                context_json.get_or_init(|| Context::of_state(run, &node.name, entered, 0).to_json()),
+                            )
+                        }
+                        _ => (path, &*effective),
                     };
                     match try_select(path, doc) {
                         Ok(v) => Ok(Some(v)),
@@ -308,7 +356,8 @@ impl Runner<'_> {
                 Ok(Routed::To(Some(chosen), effective))
             }
             Kind::Fail { error, cause, error_path, cause_path } => {
-                let context = Context::of_state(&self.run_context, &node.name, entered, 0);
+                let run_context = self.run_context();
+                let context = Context::of_state(&run_context, &node.name, entered, 0);
                 let mut random = || 0u64;
                 let mut env = Env::new(raw, &context, &mut random);
                 let mut field =
@@ -334,7 +383,7 @@ impl Runner<'_> {
 
     /// Task, Parallel and Map: one attempt after another while a retrier says so, then the
     /// catchers.
-    fn with_error_handling(&mut self, node: &Node, raw: &Value, entered: Time, now: &mut Time) -> Result<Routed, Stop> {
+    fn with_error_handling(&mut self, node: &Node, raw: &Doc, entered: Time, now: &mut Time) -> Result<Routed, Stop> {
         let mut counts = vec![0u32; node.retry.len()];
         let mut retry_count = 0u32;
         loop {
@@ -367,7 +416,7 @@ impl Runner<'_> {
             if let Some((catcher, next)) =
                 node.catch.iter().find(|(c, _)| error_matches(&error, &c.error_equals, is_task))
             {
-                let error_output = json!({"Error": error.error, "Cause": error.cause});
+                let error_output = Arc::new(json!({"Error": error.error, "Cause": error.cause}));
                 let output = apply_result_path(catcher.result_path.as_ref(), raw, error_output)?;
                 return Ok(Routed::Caught(*next, output));
             }
@@ -393,39 +442,58 @@ impl Runner<'_> {
     pub(crate) fn apply_parameters(
         &mut self,
         node: &Node,
-        effective: Value,
+        effective: Doc,
         entered: Time,
         retry_count: u32,
-    ) -> Result<Value, StatesError> {
-        self.apply_template(node.parameters.as_ref(), effective, &node.name, entered, retry_count, None)
+    ) -> Result<Doc, StatesError> {
+        match &node.parameters {
+            None => Ok(effective),
+            Some(template) => {
+                Ok(Arc::new(self.apply_template(template, &effective, &node.name, entered, retry_count, None)?))
+            }
+        }
     }
 
-    /// A payload template applied to `input` (the input itself without one).
+    /// The payload template `template` applied to `input`.
     pub(crate) fn apply_template(
         &mut self,
-        template: Option<&Value>,
-        input: Value,
+        template: &Value,
+        input: &Value,
         state: &str,
         entered: Time,
         retry_count: u32,
         token: Option<&str>,
     ) -> Result<Value, StatesError> {
-        let Some(template) = template else { return Ok(input) };
-        let run_context = std::mem::take(&mut self.run_context);
+        let run_context = self.run_context();
         let context = Context { token, ..Context::of_state(&run_context, state, entered, retry_count) };
         let mut random = || self.random();
-        let result = Env::new(&input, &context, &mut random).apply(template);
-        self.run_context = run_context;
-        result
+        Env::new(input, &context, &mut random).apply(template)
     }
+}
+
+/// `Execution` and `StateMachine` of the context object of a run of `input` with `options`.
+fn run_context_of(o: &Options, input: &Value) -> Value {
+    let role =
+        o.role_arn.clone().unwrap_or_else(|| format!("arn:{}:iam::{}:role/StateMachineRole", o.partition, o.account));
+    json!({
+        "Execution": {
+            "Id": o.execution_arn(),
+            "Input": input,
+            "Name": o.execution_name,
+            "RoleArn": role,
+            "StartTime": o.start_time.to_string(),
+            "RedriveCount": 0,
+        },
+        "StateMachine": {"Id": o.state_machine_arn(), "Name": o.state_machine_name},
+    })
 }
 
 /// How a state with error handling ended.
 pub(crate) enum Routed {
     /// Normally: to `Next` (`None`: the end), with the output before `OutputPath`.
-    To(Option<usize>, Value),
+    To(Option<usize>, Doc),
     /// Through a catcher: to its `Next`, with the output as is.
-    Caught(usize, Value),
+    Caught(usize, Doc),
 }
 
 /// The entered and exited event types of a state (Fail has no exit).
@@ -477,44 +545,48 @@ pub(crate) fn select_in(path: &str, doc: &Value, context: impl FnOnce() -> Value
 impl Runner<'_> {
     /// `InputPath` applied to the raw input.
     pub(crate) fn effective_input(
-        &self,
+        &mut self,
         node: &Node,
-        raw: &Value,
+        raw: &Doc,
         entered: Time,
         retry_count: u32,
-    ) -> Result<Value, StatesError> {
+    ) -> Result<Doc, StatesError> {
         match &node.input_path {
             None => Ok(raw.clone()),
-            Some(PathOrNull::Null) => Ok(Value::Object(Map::new())),
-            Some(PathOrNull::Path(p)) => select_in(p, raw, || self.context(&node.name, entered, retry_count)),
+            Some(PathOrNull::Null) => Ok(Arc::new(Value::Object(Map::new()))),
+            Some(PathOrNull::Path(p)) if p == "$" => Ok(raw.clone()),
+            Some(PathOrNull::Path(p)) => {
+                Ok(Arc::new(select_in(p, raw, || self.context(&node.name, entered, retry_count))?))
+            }
         }
     }
 
-    fn apply_output_path(&self, node: &Node, output: Value, entered: Time) -> Result<Value, StatesError> {
+    fn apply_output_path(&mut self, node: &Node, output: Doc, entered: Time) -> Result<Doc, StatesError> {
         match &node.output_path {
             None => Ok(output),
-            Some(PathOrNull::Null) => Ok(Value::Object(Map::new())),
+            Some(PathOrNull::Null) => Ok(Arc::new(Value::Object(Map::new()))),
             Some(PathOrNull::Path(p)) if p == "$" => Ok(output),
-            Some(PathOrNull::Path(p)) => select_in(p, &output, || self.context(&node.name, entered, 0)),
+            Some(PathOrNull::Path(p)) => Ok(Arc::new(select_in(p, &output, || self.context(&node.name, entered, 0))?)),
         }
     }
 
     /// The context object of a state (no Map item, no task token).
-    pub(crate) fn context(&self, state: &str, entered: Time, retry_count: u32) -> Value {
-        Context::of_state(&self.run_context, state, entered, retry_count).to_json()
+    pub(crate) fn context(&mut self, state: &str, entered: Time, retry_count: u32) -> Value {
+        let run_context = self.run_context();
+        Context::of_state(&run_context, state, entered, retry_count).to_json()
     }
 }
 
 /// `ResultPath`: the result placed into the raw input.
-pub(crate) fn apply_result_path(path: Option<&PathOrNull>, raw: &Value, result: Value) -> Result<Value, StatesError> {
+pub(crate) fn apply_result_path(path: Option<&PathOrNull>, raw: &Doc, result: Doc) -> Result<Doc, StatesError> {
     match path {
         None => Ok(result),
         Some(PathOrNull::Null) => Ok(raw.clone()),
         Some(PathOrNull::Path(p)) if p == "$" => Ok(result),
         Some(PathOrNull::Path(p)) => {
-            let mut doc = raw.clone();
-            set(&mut doc, p, result)?;
-            Ok(doc)
+            let mut doc = (**raw).clone();
+            set(&mut doc, p, Arc::unwrap_or_clone(result))?;
+            Ok(Arc::new(doc))
         }
     }
 }
@@ -523,12 +595,19 @@ pub(crate) fn apply_result_path(path: Option<&PathOrNull>, raw: &Value, result: 
 pub(crate) fn data_limit(state: &str) -> StatesError {
     StatesError::new(
         names::DATA_LIMIT_EXCEEDED,
-        format!("The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit."),
+        format!(
+            "The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit."
+        ),
     )
 }
 
-/// Whether `value`'s JSON text is longer than [`MAX_PAYLOAD_BYTES`] (stops counting there).
+/// Whether `value`'s JSON text is longer than [`MAX_PAYLOAD_BYTES`]. An upper bound of the text's
+/// length (every byte of a string escaped, numbers at their longest) is computed first, with no
+/// allocation; only a value that might be over the quota is written out and counted exactly.
 pub(crate) fn exceeds_payload(value: &Value) -> bool {
+    if upper_bound(value, MAX_PAYLOAD_BYTES) <= MAX_PAYLOAD_BYTES {
+        return false;
+    }
     struct Count(usize);
     impl std::io::Write for Count {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -543,6 +622,34 @@ pub(crate) fn exceeds_payload(value: &Value) -> bool {
         }
     }
     serde_json::to_writer(Count(0), value).is_err()
+}
+
+/// At least the length of `value`'s JSON text, stopping once past `limit` (an explicit stack, no
+/// recursion).
+fn upper_bound(value: &Value, limit: usize) -> usize {
+    // a string's bytes may each become a six-character escape (\u0000)
+    let text = |s: &str| 6 * s.len() + 2;
+    let mut total = 0usize;
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        total += match v {
+            Value::Null | Value::Bool(_) => 5,
+            Value::Number(_) => 25,
+            Value::String(s) => text(s),
+            Value::Array(items) => {
+                stack.extend(items.iter());
+                2 + items.len()
+            }
+            Value::Object(map) => {
+                stack.extend(map.values());
+                2 + map.keys().map(|k| text(k) + 2).sum::<usize>()
+            }
+        };
+        if total > limit {
+            return total;
+        }
+    }
+    total
 }
 
 #[cfg(test)]
@@ -679,7 +786,53 @@ mod tests {
         }
         let scheduled = run.history.iter().find(|e| e.kind == EventType::TaskScheduled).unwrap();
         assert_eq!(scheduled.details.resource.as_deref(), Some("lambda:invoke"));
-        assert_eq!(scheduled.details.input, Some(json!({"FunctionName": "f", "Payload": {"x": 1}})));
+        assert_eq!(scheduled.details.input.as_deref(), Some(&json!({"FunctionName": "f", "Payload": {"x": 1}})));
         assert!(run.history.windows(2).all(|w| w[1].previous_event_id == w[0].id && w[1].timestamp >= w[0].timestamp));
+    }
+    #[test]
+    fn a_distributed_map_of_ten_thousand_items_fits_where_an_inline_one_does_not() {
+        let definition = |config: Value| {
+            json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items", "End": true,
+            "ItemProcessor": {"ProcessorConfig": config, "StartAt": "Odd?", "States": {
+                "Odd?": {"Type": "Choice", "Choices": [{"Variable": "$.odd", "BooleanEquals": true, "Next": "Odd"}], "Default": "Even"},
+                "Odd": {"Type": "Pass", "Result": "odd", "End": true},
+                "Even": {"Type": "Pass", "Result": "even", "End": true}
+            }}}}})
+        };
+        let items: Vec<Value> = (0..10_000).map(|i| json!({"odd": i % 2 == 1})).collect();
+        let input = json!({"items": items});
+        let distributed = machine(definition(json!({"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"})))
+            .run(input.clone(), &mut Handlers::new(), &Options::default())
+            .unwrap();
+        assert_eq!(distributed.status, Status::Succeeded, "{:?}", distributed.cause);
+        let output = distributed.output.unwrap();
+        assert_eq!(output.as_array().map(Vec::len), Some(10_000));
+        assert_eq!((&output[0], &output[1]), (&json!("even"), &json!("odd")));
+        let types: Vec<&str> = distributed.history.iter().map(|e| e.kind.as_str()).collect();
+        assert_eq!(
+            types,
+            [
+                "ExecutionStarted",
+                "MapStateEntered",
+                "MapStateStarted",
+                "MapRunStarted",
+                "MapRunSucceeded",
+                "MapStateSucceeded",
+                "MapStateExited",
+                "ExecutionSucceeded"
+            ],
+            "the children's events are their own"
+        );
+        assert_eq!(distributed.states, ["M"]);
+
+        let inline = machine(definition(json!({"Mode": "INLINE"})))
+            .run(input, &mut Handlers::new(), &Options::default())
+            .unwrap();
+        assert_eq!(
+            (inline.status, inline.error.as_deref()),
+            (Status::Failed, Some("States.Runtime")),
+            "AWS's history quota"
+        );
+        assert_eq!(inline.history.len(), super::MAX_HISTORY_EVENTS);
     }
 }

@@ -23,6 +23,8 @@
 //! - **No handler** fails the run terminally (no catcher sees it), naming the state and the
 //!   resource.
 
+use std::sync::Arc;
+
 use serde_json::{json, Value};
 
 use super::clock::Time;
@@ -32,7 +34,7 @@ use super::history::{Details, EventType};
 use super::jsonpath::select;
 use super::machine::{Node, TaskNode};
 use super::payload::Context;
-use super::run::{apply_result_path, data_limit, exceeds_payload, Runner, Stop};
+use super::run::{apply_result_path, data_limit, exceeds_payload, Doc, Runner, Stop};
 
 /// A Task's default `TimeoutSeconds` (the guide: 99999999).
 const DEFAULT_TIMEOUT: u64 = 99_999_999;
@@ -98,11 +100,11 @@ impl Runner<'_> {
         &mut self,
         node: &Node,
         task: &TaskNode,
-        raw: &Value,
+        raw: &Doc,
         entered: Time,
         retry_count: u32,
         now: &mut Time,
-    ) -> Result<Value, Stop> {
+    ) -> Result<Doc, Stop> {
         let effective = self.effective_input(node, raw, entered, retry_count)?;
         let timeout = match &task.timeout_seconds_path {
             Some(p) => seconds_at(p, &effective, "TimeoutSecondsPath")?,
@@ -115,15 +117,23 @@ impl Runner<'_> {
         let resource = task.resource.as_str();
         let waits_for_token = resource.ends_with(".waitForTaskToken");
         let token = waits_for_token.then(|| format!("{:016x}{:016x}", self.random(), self.random()));
-        let parameters = node.parameters.as_ref();
-        let input = self.apply_template(parameters, effective, &node.name, entered, retry_count, token.as_deref())?;
+        let input = match &node.parameters {
+            None => effective,
+            Some(t) => {
+                Arc::new(self.apply_template(t, &effective, &node.name, entered, retry_count, token.as_deref())?)
+            }
+        };
 
         let events = events_of(resource);
         let at = *now;
-        let scheduled = Details {
-            input: Some(input.clone()),
-            resource: Some(short_resource(resource).to_string()),
-            ..Details::default()
+        let scheduled = if self.records() {
+            Details {
+                input: Some(input.clone()),
+                resource: Some(short_resource(resource).to_string()),
+                ..Details::default()
+            }
+        } else {
+            Details::default()
         };
         self.event(at, events.scheduled, scheduled)?;
         self.event(at, events.started, Details::default())?;
@@ -131,11 +141,10 @@ impl Runner<'_> {
             self.event(at, EventType::TaskSubmitted, Details::default())?;
         }
 
-        let context = Context {
-            token: token.as_deref(),
-            ..Context::of_state(&self.run_context, &node.name, entered, retry_count)
-        }
-        .to_json();
+        let run_context = self.run_context();
+        let context =
+            Context { token: token.as_deref(), ..Context::of_state(&run_context, &node.name, entered, retry_count) }
+                .to_json();
         let Some(handler) = self.handlers.find(&node.name, resource, &input) else {
             return Err(Stop::Terminal(StatesError::new(
                 "Simulator.NoHandler",
@@ -197,10 +206,18 @@ impl Runner<'_> {
                 return Err(Stop::Error(error));
             }
         };
-        let output = if short_resource(resource) == "lambda:invoke" { lambda_invoke_answer(output) } else { output };
-        self.event(end, events.succeeded, Details { output: Some(output.clone()), ..Details::default() })?;
-        let selected =
-            self.apply_template(node.result_selector.as_ref(), output, &node.name, entered, retry_count, None)?;
+        let output =
+            Arc::new(if short_resource(resource) == "lambda:invoke" { lambda_invoke_answer(output) } else { output });
+        let details = if self.records() {
+            Details { output: Some(output.clone()), ..Details::default() }
+        } else {
+            Details::default()
+        };
+        self.event(end, events.succeeded, details)?;
+        let selected = match &node.result_selector {
+            None => output,
+            Some(t) => Arc::new(self.apply_template(t, &output, &node.name, entered, retry_count, None)?),
+        };
         Ok(apply_result_path(node.result_path.as_ref(), raw, selected)?)
     }
 }
