@@ -355,6 +355,9 @@ impl Runner<'_> {
                 let chosen = choice::choose(rules.iter().map(|(c, next)| (c, *next)), *default, &resolve)?;
                 Ok(Routed::To(Some(chosen), effective))
             }
+            Kind::Fail { error, cause, error_path: None, cause_path: None } => {
+                Err(Stop::Error(StatesError::new(error.clone().unwrap_or_default(), cause.clone().unwrap_or_default())))
+            }
             Kind::Fail { error, cause, error_path, cause_path } => {
                 let run_context = self.run_context();
                 let context = Context::of_state(&run_context, &node.name, entered, 0);
