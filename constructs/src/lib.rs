@@ -23,6 +23,7 @@ mod handle;
 pub mod iam;
 pub mod logs;
 mod num;
+pub mod report;
 pub mod simulated;
 pub mod stepfunctions;
 #[cfg(feature = "trial")]

@@ -44,7 +44,7 @@ mod error;
 pub mod executions;
 pub mod hint;
 pub mod history;
-pub mod report;
+pub use crate::report;
 pub mod send;
 pub mod watched;
 

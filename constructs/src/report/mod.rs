@@ -1,5 +1,9 @@
-//! The outcome of `send-events`: one row per execution an event started (or per entry that was
-//! not sent or started nothing), rendered as text for people or as JSON for tests and scripts.
+//! What events did: one row per execution an event started (or per entry that was not sent or
+//! started nothing), rendered as text for people or as JSON for tests and scripts. `send-events`
+//! (the deployed system) and `simulate` (the local simulation) report with this same code, so
+//! their outputs compare line for line.
+
+pub mod closest;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
