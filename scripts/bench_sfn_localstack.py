@@ -6,18 +6,26 @@ spec and runs this with the boto3 of .tools/localstack-venv (as localstack-core 
     python scripts/bench_sfn_localstack.py SPEC.json [--out RESULT.json] [--endpoint URL]
 
 SPEC.json: {"machines": [{"name": "flagship", "definition": "<ASL JSON text>", "inputs": [<JSON>,
-...], "executions": 20, "warmup": 1, "timeout_seconds": 120}, ...]}. Per machine, in order:
-CreateStateMachine (STANDARD, role arn:aws:iam::000000000000:role/bench, a name new to this run),
-`warmup` unmeasured executions, then `executions` measured ones, one at a time, the inputs taken
-in turn; then DeleteStateMachine. A sample is the wall time (time.perf_counter) from just before
-StartExecution to the DescribeExecution response that reports a status other than RUNNING, polling
-every 10 ms: what a caller of the emulator waits for an execution, over HTTP, in real time.
+...], "executions": 20, "warmup": 1, "timeout_seconds": 120, "stop_after_timeout": false}, ...]}.
+Per machine, in order: CreateStateMachine (STANDARD, role arn:aws:iam::000000000000:role/bench, a
+name new to this run), `warmup` unmeasured executions, then `executions` measured ones, one at a
+time, the inputs taken in turn; then DeleteStateMachine. A sample is the wall time
+(time.perf_counter) from just before StartExecution to the DescribeExecution response that reports
+a status other than RUNNING, polling every 10 ms for the first 2 s and every 100 ms after (so long
+executions are not slowed by the polling): what a caller of the emulator waits for an execution,
+over HTTP, in real time.
+
+An execution still RUNNING after `timeout_seconds` is stopped (StopExecution) and recorded as a
+sample with status "RUNNING", error "bench.Timeout" and the time waited; with
+`stop_after_timeout`, the machine's remaining executions are then not started (counted in
+"skipped"). An execution whose StartExecution or DescribeExecution fails is recorded with status
+"API_ERROR", error the API error's code and cause its message.
 
 Writes one JSON object to RESULT.json (default: stdout): {"localstack": <version from the health
 endpoint>, "machines": {name: [{"seconds", "status", "output" (parsed JSON or null), "error",
-"cause", "polls"}, ...]}} (the measured executions only). Progress goes to stderr. Exits 1 with
-the reason on stderr when an API call fails or an execution is still running after its timeout
-(it is then stopped).
+"cause", "polls"}, ...]}, "skipped": {name: <executions not started>}} (the measured executions
+only). Progress goes to stderr. Exits 1 with the reason on stderr when the health endpoint,
+CreateStateMachine or a warm-up execution fails.
 """
 
 import argparse
@@ -33,6 +41,8 @@ import botocore.exceptions
 ROLE_ARN = "arn:aws:iam::000000000000:role/bench"
 REGION = "us-east-1"
 POLL_SECONDS = 0.01
+POLL_SECONDS_LATER = 0.1
+POLL_FAST_FOR_SECONDS = 2.0
 DEFAULT_TIMEOUT_SECONDS = 120.0
 
 
@@ -66,23 +76,27 @@ def client(endpoint):
 
 
 def execute(sfn, arn, payload, timeout):
-    """One execution, timed from StartExecution to a terminal DescribeExecution."""
+    """One execution, timed from StartExecution to a terminal DescribeExecution.
+
+    Raises TimeoutError when it is still running after `timeout` seconds (it is stopped then).
+    """
     start = time.perf_counter()
     execution = sfn.start_execution(stateMachineArn=arn, input=payload)["executionArn"]
     polls = 0
     while True:
         described = sfn.describe_execution(executionArn=execution)
         polls += 1
+        elapsed = time.perf_counter() - start
         if described["status"] != "RUNNING":
-            seconds = time.perf_counter() - start
+            seconds = elapsed
             break
-        if time.perf_counter() - start > timeout:
+        if elapsed > timeout:
             try:
                 sfn.stop_execution(executionArn=execution)
             except botocore.exceptions.ClientError as err:
                 log(f"could not stop {execution}: {api_error_text(err)}")
             raise TimeoutError(f"{execution} still RUNNING after {timeout:.0f} s (stopped)")
-        time.sleep(POLL_SECONDS)
+        time.sleep(POLL_SECONDS if elapsed < POLL_FAST_FOR_SECONDS else POLL_SECONDS_LATER)
     output = described.get("output")
     return {
         "seconds": seconds,
@@ -91,6 +105,26 @@ def execute(sfn, arn, payload, timeout):
         "error": described.get("error"),
         "cause": described.get("cause"),
         "polls": polls,
+    }
+
+
+def measured(sfn, arn, payload, timeout):
+    """One measured execution: its sample, also when it times out or an API call fails."""
+    start = time.perf_counter()
+    try:
+        return execute(sfn, arn, payload, timeout)
+    except TimeoutError as err:
+        error, cause, status = "bench.Timeout", str(err), "RUNNING"
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as err:
+        status = "API_ERROR"
+        error, _, cause = api_error_text(err).partition(": ")
+    return {
+        "seconds": time.perf_counter() - start,
+        "status": status,
+        "output": None,
+        "error": error,
+        "cause": cause,
+        "polls": None,
     }
 
 
@@ -106,11 +140,17 @@ def run_machine(sfn, token, machine):
             warm = execute(sfn, arn, inputs[i % len(inputs)], timeout)
             log(f"{machine['name']}: warm-up {warm['status']} in {warm['seconds']:.3f} s")
         samples = []
-        for i in range(int(machine["executions"])):
-            sample = execute(sfn, arn, inputs[i % len(inputs)], timeout)
+        executions = int(machine["executions"])
+        for i in range(executions):
+            sample = measured(sfn, arn, inputs[i % len(inputs)], timeout)
             log(f"{machine['name']}: {sample['status']} in {sample['seconds']:.3f} s")
+            if sample["error"] is not None:
+                log(f"{machine['name']}: {sample['error']}: {(sample['cause'] or '')[:300]}")
             samples.append(sample)
-        return samples
+            if sample["error"] == "bench.Timeout" and machine.get("stop_after_timeout"):
+                log(f"{machine['name']}: the other {executions - i - 1} executions are not started")
+                break
+        return samples, executions - len(samples)
     finally:
         try:
             sfn.delete_state_machine(stateMachineArn=arn)
@@ -130,11 +170,17 @@ def main():
         version = localstack_version(args.endpoint)
         sfn = client(args.endpoint)
         token = f"{time.time_ns() // 1_000_000:x}"[-8:]
-        machines = {m["name"]: run_machine(sfn, token, m) for m in spec["machines"]}
+        runs = {m["name"]: run_machine(sfn, token, m) for m in spec["machines"]}
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, OSError, TimeoutError) as err:
         log(f"error: {api_error_text(err)}")
         return 1
-    result = json.dumps({"localstack": version, "machines": machines})
+    result = json.dumps(
+        {
+            "localstack": version,
+            "machines": {name: samples for name, (samples, _) in runs.items()},
+            "skipped": {name: skipped for name, (_, skipped) in runs.items()},
+        }
+    )
     if args.out:
         with open(args.out, "w", encoding="utf-8") as f:
             f.write(result + "\n")
