@@ -4,10 +4,12 @@
 //! grants) and returns its [`TargetConfig`]. The Step Functions state machine target ships here;
 //! other kinds implement the same trait.
 
+pub mod deliver;
 mod input;
 mod retry;
 mod sfn;
 
+pub use deliver::{deliver, Delivered, DeliveryContext, DeliveryError};
 pub use input::{InputTransformer, RuleTargetInput, PREDEFINED_PLACEHOLDERS};
 pub use retry::RetryPolicy;
 pub use sfn::SfnStateMachine;
