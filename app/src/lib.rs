@@ -151,4 +151,35 @@ mod tests {
             }
         }
     }
+    /// The seed's own test, with no emulator: the three sample events, through the flagship's
+    /// rule (its pattern, its role's permissions, its target) into its state machine.
+    #[test]
+    fn the_three_sample_events_take_path_a_path_b_and_fail() {
+        use constructs::simulation::Simulation;
+        let mut sim = Simulation::from_app(&super::flagship_app(), Options::default()).unwrap();
+        let events = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("events");
+        for (file, status, last) in [
+            ("path-a.json", Status::Succeeded, "PathA"),
+            ("path-b.json", Status::Succeeded, "PathB"),
+            ("path-c.json", Status::Failed, "Fail"),
+        ] {
+            let outcomes = sim.put_event_file(&events.join(file)).unwrap();
+            assert_eq!(outcomes.len(), 1, "{file}");
+            let outcome = &outcomes[0];
+            outcome.assert_matched(["Rule4C995B7F"]).assert_execution(status, ["WhichPath?", last]);
+            assert!(
+                outcome.invocations[0].notes.is_empty(),
+                "every permission is checked: {:?}",
+                outcome.invocations[0].notes
+            );
+            let input: serde_json::Value =
+                serde_json::from_str(outcome.invocations[0].input.as_deref().unwrap()).unwrap();
+            assert_eq!(input["source"], "demo.sfn", "the rule passes the whole event");
+        }
+        // an event from another source matches no rule, and the report says why
+        let other = sim
+            .put_events(&[json!({"Source": "other", "DetailType": "message", "Detail": "{\"Path\":\"A\"}"})])
+            .unwrap();
+        other[0].assert_nothing_ran("rule Rule4C995B7F");
+    }
 }

@@ -25,6 +25,7 @@ pub mod logs;
 mod num;
 pub mod report;
 pub mod simulated;
+pub mod simulation;
 pub mod stepfunctions;
 #[cfg(feature = "trial")]
 pub mod trial;

@@ -34,12 +34,14 @@
 #[cfg(feature = "trial")]
 mod send_events;
 mod simulate;
+mod test_event_pattern;
 
 use std::process::ExitCode;
 
 #[cfg(feature = "trial")]
 pub use send_events::{SendEventsArgs, SendEventsError};
 pub use simulate::SimulateArgs;
+pub use test_event_pattern::{test_event_pattern, TestEventPatternArgs, REQUIRED_EVENT_FIELDS};
 
 /// The construct library's subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -53,12 +55,17 @@ pub enum Command {
     /// or the app; print the path through the states and the final status, output or error and
     /// cause; exit 0 when it SUCCEEDED, 1 when it ended otherwise, 2 when the input is invalid.
     Simulate(SimulateArgs),
+    /// Test an event pattern against an event locally, as `aws events test-event-pattern` does:
+    /// prints {"Result": true} or {"Result": false}; exit 2 when the pattern or the event is
+    /// invalid.
+    TestEventPattern(TestEventPatternArgs),
 }
 
 impl framework::cli::Commands for Command {
     fn run(&self, app: &framework::App) -> ExitCode {
         match self {
             Command::Simulate(args) => simulate::run(app, args, &mut std::io::stdout().lock()),
+            Command::TestEventPattern(args) => test_event_pattern::run(args, &mut std::io::stdout().lock()),
             #[cfg(feature = "trial")]
             Command::SendEvents(args) => match send_events::send_events(app, args, &mut std::io::stdout().lock()) {
                 Ok(report) if !report.ok() => ExitCode::FAILURE,

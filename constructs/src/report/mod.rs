@@ -95,7 +95,11 @@ impl TrialReport {
                     r.cause.as_deref().unwrap_or("")
                 )),
                 NOT_STARTED => {
-                    out.push_str(&format!("  started no execution within {} s\n", self.timeout.as_secs()));
+                    if self.timeout.is_zero() {
+                        out.push_str("  started no execution\n"); // a simulation waits for nothing
+                    } else {
+                        out.push_str(&format!("  started no execution within {} s\n", self.timeout.as_secs()));
+                    }
                     if let Some(h) = &r.hint {
                         out.push_str(&format!("  hint: {h}\n"));
                     }
