@@ -1,6 +1,7 @@
 //! AWS Identity and Access Management: roles, policies, statements, principals and grants.
 
 mod document;
+pub mod evaluate;
 mod grant;
 mod identity_policy;
 mod managed_policy;
@@ -11,6 +12,7 @@ mod role;
 mod statement;
 
 pub use document::PolicyDocument;
+pub use evaluate::{evaluate, evaluate_request, problems, trusts, trusts_with_context, Decision, Request};
 pub use grant::grant;
 pub use managed_policy::{CfnManagedPolicy, ManagedPolicy, ManagedPolicyBuilder, ManagedPolicyProps, ManagedPolicyRef};
 pub use policy::{CfnPolicy, Policy, PolicyBuilder, PolicyProps, PolicyRef};
