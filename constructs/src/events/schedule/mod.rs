@@ -12,6 +12,7 @@
 //! ```
 
 mod cron;
+pub mod next;
 mod rate;
 
 use std::fmt;
