@@ -410,3 +410,5 @@ fn rule_check(rule: &RuleModel, event: &Value, entry: &EventEntry) -> RuleCheck 
     };
     RuleCheck { logical_id: rule.logical_id.clone(), pattern: rule.pattern.as_ref().map(|(t, _)| t.clone()), verdict }
 }
+#[cfg(test)]
+mod tests;
