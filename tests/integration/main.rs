@@ -6,6 +6,7 @@ mod asl_corpus;
 mod deploy_cli;
 mod deploy_faults_localstack;
 mod deploy_localstack;
+mod event_pattern_corpus;
 mod flagship;
 mod flagship_lifecycle;
 mod golden;
