@@ -22,6 +22,11 @@
 //! 4. **Executions run** in the interpreter ([`crate::stepfunctions::interpreter`]) with the
 //!    simulation's task handlers, starting at the simulated time.
 //!
+//! Scheduled rules fire as the clock advances ([`Simulation::advance_to`]): a `rate` rule one
+//! period after the simulation starts (its rules' creation) and every period after, a `cron`
+//! rule on its matching minutes, each with the event EventBridge sends (`source` `aws.events`,
+//! `detail-type` `Scheduled Event`, the rule's ARN in `resources`).
+//!
 //! ```
 //! use constructs::simulation::Simulation;
 //! use constructs::stepfunctions::interpreter::Status;
@@ -63,6 +68,10 @@ use crate::report::closest::{hint, same_bus, RuleCheck, Verdict};
 use crate::stepfunctions::interpreter::{Handler, Handlers, Options, SplitMix64, Time};
 use world::bus_name;
 
+/// The most scheduled events one [`Simulation::advance_to`] fires (a guard against advancing a
+/// `rate(1 minute)` rule by years).
+pub const MAX_FIRINGS: usize = 100_000;
+
 /// The most entries one PutEvents call takes.
 pub const MAX_ENTRIES_PER_CALL: usize = 10;
 
@@ -79,6 +88,12 @@ pub enum SimulationError {
     /// A file or directory could not be read.
     #[error("{0}")]
     Read(String),
+    /// Advancing the clock would fire more scheduled events than [`MAX_FIRINGS`].
+    #[error("advancing to {until} fires more than {MAX_FIRINGS} scheduled events; advance in smaller steps")]
+    TooManyFirings {
+        /// The time asked for.
+        until: Time,
+    },
     /// More entries in one PutEvents call than it takes (the whole call is refused).
     #[error("PutEvents takes at most {MAX_ENTRIES_PER_CALL} entries per call, not {0}")]
     TooManyEntries(usize),
@@ -90,6 +105,7 @@ pub struct Simulation {
     handlers: Handlers,
     options: Options,
     now: Time,
+    created: Time,
     rng: SplitMix64,
 }
 
@@ -117,6 +133,7 @@ impl Simulation {
             world,
             handlers: Handlers::new(),
             now: options.start_time,
+            created: options.start_time,
             rng: SplitMix64::new(options.seed),
             options,
         })
@@ -162,6 +179,53 @@ impl Simulation {
     /// The simulated time now.
     pub fn now(&self) -> Time {
         self.now
+    }
+
+    /// Advances the clock to `until`, firing the scheduled rules on the way, in time order (rules
+    /// in template order at the same instant); gives one outcome per scheduled event.
+    pub fn advance_to(&mut self, until: Time) -> Result<Vec<EventOutcome>, SimulationError> {
+        let mut firings: Vec<(i64, usize)> = Vec::new();
+        for (i, rule) in self.world.rules.iter().enumerate() {
+            let Some(schedule) = rule.schedule.as_ref().filter(|_| rule.enabled) else { continue };
+            let times = schedule.fire_times(self.now.millis(), until.millis(), self.created.millis(), MAX_FIRINGS + 1);
+            firings.extend(times.into_iter().map(|t| (t, i)));
+            if firings.len() > MAX_FIRINGS {
+                return Err(SimulationError::TooManyFirings { until });
+            }
+        }
+        firings.sort();
+        let mut outcomes = Vec::with_capacity(firings.len());
+        for (n, (at, i)) in firings.into_iter().enumerate() {
+            self.now = Time::from_millis(at);
+            let (arn, logical_id) = (self.world.rules[i].arn.clone(), self.world.rules[i].logical_id.clone());
+            let id = self.uuid();
+            let event = serde_json::json!({
+                "version": "0",
+                "id": id,
+                "detail-type": "Scheduled Event",
+                "source": "aws.events",
+                "account": self.options.account,
+                "time": self.event_time(),
+                "region": self.options.region,
+                "resources": [arn],
+                "detail": {},
+            });
+            let mut outcome = EventOutcome {
+                file: format!("schedule of {logical_id}"),
+                entry: n + 1,
+                event_id: Some(id),
+                event: None,
+                refused: None,
+                matched: Vec::new(),
+                hint: None,
+                invocations: Vec::new(),
+            };
+            self.fire(&mut outcome, i, &event);
+            outcome.event = Some(event);
+            outcomes.push(outcome);
+        }
+        self.now = self.now.max(until);
+        Ok(outcomes)
     }
 
     /// Sends one PutEvents call of `entries` (the `aws events put-events --entries` shape) and
@@ -250,22 +314,27 @@ impl Simulation {
             })
             .collect();
         for &i in &matching {
-            let rule = self.world.rules[i].clone();
-            outcome.matched.push(MatchedRule {
-                stack: rule.stack.clone(),
-                logical_id: rule.logical_id.clone(),
-                name: rule.name.clone(),
-            });
-            for target in &rule.targets {
-                let invocation = self.invoke(&rule, target, event);
-                outcome.invocations.push(invocation);
-            }
+            self.fire(outcome, i, event);
         }
         if outcome.invocations.is_empty() {
             if let Some(entry) = entry {
                 let checks: Vec<RuleCheck> = self.world.rules.iter().map(|r| rule_check(r, event, entry)).collect();
                 outcome.hint = Some(hint(entry, Some(&self.options.account), &checks));
             }
+        }
+    }
+
+    /// The rule at `index` fires for `event`: each of its targets is invoked.
+    fn fire(&mut self, outcome: &mut EventOutcome, index: usize, event: &Value) {
+        let rule = self.world.rules[index].clone();
+        outcome.matched.push(MatchedRule {
+            stack: rule.stack.clone(),
+            logical_id: rule.logical_id.clone(),
+            name: rule.name.clone(),
+        });
+        for target in &rule.targets {
+            let invocation = self.invoke(&rule, target, event);
+            outcome.invocations.push(invocation);
         }
     }
 

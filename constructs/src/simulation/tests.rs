@@ -161,3 +161,29 @@ fn templates_that_cannot_be_read_report_every_problem() {
     assert!(err.contains("Demo: Resources.Rule.Properties.EventPattern"), "{err}");
     assert!(err.contains("Resources.SM"), "{err}");
 }
+
+#[test]
+fn scheduled_rules_fire_as_the_clock_advances() {
+    let mut t = template(trust_events(), allow_start(json!("*")), json!({}), None);
+    let rule = &mut t["Resources"]["Rule"]["Properties"];
+    rule.as_object_mut().unwrap().remove("EventPattern");
+    rule["ScheduleExpression"] = json!("rate(1 hour)");
+    let mut sim = simulate(&t);
+    let start = sim.now();
+    let fired = sim.advance_to(start.plus_seconds(3.5 * 3600.0)).unwrap();
+    assert_eq!(fired.len(), 3, "at 1 h, 2 h and 3 h");
+    fired[0].assert_matched(["Rule"]).assert_execution(Status::Succeeded, ["Work", "Done"]);
+    let event = fired[2].execution().output.clone().unwrap();
+    assert_eq!(
+        (event["source"].as_str(), event["detail-type"].as_str()),
+        (Some("aws.events"), Some("Scheduled Event"))
+    );
+    assert_eq!(event["time"], "2026-01-01T03:00:00Z");
+    assert_eq!(event["resources"][0], "arn:aws:events:us-east-1:123456789012:rule/Demo-Rule");
+    assert_eq!(sim.now(), start.plus_seconds(3.5 * 3600.0));
+    assert_eq!(sim.advance_to(start.plus_seconds(4.0 * 3600.0)).unwrap().len(), 1, "the 4 h firing, once");
+    assert!(matches!(
+        sim.advance_to(start.plus_seconds(3600.0 * 24.0 * 365.0 * 20.0)),
+        Err(SimulationError::TooManyFirings { .. })
+    ));
+}
