@@ -23,7 +23,15 @@ fn parse_object(map: &Map<String, J>, path: &str, out: &mut Vec<String>) -> Patt
     let mut obj = PatternObject::new();
     for (name, value) in map {
         let field_path = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
-        if name == "$or" {
+        // `$or` followed by an object, or by an array with no object, is an ordinary field named
+        // "$or" (event-ruler's README, "The backward compatibility of using "$or" as field name in
+        // the rule"); only an array of objects is a set of alternatives.
+        let legacy_field = match value {
+            J::Object(_) => true,
+            J::Array(items) => !items.iter().any(J::is_object),
+            _ => false,
+        };
+        if name == "$or" && !legacy_field {
             match value {
                 J::Array(items) => {
                     let mut alts = Vec::new();
