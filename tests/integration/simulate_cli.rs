@@ -109,3 +109,79 @@ fn invalid_input_is_every_problem_and_exit_2() {
     assert_eq!(unknown.code, Some(2));
     assert!(unknown.stderr.contains("EventSfnDemo/StateMachine (StateMachine2E01A3A5)"), "{}", unknown.text());
 }
+
+fn repo(path: &str) -> String {
+    suite::repo_root().join(path).display().to_string()
+}
+
+#[test]
+fn event_files_through_the_app_a_template_and_an_aws_cdk_assembly() {
+    let dir = suite::temp_dir("simulate-events");
+    let events = ["app/events/path-a.json", "app/events/path-b.json", "app/events/path-c.json"].map(repo);
+    let cdk_assembly = repo("tests/fixtures/cdk-flagship.out");
+    let cdk_template = repo("tests/fixtures/cdk-flagship.out/EventSfnDemo.template.json");
+    for extra in [vec![], vec!["--assembly", cdk_assembly.as_str()], vec!["--template", cdk_template.as_str()]] {
+        let args: Vec<&str> = events.iter().map(String::as_str).chain(extra.iter().copied()).collect();
+        let run = simulate(&dir, &args);
+        assert!(run.ok(), "{}", run.text());
+        for line in ["SUCCEEDED  WhichPath? -> PathA", "SUCCEEDED  WhichPath? -> PathB", "FAILED  WhichPath? -> Fail"] {
+            assert!(run.stdout.contains(line), "{line:?} in {extra:?}:\n{}", run.text());
+        }
+        assert!(run.stdout.contains("3 event(s) sent, 3 execution(s): 1 FAILED, 2 SUCCEEDED"), "{}", run.text());
+        let json = simulate(&dir, &[&args[..], &["--json"]].concat());
+        let rows: Value = serde_json::from_str(&json.stdout).unwrap_or_else(|e| panic!("{e}: {}", json.text()));
+        assert_eq!(rows.as_array().map(Vec::len), Some(3));
+        assert_eq!(rows[2]["path"], json!(["WhichPath?", "Fail"]));
+    }
+}
+
+#[test]
+fn an_event_no_rule_matches_says_why_and_exits_1() {
+    let dir = suite::temp_dir("simulate-unmatched");
+    let other = write(
+        &dir,
+        "other.json",
+        &json!([{"Source": "other.app", "DetailType": "message", "Detail": "{\"Path\":\"A\"}"},
+        {"Source": "demo.sfn", "DetailType": "message", "Detail": "[1]"}]),
+    );
+    let run = simulate(&dir, &[other.to_str().unwrap()]);
+    assert_eq!(run.code, Some(1), "{}", run.text());
+    assert!(run.stdout.contains("started no execution"), "{}", run.text());
+    assert!(
+        run.stdout.contains("rule Rule4C995B7F") && run.stdout.contains("does not match the event"),
+        "{}",
+        run.text()
+    );
+    assert!(run.stdout.contains("not sent: MalformedDetail"), "{}", run.text());
+}
+
+#[test]
+fn test_event_pattern_answers_as_the_aws_cli() {
+    let dir = suite::temp_dir("test-event-pattern");
+    let event = write(
+        &dir,
+        "event.json",
+        &json!({"id": "1", "account": "123456789012", "source": "demo.sfn",
+        "time": "2026-01-01T00:00:00Z", "region": "us-east-1", "resources": [], "detail-type": "message", "detail": {"Path": "B"}}),
+    );
+    let event_arg = format!("file://{}", event.display());
+    let tep = |pattern: &str| {
+        run_isolated(
+            Command::new(env!("CARGO_BIN_EXE_flagship")).args([
+                "test-event-pattern",
+                "--event-pattern",
+                pattern,
+                "--event",
+                &event_arg,
+            ]),
+            &dir,
+        )
+    };
+    let yes = tep(r#"{"source": ["demo.sfn"], "detail": {"Path": [{"prefix": "B"}]}}"#);
+    assert_eq!((yes.code, yes.stdout.trim()), (Some(0), r#"{"Result":true}"#), "{}", yes.text());
+    let no = tep(r#"{"detail": {"Path": ["A"]}}"#);
+    assert_eq!((no.code, no.stdout.trim()), (Some(0), r#"{"Result":false}"#), "{}", no.text());
+    let invalid = tep(r#"{"detail": {"Path": "A"}}"#);
+    assert_eq!(invalid.code, Some(2), "{}", invalid.text());
+    assert!(invalid.stderr.contains("--event-pattern: detail.Path"), "{}", invalid.text());
+}
