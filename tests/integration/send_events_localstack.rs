@@ -1,7 +1,8 @@
 //! End to end on LocalStack (started by the test support when it is not running): deploy the
 //! flagship app under a stack name of its own, send the three sample events with `send-events`,
-//! and check each one's path through the states and final status; then events that start
-//! nothing, and a stack that is not deployed. The stack is destroyed at the end (also when an
+//! and check each one's path through the states and final status, and that the local simulation
+//! of the stacks agrees (`--check-simulation`); then events that start nothing, and a stack that
+//! is not deployed. The stack is destroyed at the end (also when an
 //! assertion fails).
 
 use std::path::PathBuf;
@@ -116,9 +117,16 @@ fn the_three_sample_events_take_their_paths() {
     );
     eprintln!("send-events --json: {:?} for three events, put-events to all ended; {}", run.elapsed, run.stderr.trim());
 
-    // The same in text, for people: each event's path and status, then a summary.
-    let text = f.send(&files, &[]);
+    // The same in text, for people, checked against the local simulation of the same stacks:
+    // the simulated events take the same paths to the same ends (issue: "send-events
+    // --check-simulation report no difference").
+    let text = f.send(&files, &["--check-simulation"]);
     assert_eq!(text.code, Some(0), "{}", text.text());
+    assert!(
+        text.stdout.contains("simulation check: the simulation agrees with the deployed system on every event"),
+        "{}",
+        text.text()
+    );
     for (file, status, path) in &expected {
         let line = format!("  {status}  {}  (", path.join(" -> "));
         let at =

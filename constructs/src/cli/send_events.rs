@@ -4,7 +4,8 @@
 //! Exit status: 0 when every entry was sent and every event started an execution that ended,
 //! whatever its status (a FAILED execution is a valid outcome: the flagship's path C is meant
 //! to fail); 1 when an entry was refused, an event started nothing within `--timeout`, an
-//! execution was still running at the timeout, or the command could not run.
+//! execution was still running at the timeout, with `--check-simulation` when the simulation of
+//! an event differs from what the deployed system did, or when the command could not run.
 //!
 //! It connects as the core's deploy commands do (the same connection flags, [`ConnectionArgs`],
 //! and [`framework::deploy::load`]), and selects stacks with the core's [`select_stacks`].
@@ -16,6 +17,7 @@ use std::time::Duration;
 use framework::cli::{select_stacks, CliError, ConnectionArgs};
 
 use crate::events::envelope::read_event_file;
+use crate::report::Row;
 use crate::trial::{send_events as run_trial, TrialError, TrialOptions, TrialReport};
 
 /// Why `send-events` could not run (what the events did is in its report instead).
@@ -27,6 +29,9 @@ pub enum SendEventsError {
     /// The event files, the connection or the trial failed.
     #[error(transparent)]
     Trial(#[from] TrialError),
+    /// `--check-simulation`: the app's stacks cannot be simulated.
+    #[error("--check-simulation: {0}")]
+    Simulation(#[from] crate::simulation::SimulationError),
 }
 
 /// Options of `send-events`.
@@ -48,6 +53,11 @@ pub struct SendEventsArgs {
     /// execution; `entry` counts from 1; status NOT_SENT / NOT_STARTED when there is none).
     #[arg(long)]
     pub json: bool,
+    /// Before sending, simulate each event locally (`simulate`); after following the real
+    /// executions, report every difference between the simulated and the real outcome (status,
+    /// path, error) and exit 1 when there is one: how to check the simulation against AWS.
+    #[arg(long)]
+    pub check_simulation: bool,
     /// How to reach AWS: the core's connection flags (`--profile`, `--region`, `--local`, ...).
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -89,10 +99,15 @@ pub(crate) fn send_events(
     let files =
         args.files.iter().map(|f| read_event_file(f)).collect::<Result<Vec<_>, _>>().map_err(TrialError::from)?;
     let options = TrialOptions { stacks: stack_names(app, &args.stacks)?, timeout: Duration::from_secs(args.timeout) };
-    let report = runtime()?.block_on(async {
-        let config = framework::deploy::load(&args.connection.connection()).await?;
-        run_trial(&config, &files, &options, &mut |line| eprintln!("{line}")).await
-    })?;
+    let rt = runtime()?;
+    let config = rt.block_on(framework::deploy::load(&args.connection.connection())).map_err(TrialError::from)?;
+    let simulated = if args.check_simulation {
+        let account = rt.block_on(config.caller_account()).map_err(TrialError::from)?;
+        Some(simulate(app, &args.files, account, config.region.clone())?)
+    } else {
+        None
+    };
+    let report = rt.block_on(run_trial(&config, &files, &options, &mut |line| eprintln!("{line}")))?;
     // With --json, stdout holds only the JSON; the summary line goes to stderr with the progress.
     let text = if args.json {
         eprintln!("{}", report.summary());
@@ -102,7 +117,78 @@ pub(crate) fn send_events(
     };
     out.write_all(text.as_bytes())
         .map_err(|source| CliError::Io { context: "cannot write to stdout".into(), source })?;
+    if let Some(simulated) = simulated {
+        let differences = differences(&simulated, &report.rows);
+        let mut lines = vec![if differences.is_empty() {
+            "simulation check: the simulation agrees with the deployed system on every event".to_string()
+        } else {
+            format!(
+                "simulation check: {} difference(s) between the simulation and the deployed system",
+                differences.len()
+            )
+        }];
+        lines.extend(differences.iter().map(|d| format!("  {d}")));
+        let text = format!("{}\n", lines.join("\n"));
+        // with --json, stdout holds only the report's JSON
+        let written =
+            if args.json { std::io::stderr().write_all(text.as_bytes()) } else { out.write_all(text.as_bytes()) };
+        written.map_err(|source| CliError::Io { context: "cannot write the simulation check".into(), source })?;
+        if !differences.is_empty() {
+            return Ok(TrialReport { simulation_differs: true, ..report });
+        }
+    }
     Ok(report)
+}
+
+/// The rows the simulation of the app's stacks gives for the event files, in `account` and `region`.
+fn simulate(
+    app: &framework::App,
+    files: &[PathBuf],
+    account: String,
+    region: String,
+) -> Result<Vec<Row>, crate::simulation::SimulationError> {
+    let options = crate::stepfunctions::interpreter::Options::default().environment(account, region);
+    let mut simulation = crate::simulation::Simulation::from_app(app, options)?;
+    let mut rows = Vec::new();
+    for file in files {
+        rows.extend(simulation.put_event_file(file)?.iter().flat_map(|o| o.rows()));
+    }
+    Ok(rows)
+}
+
+/// What an entry did, comparably: each execution's status, path and error, sorted.
+fn outcomes<'a>(rows: &'a [Row], file: &str, entry: usize) -> Vec<(&'a str, &'a [String], Option<&'a str>)> {
+    let mut out: Vec<_> = rows
+        .iter()
+        .filter(|r| r.file == file && r.entry == entry)
+        .map(|r| (r.status.as_str(), r.path.as_slice(), r.error.as_deref()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every entry whose simulated outcome differs from the deployed system's, in words.
+pub(crate) fn differences(simulated: &[Row], real: &[Row]) -> Vec<String> {
+    let mut entries: Vec<(&str, usize)> = simulated.iter().chain(real).map(|r| (r.file.as_str(), r.entry)).collect();
+    entries.sort();
+    entries.dedup();
+    let show = |o: &[(&str, &[String], Option<&str>)]| -> String {
+        let parts: Vec<String> = o
+            .iter()
+            .map(|(status, path, error)| {
+                let error = error.map(|e| format!(" (error {e})")).unwrap_or_default();
+                format!("{status} via {}{error}", if path.is_empty() { "(no state)".into() } else { path.join(" -> ") })
+            })
+            .collect();
+        parts.join("; ")
+    };
+    entries
+        .into_iter()
+        .filter_map(|(file, entry)| {
+            let (s, r) = (outcomes(simulated, file, entry), outcomes(real, file, entry));
+            (s != r).then(|| format!("{file} entry {entry}: simulated {}, deployed {}", show(&s), show(&r)))
+        })
+        .collect()
 }
 
 /// The async runtime the trial runs on: one thread, as the core's deploy commands use.
@@ -188,6 +274,36 @@ mod tests {
         assert!(matches!(Cli::try_parse_from(["app", "ls"]).unwrap().command, Composed::Core(_)), "next to the core's");
     }
 
+    fn row(file: &str, status: &str, path: &[&str], error: Option<&str>) -> Row {
+        Row {
+            file: file.into(),
+            entry: 1,
+            path: path.iter().map(|s| s.to_string()).collect(),
+            status: status.into(),
+            error: error.map(str::to_string),
+            execution_arn: Some(format!("arn:{file}")),
+            ..Row::default()
+        }
+    }
+
+    #[test]
+    fn the_simulation_check_compares_status_path_and_error_per_entry() {
+        let simulated = [row("a.json", "SUCCEEDED", &["W", "A"], None), row("c.json", "FAILED", &["W", "Fail"], None)];
+        let mut real = simulated.to_vec();
+        real[0].execution_arn = Some("another arn, another duration".into());
+        real[0].duration_ms = Some(120);
+        assert!(differences(&simulated, &real).is_empty(), "ids, ARNs and durations are not outcomes");
+        real[1] = row("c.json", "FAILED", &["W", "Fail"], Some("States.Runtime"));
+        real.push(row("d.json", "NOT_STARTED", &[], None));
+        assert_eq!(
+            differences(&simulated, &real),
+            [
+                "c.json entry 1: simulated FAILED via W -> Fail, deployed FAILED via W -> Fail (error States.Runtime)",
+                "d.json entry 1: simulated , deployed NOT_STARTED via (no state)",
+            ]
+        );
+    }
+
     #[test]
     fn invalid_files_fail_before_connecting() {
         let dir = std::env::temp_dir().join(format!("constructs-cli-send-events-{}", std::process::id()));
@@ -195,6 +311,7 @@ mod tests {
         let file = dir.join("bad.json");
         std::fs::write(&file, r#"[{"Source": "s", "DetailType": "t"}]"#).unwrap();
         let args = SendEventsArgs {
+            check_simulation: false,
             files: vec![file.clone()],
             stacks: vec![],
             timeout: 1,

@@ -60,14 +60,17 @@ pub struct TrialReport {
     /// From the first PutEvents call until the last execution was seen ended (when all ended).
     pub finished_after: Option<Duration>,
     /// Events that may have been delivered twice: a PutEvents call carrying them failed in
-    /// transit and was retried (see [`crate::trial::send`]).
+    /// transit and was retried (`send-events`' trial).
     pub possible_duplicates: usize,
+    /// `send-events --check-simulation` found a difference between the simulated and the real
+    /// outcome of an event.
+    pub simulation_differs: bool,
 }
 
 impl TrialReport {
     /// Exit status 0: every entry was sent, and every event started an execution that ended.
     pub fn ok(&self) -> bool {
-        !self.rows.iter().any(Row::is_problem)
+        !self.simulation_differs && !self.rows.iter().any(Row::is_problem)
     }
 
     /// The rows as a JSON array (pretty-printed).
@@ -206,6 +209,7 @@ mod tests {
             timeout: Duration::from_secs(30),
             finished_after: Some(Duration::from_millis(420)),
             possible_duplicates: 0,
+            simulation_differs: false,
         }
     }
 

@@ -211,5 +211,5 @@ pub async fn send_events(
         }
     }
     let possible_duplicates = delivery.possible_duplicates;
-    Ok(TrialReport { rows, timeout: options.timeout, finished_after, possible_duplicates })
+    Ok(TrialReport { rows, timeout: options.timeout, finished_after, possible_duplicates, simulation_differs: false })
 }
