@@ -46,7 +46,7 @@ pub mod target;
 
 pub use pattern::{
     AnythingBut, AnythingButKind, CmpOp, EventPattern, FieldPath, Matcher, Num, Numeric, PatternError, PatternField,
-    PatternObject, Resolver, DEFAULT_MAX_PATTERN_SIZE,
+    PatternObject, Resolver, RuleIndex, DEFAULT_MAX_PATTERN_SIZE,
 };
 pub use rule::{CfnRule, CfnTarget, Rule, RuleBuilder, RuleProps, RuleRef, RuleState};
 pub use schedule::{Cron, Schedule, ScheduleError, TimeUnit};

@@ -19,6 +19,7 @@
 
 mod cidr;
 mod import;
+mod index;
 mod matcher;
 mod matching;
 mod numeric;
@@ -31,6 +32,7 @@ use std::str::FromStr;
 use framework::Value;
 
 pub use crate::num::Num;
+pub use index::RuleIndex;
 pub use matcher::{AnythingBut, AnythingButKind, Matcher};
 pub use numeric::{CmpOp, Numeric, NUMERIC_LIMIT, NUMERIC_MAX_DECIMALS};
 pub use object::{FieldPath, PatternField, PatternObject, RESERVED_IN_OR};

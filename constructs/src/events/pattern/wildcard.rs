@@ -4,7 +4,7 @@ use crate::wildcard::Piece;
 
 /// Parses a wildcard value, or says what is wrong with it (EventBridge's rules: no consecutive
 /// `*`, and a backslash may only escape `*` or `\`).
-fn parse(value: &str) -> Result<Vec<Piece>, String> {
+pub(super) fn parse(value: &str) -> Result<Vec<Piece>, String> {
     let chars: Vec<char> = value.chars().collect();
     let mut out = Vec::with_capacity(chars.len());
     let mut i = 0;
