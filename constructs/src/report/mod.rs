@@ -40,6 +40,13 @@ pub struct Row {
     /// Why an event may have started nothing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// The rule (logical id) whose target started the execution, when known (the simulation
+    /// knows; the deployed system does not say).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// That target's `Id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
 }
 
 impl Row {
@@ -132,6 +139,9 @@ impl TrialReport {
                     out.push('\n');
                     if let Some(arn) = &r.execution_arn {
                         out.push_str(&format!("  execution {arn}\n"));
+                    }
+                    if let (Some(rule), Some(target)) = (&r.rule, &r.target) {
+                        out.push_str(&format!("  started by rule {rule}, target {target}\n"));
                     }
                 }
             }

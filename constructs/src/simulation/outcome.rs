@@ -197,6 +197,8 @@ impl EventOutcome {
                     error: execution.error.clone(),
                     cause: execution.cause.clone(),
                     duration_ms: Some((execution.elapsed_seconds() * 1000.0).round() as i64),
+                    rule: Some(i.rule.clone()),
+                    target: Some(i.target_id.clone()),
                     ..base.clone()
                 }),
                 _ => None,
