@@ -26,6 +26,11 @@ endpoint>, "machines": {name: [{"seconds", "status", "output" (parsed JSON or nu
 "cause", "polls"}, ...]}, "skipped": {name: <executions not started>}} (the measured executions
 only). Progress goes to stderr. Exits 1 with the reason on stderr when the health endpoint,
 CreateStateMachine or a warm-up execution fails.
+
+With "delete_log_group_prefix": "<prefix>" in SPEC.json (the machines may then be []), every
+CloudWatch Logs log group whose name starts with the prefix is deleted after the machines run, and
+"deleted_log_groups" in the result lists them: the benchmark's cleanup of the log group the
+flagship stack retains when it is destroyed (`DeletionPolicy: Retain`, by design).
 """
 
 import argparse
@@ -128,6 +133,28 @@ def measured(sfn, arn, payload, timeout):
     }
 
 
+def delete_log_groups(endpoint, prefix):
+    """Deletes the log groups whose names start with `prefix`; returns their names."""
+    session = boto3.session.Session(
+        aws_access_key_id="test", aws_secret_access_key="test", region_name=REGION
+    )
+    logs = session.client(
+        "logs",
+        endpoint_url=endpoint,
+        config=botocore.config.Config(connect_timeout=5, read_timeout=60),
+    )
+    names = []
+    for page in logs.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=prefix):
+        names.extend(g["logGroupName"] for g in page.get("logGroups", []))
+    for name in names:
+        try:
+            logs.delete_log_group(logGroupName=name)
+        except logs.exceptions.ResourceNotFoundException:
+            pass
+        log(f"deleted log group {name}")
+    return names
+
+
 def run_machine(sfn, token, machine):
     name = f"bench-{machine['name']}-{token}"
     inputs = [json.dumps(i) for i in machine["inputs"]]
@@ -171,6 +198,8 @@ def main():
         sfn = client(args.endpoint)
         token = f"{time.time_ns() // 1_000_000:x}"[-8:]
         runs = {m["name"]: run_machine(sfn, token, m) for m in spec["machines"]}
+        prefix = spec.get("delete_log_group_prefix")
+        deleted = delete_log_groups(args.endpoint, prefix) if prefix else []
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, OSError, TimeoutError) as err:
         log(f"error: {api_error_text(err)}")
         return 1
@@ -179,6 +208,7 @@ def main():
             "localstack": version,
             "machines": {name: samples for name, (samples, _) in runs.items()},
             "skipped": {name: skipped for name, (_, skipped) in runs.items()},
+            "deleted_log_groups": deleted,
         }
     )
     if args.out:

@@ -1,5 +1,7 @@
 //! Simulate benchmarks (`cargo bench -p app --bench simulate`): the local States Language
-//! interpreter (`constructs::stepfunctions::interpreter`) against LocalStack's Step Functions.
+//! interpreter (`constructs::stepfunctions::interpreter`) against LocalStack's Step Functions, and
+//! the EventBridge simulation (`constructs::simulation`) against the emulator path (LocalStack
+//! started, the flagship deployed to it, the events sent).
 //!
 //! Measures, on the release build:
 //! - the flagship state machine (the one the app deploys: `Machine::from_app` on the flagship app,
@@ -29,6 +31,16 @@
 //!   `DefinitionString`), no target;
 //! - the whole `app simulate --state-machine EventSfnDemo/StateMachine --input ...` process
 //!   (spawn, build and synthesize the app, compile, run, print), no target;
+//! - the EventBridge simulation (`constructs::simulation::Simulation`), in-process: one
+//!   `put_events` of the flagship's three sample events (the entries of `app/events/path-a.json`,
+//!   `path-b.json` and `path-c.json`, read once) on a simulation built once, outside the timed
+//!   region: each entry becomes an event, matches the flagship's rule, passes its role check, is
+//!   delivered and runs its execution; checked to give SUCCEEDED `WhichPath?` -> `PathA`,
+//!   SUCCEEDED -> `PathB` and FAILED -> `Fail`; target < 50 µs median for the three;
+//! - building that simulation, `Simulation::from_app` of the flagship (synth included), no target;
+//! - the whole `app simulate app/events/path-a.json app/events/path-b.json app/events/path-c.json`
+//!   process (spawn, build and synthesize the app, read the files, route, run, print), checked to
+//!   exit 0 with the summary line [`SAMPLE_SUMMARY`]; target < 10 ms median;
 //! - LocalStack, in the same run (`scripts/bench_sfn_localstack.py` with the boto3 of
 //!   `.tools/localstack-venv`): the same flagship definition (byte for byte), the same inline Map
 //!   and the same distributed Map definitions created as STANDARD state machines; the flagship
@@ -44,10 +56,29 @@
 //!   interpreter runs in virtual time in-process, so the ratio rows say how much sooner a caller
 //!   has the result, not that the two do the same amount of work.
 //!
+//! - the emulator path, in the same run, after the Step Functions rows, one run of each step:
+//!   (a) LocalStack's cold start: `scripts/localstack down`, then `scripts/localstack up` timed
+//!   until it reports ready; (b) the release `app deploy --local --require-approval never` of the
+//!   flagship into a new stack, `EVENT_SFN_DEMO_STACK_NAME=bench-simulate-<pid>` (no clash with
+//!   other stacks), right after the cold start; (c) `app send-events --local app/events/*.json`
+//!   on that stack, checked to exit 0 with the same summary line as `app simulate`'s; (d) `app
+//!   destroy --local --force`, untimed, and the log group the stack retains deleted (with
+//!   `scripts/bench_sfn_localstack.py`, `delete_log_group_prefix`). The rows give each step, the
+//!   sum (a) + (b) + (c), and the ratios of the sum and of (c) alone to our whole-process `app
+//!   simulate` of the three events. Every step is bounded (a child past its limit is killed); a
+//!   step that fails or times out gives a row saying what failed (the later steps say they were
+//!   not run), never a panic. The children get only the emulator's dummy credentials (every
+//!   `AWS_*` variable of the caller dropped, the shared AWS files replaced by `/dev/null`); their
+//!   logs stay in a scratch directory, named on stderr, when a step fails.
+//!
 //! LocalStack is started as the deploy benchmark and the tests start it (`suite::localstack`:
 //! `scripts/localstack up` under the suite's lease, stopped again when this process ends; one
 //! that was already running is left running). When it cannot be started, or the script fails,
-//! the LocalStack rows say "not measured" and why; the interpreter rows stand.
+//! the LocalStack rows say "not measured" and why; the interpreter rows stand. The emulator path
+//! restarts it for its cold start even when it was running before the bench (anything else using
+//! it then sees it go away for those seconds); it is then left running, started again at the end
+//! when the timed start failed. A LocalStack not started by `scripts/localstack` cannot be stopped
+//! by it: the cold-start row says so and the other steps run on that one.
 //!
 //! Inputs are cloned before the timer starts (`Machine::run` takes its input by value). Prints one
 //! Markdown table row `| What | Median | p95 | Min | Target |` per measurement; `scripts/bench`
@@ -59,6 +90,7 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use std::time::{Duration, Instant};
 
+use constructs::simulation::{EventOutcome, Simulation};
 use constructs::stepfunctions::interpreter::{Execution, Handlers, Machine, Options, Status, MAX_HISTORY_EVENTS};
 use serde_json::{json, Value};
 
@@ -77,6 +109,20 @@ const LS_DISTRIBUTED_RUNS: usize = 3;
 const LS_DISTRIBUTED_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 /// The most the LocalStack script may take (the distributed Map's executions bound it).
 const LS_LIMIT: Duration = Duration::from_secs(25 * 60);
+/// The flagship's sample event files, under the repository root, in order: Path A, B and C.
+const SAMPLE_EVENTS: [&str; 3] = ["app/events/path-a.json", "app/events/path-b.json", "app/events/path-c.json"];
+/// The summary line `app simulate` and `app send-events` print for the three sample events (the
+/// latter goes on with the time the executions took).
+const SAMPLE_SUMMARY: &str = "3 event(s) sent, 3 execution(s): 1 FAILED, 2 SUCCEEDED";
+/// Time limits of the emulator path's steps (far above their normal times, seconds at most).
+/// `scripts/localstack up` gives up by itself after `LOCALSTACK_START_TIMEOUT` (60 s by default).
+const LS_DOWN_LIMIT: Duration = Duration::from_secs(60);
+const LS_UP_LIMIT: Duration = Duration::from_secs(180);
+const LS_DEPLOY_LIMIT: Duration = Duration::from_secs(180);
+/// `send-events` waits at most its `--timeout` (60 s by default) for the executions.
+const LS_SEND_LIMIT: Duration = Duration::from_secs(120);
+const LS_DESTROY_LIMIT: Duration = Duration::from_secs(180);
+const LS_SHORT_LIMIT: Duration = Duration::from_secs(60);
 
 /// The global allocator: `System`, counting the bytes allocated while [`peak_bytes`] measures.
 struct Counting;
@@ -271,6 +317,33 @@ fn main() {
         "",
     );
 
+    // The EventBridge simulation: the flagship's three sample events through its rule.
+    let entries = sample_entries(&root);
+    let mut sim = Simulation::from_app(&app, Options::default()).expect("the flagship simulates");
+    check_sample_outcomes(&sim.put_events(&entries).expect("one PutEvents call of three entries"));
+    let put = stats(sample(
+        1_000,
+        10_000,
+        || (),
+        |()| sim.put_events(&entries).expect("one PutEvents call of three entries"),
+    ));
+    report(
+        "EventBridge simulation, in-process: one `Simulation::put_events` of the flagship's three sample events (`app/events/path-a.json`, `path-b.json`, `path-c.json`, read once): envelope, rule match, role check, delivery, three executions (SUCCEEDED WhichPath? -> PathA, SUCCEEDED -> PathB, FAILED -> Fail)",
+        &put,
+        &format!("{}; {} per event", target_us(put.median, Duration::from_micros(50)), fmt(put.median / 3)),
+    );
+    let build = stats(sample(
+        20,
+        1_000,
+        || (),
+        |()| Simulation::from_app(&app, Options::default()).expect("the flagship simulates"),
+    ));
+    report(
+        "EventBridge simulation, in-process: `Simulation::from_app` of the flagship (synth included: the world read from its template)",
+        &build,
+        "",
+    );
+
     let exe = PathBuf::from(env!("CARGO_BIN_EXE_app"));
     let process = stats(sample(
         5,
@@ -294,6 +367,13 @@ fn main() {
         "",
     );
 
+    let process_events = stats(sample(5, 100, || (), |()| simulate_sample_events(&exe, &root)));
+    report(
+        "`app simulate app/events/path-a.json app/events/path-b.json app/events/path-c.json` whole process: builds and synthesizes the app, reads the three files, routes the events, runs the three executions, prints (exit 0, `3 event(s) sent, 3 execution(s): 1 FAILED, 2 SUCCEEDED`)",
+        &process_events,
+        &target_ms(process_events.median, Duration::from_millis(10)),
+    );
+
     eprintln!("simulate bench: LocalStack (its distributed Map executions may take minutes)");
     let ours = Ours {
         flagship: &flagship,
@@ -311,6 +391,356 @@ fn main() {
                 println!("| LocalStack: {what}: not measured: {} | | | | |", one_line(&why));
             }
         }
+    }
+
+    eprintln!("simulate bench: the emulator path (LocalStack cold start, deploy, send-events, destroy)");
+    emulator_path_rows(&emulator_path(&root, &exe), &process_events);
+}
+
+/// The entries of the three sample event files (each a JSON array of one PutEvents entry), in
+/// order.
+fn sample_entries(root: &Path) -> Vec<Value> {
+    let mut entries = Vec::new();
+    for file in SAMPLE_EVENTS {
+        let path = root.join(file);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let json: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()));
+        let list = json.as_array().unwrap_or_else(|| panic!("{}: not a JSON array of entries", path.display()));
+        assert_eq!(list.len(), 1, "{}: one entry", path.display());
+        entries.extend(list.iter().cloned());
+    }
+    entries
+}
+
+/// Each sample event started one execution that took its path: A and B succeed, C fails.
+fn check_sample_outcomes(outcomes: &[EventOutcome]) {
+    let expected = [(Status::Succeeded, "PathA"), (Status::Succeeded, "PathB"), (Status::Failed, "Fail")];
+    assert_eq!(outcomes.len(), expected.len(), "one outcome per event");
+    for (outcome, (status, last)) in outcomes.iter().zip(expected) {
+        let run = outcome.execution();
+        assert_eq!(run.status, status, "{}", outcome.describe());
+        assert_eq!(run.states, ["WhichPath?", last], "{}", outcome.describe());
+    }
+}
+
+/// One `app simulate` of the three sample event files, checked to exit 0 with the summary line.
+fn simulate_sample_events(exe: &Path, root: &Path) {
+    let out = Command::new(exe)
+        .current_dir(root)
+        .env_remove(app::STACK_NAME_ENV)
+        .arg("simulate")
+        .args(SAMPLE_EVENTS)
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("run app simulate");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "app simulate of the sample events failed: {}\n{stdout}", out.status);
+    assert!(stdout.contains(SAMPLE_SUMMARY), "app simulate of the sample events printed:\n{stdout}");
+}
+
+/// The emulator path's steps, each its wall time or why it was not measured.
+struct EmulatorPath {
+    /// LocalStack's version, when known.
+    version: Option<String>,
+    /// Was LocalStack running before this bench (then it is left running)?
+    found_running: bool,
+    start: Result<Duration, String>,
+    deploy: Result<Duration, String>,
+    send: Result<Duration, String>,
+    /// The destroy (untimed) and the cleanup of the log group the stack retains.
+    destroy: Result<(), String>,
+    /// Left running at the end as found (only when it was found running).
+    restored: Result<(), String>,
+    stack: String,
+}
+
+/// `cmd` against the emulator with its documented dummy credentials only: no `AWS_*` variable of
+/// the caller's environment, no shared config or credentials file.
+fn emulator_env(cmd: &mut Command) -> &mut Command {
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("AWS_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+}
+
+/// LocalStack stopped and timed from `scripts/localstack up` to ready, then the flagship deployed
+/// to it, the three sample events sent, and the stack destroyed: each step bounded, each failure
+/// reported (never a panic).
+fn emulator_path(root: &Path, exe: &Path) -> EmulatorPath {
+    let stack = format!("bench-simulate-{}", std::process::id());
+    let mut path = EmulatorPath {
+        version: None,
+        found_running: false,
+        start: Err("not run".into()),
+        deploy: Err("not run".into()),
+        send: Err("not run".into()),
+        destroy: Err("not run".into()),
+        restored: Ok(()),
+        stack: stack.clone(),
+    };
+    let origin = match suite::localstack::origin() {
+        Ok(o) => o,
+        Err(e) => {
+            let why = format!("LocalStack cannot be started: {e}");
+            path.start = Err(why.clone());
+            path.deploy = Err(why.clone());
+            path.send = Err(why.clone());
+            path.destroy = Err(why);
+            return path;
+        }
+    };
+    // Started: this process started it, and the suite's watchdog stops it when the bench ends
+    // (whatever its pid then). Otherwise it was running before: left running at the end.
+    path.found_running = origin != suite::localstack::Origin::Started;
+    let scratch = std::env::temp_dir().join(format!("simulate-bench-emulator-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    if let Err(e) = std::fs::create_dir_all(&scratch) {
+        path.start = Err(format!("cannot create {}: {e}", scratch.display()));
+        return path;
+    }
+    let script = root.join("scripts/localstack");
+    let log = |what: &str| scratch.join(format!("{what}.log"));
+
+    // (a) The cold start.
+    let mut down = Command::new(&script);
+    down.arg("down").current_dir(root);
+    path.start = suite::process::run_limited_ok("`scripts/localstack down`", &mut down, LS_DOWN_LIMIT, &log("down"))
+        .map_err(|e| format!("stopping it failed: {e}"))
+        .and_then(|_| {
+            let mut status = Command::new(&script);
+            status.arg("status").current_dir(root);
+            match suite::process::run_limited("`scripts/localstack status`", &mut status, LS_SHORT_LIMIT, &log("status"))
+            {
+                Ok((s, _)) if s.code() == Some(3) => Ok(()),
+                Ok(_) => Err(format!(
+                    "the LocalStack on {} was not started by `scripts/localstack` and is still running after `scripts/localstack down`: no cold start to time (the other steps ran on it)",
+                    suite::localstack::ENDPOINT
+                )),
+                Err(e) => Err(e),
+            }
+        })
+        .and_then(|()| {
+            let mut up = Command::new(&script);
+            up.arg("up").current_dir(root);
+            suite::process::run_limited_ok("`scripts/localstack up`", &mut up, LS_UP_LIMIT, &log("up")).map(|t| t.wall)
+        });
+    let serving = match &path.start {
+        Ok(t) => {
+            eprintln!("simulate bench: LocalStack cold start: {}", fmt(*t));
+            true
+        }
+        Err(e) => {
+            eprintln!("simulate bench: LocalStack cold start not measured: {e}");
+            ls_status(root, &script, &log("status-after"))
+        }
+    };
+    if !serving {
+        let why = "LocalStack is not running (see the start row)".to_string();
+        path.deploy = Err(why.clone());
+        path.send = Err(why.clone());
+        path.destroy = Err(why);
+    } else {
+        path.version = ls_version(root, &scratch);
+        let app = |args: &[&str]| {
+            let mut cmd = Command::new(exe);
+            emulator_env(&mut cmd).env(app::STACK_NAME_ENV, &stack).current_dir(&scratch).args(args);
+            cmd
+        };
+        // (b) The deploy, from scratch into a new stack, right after the cold start.
+        let mut deploy = app(&["deploy", "--local", "--require-approval", "never"]);
+        path.deploy = suite::process::run_limited_ok(
+            &format!("`app deploy --local` of stack {stack}"),
+            &mut deploy,
+            LS_DEPLOY_LIMIT,
+            &log("deploy"),
+        )
+        .map(|t| t.wall);
+        // (c) The three sample events, sent and followed to their executions' ends.
+        if path.deploy.is_ok() {
+            let mut send = app(&["send-events", "--local"]);
+            send.args(event_files(root));
+            path.send = suite::process::run_limited_ok(
+                "`app send-events --local app/events/*.json`",
+                &mut send,
+                LS_SEND_LIMIT,
+                &log("send-events"),
+            )
+            .and_then(|t| {
+                let text = std::fs::read_to_string(log("send-events")).unwrap_or_default();
+                if text.contains(SAMPLE_SUMMARY) {
+                    Ok(t.wall)
+                } else {
+                    Err(format!("`app send-events` exited 0 without the summary `{SAMPLE_SUMMARY}`:\n{text}"))
+                }
+            });
+        } else {
+            path.send = Err("the deploy failed".into());
+        }
+        // (d) The destroy (untimed; tried whatever happened before), and the log group the stack
+        // retains (`DeletionPolicy: Retain`).
+        let mut destroy = app(&["destroy", "--local", "--force"]);
+        path.destroy = suite::process::run_limited_ok(
+            &format!("`app destroy --local --force` of stack {stack}"),
+            &mut destroy,
+            LS_DESTROY_LIMIT,
+            &log("destroy"),
+        )
+        .map(|_| ())
+        .and_then(|()| delete_retained_log_groups(root, &scratch, &stack));
+    }
+    for (what, step) in [("deploy", &path.deploy), ("send-events", &path.send)] {
+        match step {
+            Ok(t) => eprintln!("simulate bench: emulator path: {what}: {}", fmt(*t)),
+            Err(e) => eprintln!("simulate bench: emulator path: {what} not measured: {e}"),
+        }
+    }
+    if let Err(e) = &path.destroy {
+        eprintln!("simulate bench: emulator path: destroy failed: {e}");
+    }
+
+    // Left running as found.
+    if path.found_running && !ls_status(root, &script, &log("status-end")) {
+        let mut up = Command::new(&script);
+        up.arg("up").current_dir(root);
+        path.restored = suite::process::run_limited_ok("`scripts/localstack up`", &mut up, LS_UP_LIMIT, &log("up-end"))
+            .map(|_| ())
+            .map_err(|e| format!("LocalStack was running before the bench and could not be started again: {e}"));
+        if let Err(e) = &path.restored {
+            eprintln!("simulate bench: {e}");
+        }
+    }
+    if path.start.is_ok() && path.deploy.is_ok() && path.send.is_ok() && path.destroy.is_ok() {
+        let _ = std::fs::remove_dir_all(&scratch);
+    } else {
+        eprintln!("simulate bench: the emulator path's logs are in {}", scratch.display());
+    }
+    path
+}
+
+/// `app/events/*.json`, sorted, as absolute paths.
+fn event_files(root: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("app/events"))
+        .map(|dir| {
+            dir.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// Is LocalStack serving (`scripts/localstack status` exits 0)?
+fn ls_status(root: &Path, script: &Path, log: &Path) -> bool {
+    let mut status = Command::new(script);
+    status.arg("status").current_dir(root);
+    matches!(suite::process::run_limited("`scripts/localstack status`", &mut status, LS_SHORT_LIMIT, log), Ok((s, _)) if s.success())
+}
+
+/// LocalStack's version from its health endpoint (`curl`, bounded), when it answers.
+fn ls_version(root: &Path, scratch: &Path) -> Option<String> {
+    let mut curl = Command::new("curl");
+    curl.current_dir(root).args([
+        "-sf",
+        "--max-time",
+        "5",
+        &format!("{}/_localstack/health", suite::localstack::ENDPOINT),
+    ]);
+    let log = scratch.join("health.json");
+    suite::process::run_limited_ok("`curl` of the health endpoint", &mut curl, LS_SHORT_LIMIT, &log).ok()?;
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(&log).ok()?).ok()?;
+    json["version"].as_str().map(str::to_string)
+}
+
+/// Deletes the log groups `stack` retained (`/aws/vendedlogs/states/<stack>-...`) with
+/// `scripts/bench_sfn_localstack.py` (`delete_log_group_prefix`).
+fn delete_retained_log_groups(root: &Path, scratch: &Path, stack: &str) -> Result<(), String> {
+    let python = root.join(".tools/localstack-venv/bin/python");
+    let spec = scratch.join("delete-log-groups.json");
+    let spec_text = json!({"machines": [], "delete_log_group_prefix": format!("/aws/vendedlogs/states/{stack}-")});
+    std::fs::write(&spec, spec_text.to_string()).map_err(|e| format!("cannot write {}: {e}", spec.display()))?;
+    let mut cmd = Command::new(&python);
+    emulator_env(&mut cmd)
+        .current_dir(root)
+        .arg(root.join("scripts/bench_sfn_localstack.py"))
+        .arg(&spec)
+        .arg("--out")
+        .arg(scratch.join("delete-log-groups-result.json"))
+        .args(["--endpoint", suite::localstack::ENDPOINT]);
+    suite::process::run_limited_ok(
+        "the retained log group's deletion (`scripts/bench_sfn_localstack.py`)",
+        &mut cmd,
+        LS_SHORT_LIMIT,
+        &scratch.join("delete-log-groups.log"),
+    )
+    .map(|_| ())
+}
+
+/// The emulator path's rows: each step, their sum, and its ratios to our whole `app simulate`.
+fn emulator_path_rows(path: &EmulatorPath, ours: &Stats) {
+    let v = path.version.as_deref().map(|v| format!("LocalStack {v}")).unwrap_or_else(|| "LocalStack".into());
+    let found = if path.found_running {
+        "it was running before the bench: stopped with `scripts/localstack down` first, left running at the end"
+    } else {
+        "started by this bench: stopped again when it ends"
+    };
+    let ratio = |t: Duration| times_faster(t.as_secs_f64() / ours.median.as_secs_f64());
+    let steps = [
+        (
+            format!("emulator path, {v}: (a) cold start: `scripts/localstack up` from stopped until ready (the services cloudformation, iam, logs, stepfunctions, events, sts; {found})"),
+            &path.start,
+        ),
+        (
+            format!("emulator path, {v}: (b) `app deploy --local --require-approval never` of the flagship into a new stack ({}), right after the cold start, whole process", path.stack),
+            &path.deploy,
+        ),
+        (
+            format!("emulator path, {v}: (c) `app send-events --local app/events/*.json` (the three sample events), whole process: PutEvents, then follows the executions to their ends (exit 0, `{SAMPLE_SUMMARY}`)"),
+            &path.send,
+        ),
+    ];
+    for (what, step) in &steps {
+        match step {
+            Ok(t) => println!(
+                "| {} | {} | | (1 run) | {} as long as our whole `app simulate` of the three events |",
+                one_line(what),
+                fmt(*t),
+                ratio(*t)
+            ),
+            Err(why) => println!("| {}: not measured: {} | | | | |", one_line(what), one_line(why)),
+        }
+    }
+    let destroy = match &path.destroy {
+        Ok(()) => "then destroyed (`app destroy --local --force`, untimed; its retained log group deleted)".to_string(),
+        Err(why) => format!("then the destroy (untimed) FAILED: {}", one_line(why)),
+    };
+    let restored = match &path.restored {
+        Ok(()) => String::new(),
+        Err(why) => format!("; {}", one_line(why)),
+    };
+    match (&path.start, &path.deploy, &path.send) {
+        (Ok(a), Ok(b), Ok(c)) => {
+            let sum = *a + *b + *c;
+            println!(
+                "| emulator path, {v}: sum of (a) cold start + (b) deploy + (c) send-events; {destroy}{restored} | {} | | (1 run) | {} as long as our whole `app simulate` of the three events ({} median); send-events alone takes {} as long |",
+                fmt(sum),
+                ratio(sum),
+                fmt(ours.median),
+                ratio(*c),
+            );
+        }
+        _ => println!(
+            "| emulator path, {v}: sum of (a) + (b) + (c): not measured (a step failed; see its row); {destroy}{restored} | | | | no ratio |"
+        ),
     }
 }
 
