@@ -11,8 +11,10 @@
 //! - an exact number matches numerically (`5` matches `5.0`); exact strings that are both IP
 //!   addresses compare as addresses.
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
+use framework::Value;
 use serde_json::Value as J;
 
 use super::cidr::Cidr;
@@ -21,103 +23,236 @@ use super::object::{PatternField, PatternObject};
 use super::resolve::Resolver;
 use super::wildcard;
 
+/// What matching needs of an event: objects by member name, arrays by position, and scalar
+/// leaves. Implemented by `serde_json::Value` (the reference, [`super::EventPattern::matches_with`])
+/// and by the index's borrowed, pruned parse of an event's text: the one implementation of the
+/// semantics below runs on both.
+pub(crate) trait EventValue<'a>: Copy {
+    /// True for an object.
+    fn is_object(self) -> bool;
+    /// The items of an array (`None` for anything else).
+    fn array_len(self) -> Option<usize>;
+    /// Item `i` of an array (`i < array_len`).
+    fn item(self, i: usize) -> Self;
+    /// An object's member by name (`None` for a missing member or a non-object).
+    fn member(self, name: &str) -> Option<Self>;
+    /// The scalar this is (`None` for an array or an object).
+    fn leaf(self) -> Option<Leaf<'a>>;
+}
+
+/// A scalar of an event (numbers as `serde_json::Number::as_f64` gives them).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Leaf<'a> {
+    Str(&'a str),
+    Num(f64),
+    Bool(bool),
+    Null,
+}
+
+impl<'a> EventValue<'a> for &'a J {
+    fn is_object(self) -> bool {
+        J::is_object(self)
+    }
+    fn array_len(self) -> Option<usize> {
+        self.as_array().map(Vec::len)
+    }
+    fn item(self, i: usize) -> Self {
+        &self.as_array().expect("an array")[i]
+    }
+    fn member(self, name: &str) -> Option<Self> {
+        self.as_object().and_then(|m| m.get(name))
+    }
+    fn leaf(self) -> Option<Leaf<'a>> {
+        Some(match self {
+            J::String(s) => Leaf::Str(s),
+            // Always `Some` without serde_json's arbitrary precision.
+            J::Number(n) => Leaf::Num(n.as_f64()?),
+            J::Bool(b) => Leaf::Bool(*b),
+            J::Null => Leaf::Null,
+            J::Array(_) | J::Object(_) => return None,
+        })
+    }
+}
+
 pub(crate) fn match_object(obj: &PatternObject, event: Option<&J>, r: &Resolver) -> bool {
+    match_object_in(obj, event, r)
+}
+
+pub(crate) fn match_object_in<'a, E: EventValue<'a>>(obj: &PatternObject, event: Option<E>, r: &Resolver) -> bool {
     match event {
-        Some(J::Array(_)) => {
+        Some(e) if e.array_len().is_some() => {
             let mut objects = Vec::new();
             flatten(event, &mut objects, true);
             if objects.is_empty() {
-                match_level(obj, None, r)
+                match_level::<E>(obj, None, r)
             } else {
                 objects.into_iter().any(|o| match_level(obj, Some(o), r))
             }
         }
-        Some(J::Object(_)) => match_level(obj, event, r),
-        _ => match_level(obj, None, r),
+        Some(e) if e.is_object() => match_level(obj, event, r),
+        _ => match_level::<E>(obj, None, r),
     }
 }
 
-fn match_level(obj: &PatternObject, event: Option<&J>, r: &Resolver) -> bool {
-    let get = |name: &str| event.and_then(|e| e.get(name));
+fn match_level<'a, E: EventValue<'a>>(obj: &PatternObject, event: Option<E>, r: &Resolver) -> bool {
+    let get = |name: &str| event.and_then(|e| e.member(name));
+    let mut leaves = Vec::new();
     let fields_match = obj.fields.iter().all(|(name, field)| match field {
-        PatternField::Object(o) => match_object(o, get(name), r),
-        PatternField::Matchers(ms) => {
-            let mut leaves = Vec::new();
-            flatten(get(name), &mut leaves, false);
-            ms.iter().any(|m| match_leaf(m, &leaves, r))
-        }
+        PatternField::Object(o) => match_object_in(o, get(name), r),
+        PatternField::Matchers(ms) => match get(name) {
+            // A scalar is its own only leaf (no list to build); an object has none.
+            Some(v) if v.array_len().is_none() => {
+                let one = [v];
+                let leaves: &[E] = if v.is_object() { &[] } else { &one };
+                ms.iter().any(|m| match_leaf(m, leaves, r))
+            }
+            value => {
+                leaves.clear();
+                flatten(value, &mut leaves, false);
+                ms.iter().any(|m| match_leaf(m, &leaves, r))
+            }
+        },
     });
-    fields_match && obj.any_of.as_ref().is_none_or(|alts| alts.iter().any(|alt| match_object(alt, event, r)))
+    fields_match && obj.any_of.as_ref().is_none_or(|alts| alts.iter().any(|alt| match_object_in(alt, event, r)))
 }
 
 /// Collects the leaves (scalars) or, with `objects`, the objects at a position, through arrays.
-fn flatten<'a>(value: Option<&'a J>, out: &mut Vec<&'a J>, objects: bool) {
-    match value {
-        None => {}
-        Some(J::Array(items)) => items.iter().for_each(|i| flatten(Some(i), out, objects)),
-        Some(v @ J::Object(_)) if objects => out.push(v),
-        Some(J::Object(_)) => {}
-        Some(_) if objects => {}
-        Some(v) => out.push(v),
+fn flatten<'a, E: EventValue<'a>>(value: Option<E>, out: &mut Vec<E>, objects: bool) {
+    let Some(v) = value else { return };
+    if let Some(n) = v.array_len() {
+        (0..n).for_each(|i| flatten(Some(v.item(i)), out, objects));
+    } else if v.is_object() == objects {
+        out.push(v);
     }
 }
 
-fn match_leaf(m: &Matcher, leaves: &[&J], r: &Resolver) -> bool {
+fn match_leaf<'a, E: EventValue<'a>>(m: &Matcher, leaves: &[E], r: &Resolver) -> bool {
     match m {
         Matcher::Exists(present) => *present != leaves.is_empty(),
-        _ => leaves.iter().any(|leaf| match_value(m, leaf, r)),
+        _ => leaves.iter().any(|leaf| leaf.leaf().is_some_and(|l| match_value(m, l, r))),
     }
 }
 
-fn match_value(m: &Matcher, leaf: &J, r: &Resolver) -> bool {
-    let text = |v: &framework::Value| match r.resolve(v) {
-        Some(J::String(s)) => Some(s),
+/// A pattern value as text: literal strings borrowed, tokens resolved (`None`: not a string, or
+/// a token the resolver cannot resolve).
+fn text<'v>(v: &'v Value, r: &Resolver) -> Option<Cow<'v, str>> {
+    match v {
+        Value::String(s) => Some(Cow::Borrowed(s)),
+        _ => match r.resolve(v) {
+            Some(J::String(s)) => Some(Cow::Owned(s)),
+            _ => None,
+        },
+    }
+}
+
+fn match_value(m: &Matcher, leaf: Leaf<'_>, r: &Resolver) -> bool {
+    let leaf_str = match leaf {
+        Leaf::Str(s) => Some(s),
         _ => None,
     };
-    let leaf_str = leaf.as_str();
     match m {
-        Matcher::Exact(v) => r.resolve(v).is_some_and(|want| same_value(&want, leaf)),
-        Matcher::Prefix(v) => both(leaf_str, text(v), |s, p| s.starts_with(p.as_str())),
-        Matcher::PrefixIgnoreCase(v) => both(leaf_str, text(v), |s, p| s.to_lowercase().starts_with(&p.to_lowercase())),
-        Matcher::Suffix(v) => both(leaf_str, text(v), |s, p| s.ends_with(p.as_str())),
-        Matcher::SuffixIgnoreCase(v) => both(leaf_str, text(v), |s, p| s.to_lowercase().ends_with(&p.to_lowercase())),
-        Matcher::EqualsIgnoreCase(v) => both(leaf_str, text(v), |s, p| s.to_lowercase() == p.to_lowercase()),
-        Matcher::Wildcard(v) => both(leaf_str, text(v), |s, p| wildcard::matches(&p, s)),
+        Matcher::Exact(v) => exact(v, leaf, r),
+        Matcher::Prefix(v) => both(leaf_str, text(v, r), |s, p| s.starts_with(p)),
+        Matcher::PrefixIgnoreCase(v) => {
+            both(leaf_str, text(v, r), |s, p| s.to_lowercase().starts_with(&p.to_lowercase()))
+        }
+        Matcher::Suffix(v) => both(leaf_str, text(v, r), |s, p| s.ends_with(p)),
+        Matcher::SuffixIgnoreCase(v) => {
+            both(leaf_str, text(v, r), |s, p| s.to_lowercase().ends_with(&p.to_lowercase()))
+        }
+        Matcher::EqualsIgnoreCase(v) => both(leaf_str, text(v, r), |s, p| s.to_lowercase() == p.to_lowercase()),
+        Matcher::Wildcard(v) => both(leaf_str, text(v, r), |s, p| wildcard::matches(p, s)),
         Matcher::AnythingBut(ab) => anything_but(ab, leaf, r),
-        Matcher::Numeric(n) => leaf.as_f64().is_some_and(|x| leaf.is_number() && n.accepts(x)),
+        Matcher::Numeric(n) => matches!(leaf, Leaf::Num(x) if n.accepts(x)),
         Matcher::Exists(_) => true,
-        Matcher::Cidr(v) => both(leaf_str, text(v), |s, block| match (Cidr::parse(&block), s.parse::<IpAddr>()) {
+        Matcher::Cidr(v) => both(leaf_str, text(v, r), |s, block| match (Cidr::parse(block), s.parse::<IpAddr>()) {
             (Ok(c), Ok(ip)) => c.contains(ip),
             _ => false,
         }),
     }
 }
 
-fn both(leaf: Option<&str>, want: Option<String>, f: impl FnOnce(&str, String) -> bool) -> bool {
+fn both(leaf: Option<&str>, want: Option<Cow<'_, str>>, f: impl FnOnce(&str, &str) -> bool) -> bool {
     match (leaf, want) {
-        (Some(s), Some(w)) => f(s, w),
+        (Some(s), Some(w)) => f(s, &w),
         _ => false,
     }
 }
 
-/// Exact equality with EventBridge's number and IP address rules.
-fn same_value(want: &J, leaf: &J) -> bool {
-    match (want, leaf) {
-        (J::Number(a), J::Number(b)) => a == b || a.as_f64().zip(b.as_f64()).is_some_and(|(a, b)| a == b),
-        (J::String(a), J::String(b)) => {
-            a == b || matches!((a.parse::<IpAddr>(), b.parse::<IpAddr>()), (Ok(x), Ok(y)) if x == y)
-        }
-        (a, b) => a == b,
+/// An exact pattern value against a leaf: literals without resolving (no allocation), others
+/// resolved first.
+fn exact(v: &Value, leaf: Leaf<'_>, r: &Resolver) -> bool {
+    match v {
+        Value::String(s) => same_string(s, leaf),
+        _ => r.resolve(v).is_some_and(|want| same_value(&want, leaf)),
     }
 }
 
-fn anything_but(ab: &AnythingBut, leaf: &J, r: &Resolver) -> bool {
-    let Some(excluded) = ab.values.iter().map(|v| r.resolve(v)).collect::<Option<Vec<J>>>() else {
-        return false;
+fn same_string(want: &str, leaf: Leaf<'_>) -> bool {
+    match leaf {
+        Leaf::Str(b) => want == b || (maybe_ip(want) && maybe_ip(b) && same_ip(want, b)),
+        _ => false,
+    }
+}
+
+/// Only such strings can parse as an IP address (a cheap filter before parsing).
+fn maybe_ip(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':')
+}
+
+fn same_ip(a: &str, b: &str) -> bool {
+    matches!((a.parse::<IpAddr>(), b.parse::<IpAddr>()), (Ok(x), Ok(y)) if x == y)
+}
+
+/// Exact equality with EventBridge's number and IP address rules (the leaf is a scalar).
+fn same_value(want: &J, leaf: Leaf<'_>) -> bool {
+    match (want, leaf) {
+        // Equal numbers have equal `f64`s, so comparing those is the whole test.
+        (J::Number(a), Leaf::Num(b)) => a.as_f64().is_some_and(|a| a == b),
+        (J::String(a), leaf) => same_string(a, leaf),
+        (J::Bool(a), Leaf::Bool(b)) => *a == b,
+        (J::Null, Leaf::Null) => true,
+        _ => false,
+    }
+}
+
+fn anything_but(ab: &AnythingBut, leaf: Leaf<'_>, r: &Resolver) -> bool {
+    let literal = ab.values.iter().all(|v| matches!(v, Value::String(_)));
+    let resolved;
+    let excluded: &[J] = if literal {
+        &[]
+    } else {
+        match ab.values.iter().map(|v| r.resolve(v)).collect::<Option<Vec<J>>>() {
+            Some(v) => {
+                resolved = v;
+                &resolved
+            }
+            None => return false,
+        }
     };
-    let strings = || excluded.iter().filter_map(J::as_str);
-    let hit = match (ab.kind, leaf.as_str()) {
-        (AnythingButKind::Values, _) => excluded.iter().any(|x| same_value(x, leaf)),
+    // The excluded values as strings (literal ones borrowed), and all of them as JSON.
+    let strings = || -> Box<dyn Iterator<Item = &str> + '_> {
+        if literal {
+            Box::new(ab.values.iter().filter_map(|v| match v {
+                Value::String(s) => Some(s.as_str()),
+                _ => None,
+            }))
+        } else {
+            Box::new(excluded.iter().filter_map(J::as_str))
+        }
+    };
+    let leaf_str = match leaf {
+        Leaf::Str(s) => Some(s),
+        _ => None,
+    };
+    let hit = match (ab.kind, leaf_str) {
+        (AnythingButKind::Values, _) => {
+            if literal {
+                strings().any(|x| same_string(x, leaf))
+            } else {
+                excluded.iter().any(|x| same_value(x, leaf))
+            }
+        }
         (_, None) => false,
         (AnythingButKind::Prefix, Some(s)) => strings().any(|p| s.starts_with(p)),
         (AnythingButKind::Suffix, Some(s)) => strings().any(|p| s.ends_with(p)),
