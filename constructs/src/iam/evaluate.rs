@@ -565,12 +565,17 @@ enum Piece {
 /// Whether `text` matches `pieces`, all of it: dynamic programming over the text's positions,
 /// O(pattern × text), whatever the stars.
 fn glob(pieces: &[Piece], text: &str) -> bool {
+    // no wildcard: a plain comparison
+    if pieces.iter().all(|p| matches!(p, Piece::Char(_))) {
+        let mut chars = text.chars();
+        return pieces.iter().all(|p| matches!(p, Piece::Char(c) if chars.next() == Some(*c))) && chars.next().is_none();
+    }
     let text: Vec<char> = text.chars().collect();
     let n = text.len();
-    let mut reach = vec![false; n + 1];
+    let (mut reach, mut next) = (vec![false; n + 1], vec![false; n + 1]);
     reach[0] = true;
     for piece in pieces {
-        let mut next = vec![false; n + 1];
+        next.fill(false);
         match *piece {
             Piece::Star { colons } => {
                 for j in 0..=n {
@@ -583,7 +588,7 @@ fn glob(pieces: &[Piece], text: &str) -> bool {
         if !next.iter().any(|r| *r) {
             return false;
         }
-        reach = next;
+        std::mem::swap(&mut reach, &mut next);
     }
     reach[n]
 }

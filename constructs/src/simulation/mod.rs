@@ -326,20 +326,23 @@ impl Simulation {
 
     /// The rule at `index` fires for `event`: each of its targets is invoked.
     fn fire(&mut self, outcome: &mut EventOutcome, index: usize, event: &Value) {
-        let rule = self.world.rules[index].clone();
+        // the world is read while the handlers and the generator change: set it aside meanwhile
+        let world = std::mem::take(&mut self.world);
+        let rule = &world.rules[index];
         outcome.matched.push(MatchedRule {
             stack: rule.stack.clone(),
             logical_id: rule.logical_id.clone(),
             name: rule.name.clone(),
         });
         for target in &rule.targets {
-            let invocation = self.invoke(&rule, target, event);
+            let invocation = self.invoke(&world, rule, target, event);
             outcome.invocations.push(invocation);
         }
+        self.world = world;
     }
 
     /// One target invocation: permissions, delivery, then the execution.
-    fn invoke(&mut self, rule: &RuleModel, target: &TargetModel, event: &Value) -> Invocation {
+    fn invoke(&mut self, world: &World, rule: &RuleModel, target: &TargetModel, event: &Value) -> Invocation {
         let mut invocation = Invocation {
             rule: rule.logical_id.clone(),
             target_id: target.id.clone(),
@@ -358,24 +361,25 @@ impl Simulation {
             };
             return invocation;
         }
-        let Some(sm) = self.world.state_machines.get(&target.arn).cloned() else {
+        let Some(sm) = world.state_machines.get(&target.arn) else {
             invocation.result = failed(format!("no state machine {} in the simulated templates", target.arn));
             return invocation;
         };
-        if let Err(reason) = self.check_permissions(target, &sm.arn, &mut invocation.notes) {
+        if let Err(reason) = check_permissions(world, target, &sm.arn, &mut invocation.notes) {
             invocation.result = failed(reason);
             return invocation;
         }
         let ctx = DeliveryContext { rule_arn: &rule.arn, rule_name: &rule.name, ingestion_time: &self.event_time() };
-        let input = match deliver(&target.json, event, &ctx) {
-            Ok(delivered) => delivered.to_text(),
+        let delivered = match deliver(&target.json, event, &ctx) {
+            Ok(delivered) => delivered,
             Err(e) => {
                 invocation.result = failed(format!("the target's input: {e}"));
                 return invocation;
             }
         };
+        let input = delivered.to_text();
         invocation.input = Some(input.clone());
-        let Ok(input_json) = serde_json::from_str::<Value>(&input) else {
+        let Ok(input_json) = delivered.into_json() else {
             invocation.result = failed(format!("StartExecution refuses an input that is not JSON: {input:?}"));
             return invocation;
         };
@@ -397,66 +401,64 @@ impl Simulation {
         };
         invocation
     }
+}
 
-    /// Whether EventBridge may start an execution of `state_machine` with the target's role.
-    fn check_permissions(
-        &self,
-        target: &TargetModel,
-        state_machine: &str,
-        notes: &mut Vec<String>,
-    ) -> Result<(), String> {
-        let Some(role_arn) = &target.role_arn else {
-            return Err(
-                "the target has no RoleArn: EventBridge needs a role to start a Step Functions execution".into()
-            );
-        };
-        let Some(role) = self.world.roles.get(role_arn) else {
-            notes.push(format!("role {role_arn} is not in the simulated templates: its permissions are not checked"));
-            return Ok(());
-        };
-        match trusts(&role.trust, "events.amazonaws.com") {
-            Decision::Allowed => {}
-            Decision::Undetermined { conditions } => notes.push(format!(
-                "role {}: its trust policy's conditions ({}) cannot be evaluated here; assumed to hold",
-                role.logical_id,
-                conditions.join(", ")
-            )),
-            other => {
-                return Err(format!(
-                    "EventBridge cannot assume role {} ({}): {}",
-                    role.logical_id,
-                    role.arn,
-                    other.reason()
-                ))
-            }
-        }
-        let policies: Vec<&Value> = role.policies.iter().collect();
-        match evaluate(&policies, "states:StartExecution", state_machine) {
-            Decision::Allowed => Ok(()),
-            Decision::Undetermined { conditions } => {
-                notes.push(format!(
-                    "role {}: conditions ({}) cannot be evaluated here; assumed to hold",
-                    role.logical_id,
-                    conditions.join(", ")
-                ));
-                Ok(())
-            }
-            Decision::ImplicitDeny if !role.unknown_managed_policies.is_empty() => {
-                notes.push(format!(
-                    "role {}: no policy in the templates allows states:StartExecution on {state_machine}; the managed \
-                     policies {} are not in the templates, so they may",
-                    role.logical_id,
-                    role.unknown_managed_policies.join(", ")
-                ));
-                Ok(())
-            }
-            other => Err(format!(
-                "role {} ({}) may not states:StartExecution on {state_machine}: {}",
+/// Whether EventBridge may start an execution of `state_machine` with the target's role.
+fn check_permissions(
+    world: &World,
+    target: &TargetModel,
+    state_machine: &str,
+    notes: &mut Vec<String>,
+) -> Result<(), String> {
+    let Some(role_arn) = &target.role_arn else {
+        return Err("the target has no RoleArn: EventBridge needs a role to start a Step Functions execution".into());
+    };
+    let Some(role) = world.roles.get(role_arn) else {
+        notes.push(format!("role {role_arn} is not in the simulated templates: its permissions are not checked"));
+        return Ok(());
+    };
+    match trusts(&role.trust, "events.amazonaws.com") {
+        Decision::Allowed => {}
+        Decision::Undetermined { conditions } => notes.push(format!(
+            "role {}: its trust policy's conditions ({}) cannot be evaluated here; assumed to hold",
+            role.logical_id,
+            conditions.join(", ")
+        )),
+        other => {
+            return Err(format!(
+                "EventBridge cannot assume role {} ({}): {}",
                 role.logical_id,
                 role.arn,
                 other.reason()
-            )),
+            ))
         }
+    }
+    let policies: Vec<&Value> = role.policies.iter().collect();
+    match evaluate(&policies, "states:StartExecution", state_machine) {
+        Decision::Allowed => Ok(()),
+        Decision::Undetermined { conditions } => {
+            notes.push(format!(
+                "role {}: conditions ({}) cannot be evaluated here; assumed to hold",
+                role.logical_id,
+                conditions.join(", ")
+            ));
+            Ok(())
+        }
+        Decision::ImplicitDeny if !role.unknown_managed_policies.is_empty() => {
+            notes.push(format!(
+                "role {}: no policy in the templates allows states:StartExecution on {state_machine}; the managed \
+                 policies {} are not in the templates, so they may",
+                role.logical_id,
+                role.unknown_managed_policies.join(", ")
+            ));
+            Ok(())
+        }
+        other => Err(format!(
+            "role {} ({}) may not states:StartExecution on {state_machine}: {}",
+            role.logical_id,
+            role.arn,
+            other.reason()
+        )),
     }
 }
 
