@@ -104,9 +104,10 @@ const INLINE_ITEMS: usize = 100;
 /// [`INLINE_ITEMS`] and of the distributed Map of [`MAP_ITEMS`].
 const LS_FLAGSHIP_RUNS: usize = 20;
 const LS_INLINE_RUNS: usize = 5;
-const LS_DISTRIBUTED_RUNS: usize = 3;
-/// The most one LocalStack execution of the distributed Map may take; it is stopped then.
-const LS_DISTRIBUTED_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+const LS_DISTRIBUTED_RUNS: usize = 1;
+/// The most one LocalStack execution of the distributed Map may take; it is stopped then (it
+/// fails or runs out of time on LocalStack 2026.3.0, so one run tells as much as three).
+const LS_DISTRIBUTED_TIMEOUT: Duration = Duration::from_secs(2 * 60);
 /// The most the LocalStack script may take (the distributed Map's executions bound it).
 const LS_LIMIT: Duration = Duration::from_secs(25 * 60);
 /// The flagship's sample event files, under the repository root, in order: Path A, B and C.
