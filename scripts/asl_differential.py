@@ -31,35 +31,26 @@ the same day give the same bytes. Cases run 4 at a time; the whole run is bounde
 deadline (15 minutes): cases not finished by then are recorded as skipped.
 """
 
-import argparse
-import concurrent.futures
-import datetime
 import json
-import os
 import re
 import sys
 import threading
 import time
-import urllib.request
 
-import boto3
-import botocore.config
 import botocore.exceptions
+
+import differential
+from differential import api_error_text
 
 ROLE_ARN = "arn:aws:iam::000000000000:role/asl-differential"
 ACCOUNT = "000000000000"
-WORKERS = 4
 POLL_SECONDS = 0.05
 CASE_TIMEOUT_SECONDS = 30.0
 GLOBAL_DEADLINE_SECONDS = 15 * 60
 MAX_WAIT_SECONDS = 3
 
-_print_lock = threading.Lock()
-
-
-def log(message):
-    with _print_lock:
-        print(f"asl-differential: {message}", file=sys.stderr, flush=True)
+TOOL = differential.Tool("asl-differential")
+log = TOOL.log
 
 
 # --- which cases can run ------------------------------------------------------------------------
@@ -199,13 +190,6 @@ def machine_name(case_name):
     return name or "case"
 
 
-def api_error_text(err):
-    if isinstance(err, botocore.exceptions.ClientError):
-        e = err.response.get("Error", {})
-        return f"{e.get('Code', '?')}: {e.get('Message', '')}"
-    return f"{type(err).__name__}: {err}"
-
-
 class Runner:
     def __init__(self, endpoint, deadline):
         self.endpoint = endpoint
@@ -214,23 +198,14 @@ class Runner:
         self._clients_lock = threading.Lock()
         self._warned_renamed = False
         self.run_token = f"{time.time_ns() // 1_000_000:x}"[-8:]
-        self._session = boto3.session.Session(
-            aws_access_key_id="test", aws_secret_access_key="test"
-        )
+        self._session = differential.session()
 
     def client(self, region):
         # Clients are thread-safe; creating them is not (hence the lock).
         with self._clients_lock:
             if region not in self._clients:
-                self._clients[region] = self._session.client(
-                    "stepfunctions",
-                    region_name=region,
-                    endpoint_url=self.endpoint,
-                    config=botocore.config.Config(
-                        connect_timeout=5,
-                        read_timeout=30,
-                        retries={"max_attempts": 3, "mode": "standard"},
-                    ),
+                self._clients[region] = differential.client(
+                    self._session, "stepfunctions", region, self.endpoint, read_timeout=30
                 )
             return self._clients[region]
 
@@ -361,83 +336,25 @@ class Runner:
 
 
 def load_cases(paths):
-    cases, where = [], {}
-    for path in paths:
-        with open(path, encoding="utf-8") as f:
-            try:
-                data = json.load(f)
-            except json.JSONDecodeError as err:
-                sys.exit(f"asl-differential: error: {path}: not JSON: {err}")
-        if not isinstance(data, list):
-            sys.exit(f"asl-differential: error: {path}: not a JSON array of cases")
-        for i, case in enumerate(data):
-            if not (isinstance(case, dict) and isinstance(case.get("name"), str) and isinstance(case.get("definition"), dict)):
-                sys.exit(f"asl-differential: error: {path}: case {i} lacks a string name or an object definition")
-            if case["name"] in where:
-                sys.exit(f"asl-differential: error: case {case['name']!r} is in both {where[case['name']]} and {path}")
-            where[case["name"]] = path
-            cases.append(case)
+    cases = TOOL.load_cases(paths, lambda case: isinstance(case.get("definition"), dict), "a string name or an object definition")
     names = {}
     for case in cases:
         other = names.setdefault(machine_name(case["name"]), case["name"])
         if other != case["name"]:
-            sys.exit(f"asl-differential: error: cases {other!r} and {case['name']!r} give the same state machine name")
+            TOOL.die(f"cases {other!r} and {case['name']!r} give the same state machine name")
     return cases
 
 
-def localstack_version(endpoint):
-    with urllib.request.urlopen(f"{endpoint}/_localstack/health", timeout=5) as resp:
-        return json.load(resp).get("version", "unknown")
+def kind_of(verdict):
+    kind = next((k for k in ("skipped", "refused", "stuck", "api_error") if k in verdict), "ran")
+    if kind == "refused" and not verdict["refused"]:
+        kind = "accepted"
+    return kind
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", required=True, help="where to write the verdicts")
-    parser.add_argument("--endpoint", default="http://127.0.0.1:4566")
-    parser.add_argument("files", nargs="+", metavar="CASE_FILE")
-    args = parser.parse_args()
-
-    started = time.monotonic()
-    deadline = started + GLOBAL_DEADLINE_SECONDS
-    cases = load_cases(args.files)
-    version = localstack_version(args.endpoint)
-    runner = Runner(args.endpoint, deadline)
-    log(f"{len(cases)} cases from {len(args.files)} file(s) on LocalStack {version}, {WORKERS} at a time")
-
-    verdicts = {}
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=WORKERS)
-    try:
-        futures = {pool.submit(runner.run_logged, case): case["name"] for case in cases}
-        remaining = deadline - time.monotonic() + CASE_TIMEOUT_SECONDS  # the last cases' stop + cleanup
-        done, not_done = concurrent.futures.wait(futures, timeout=max(remaining, 0))
-        for future in done:
-            verdicts[futures[future]] = future.result()
-        for future in not_done:
-            future.cancel()
-            verdicts[futures[future]] = {"skipped": "global deadline reached before the case finished"}
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-
-    document = {
-        "localstack": version,
-        "recorded": datetime.datetime.now(datetime.timezone.utc).date().isoformat(),
-        "cases": verdicts,
-    }
-    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    tmp = f"{args.out}.tmp.{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, args.out)
-
-    kinds = {}
-    for verdict in verdicts.values():
-        kind = next((k for k in ("skipped", "refused", "stuck", "api_error") if k in verdict), "ran")
-        if kind == "refused" and not verdict["refused"]:
-            kind = "accepted"
-        kinds[kind] = kinds.get(kind, 0) + 1
-    summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
-    log(f"wrote {args.out}: {summary} ({time.monotonic() - started:.1f}s)")
-    return 0
+    # The last cases' stop + cleanup: up to CASE_TIMEOUT_SECONDS past the deadline.
+    return differential.main(TOOL, __doc__, GLOBAL_DEADLINE_SECONDS, CASE_TIMEOUT_SECONDS, load_cases, Runner, kind_of)
 
 
 if __name__ == "__main__":
