@@ -4,44 +4,15 @@
 //! `scripts/asl-differential`) compared with ours, every difference named by a `localstack` note
 //! on its case. All mismatches are reported together.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-
 use constructs::stepfunctions::interpreter::handler::from_json;
 use constructs::stepfunctions::interpreter::{Execution, Handlers, Machine, Options, SplitMix64 as Gen, Time};
 use serde_json::Value;
+use suite::corpus::{self, Case};
 
 const DIR: &str = "tests/conformance/asl";
-const VERDICTS: &str = "localstack-verdicts.json";
-
-struct Case {
-    file: String,
-    body: Value,
-}
-
-impl Case {
-    fn name(&self) -> &str {
-        self.body["name"].as_str().unwrap_or("<unnamed>")
-    }
-}
 
 fn corpus() -> Vec<Case> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(DIR);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json") && !p.ends_with(VERDICTS))
-        .collect();
-    files.sort();
-    let mut cases = Vec::new();
-    for file in files {
-        let text = std::fs::read_to_string(&file).unwrap();
-        let parsed: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        let Value::Array(items) = parsed else { panic!("{}: must be a JSON array of cases", file.display()) };
-        let file = file.file_name().unwrap().to_string_lossy().into_owned();
-        cases.extend(items.into_iter().map(|body| Case { file: file.clone(), body }));
-    }
-    cases
+    corpus::load(DIR)
 }
 
 fn handlers(spec: &Value) -> Handlers {
@@ -117,14 +88,10 @@ fn differences(expect: &Value, outcome: &Result<Execution, Vec<String>>) -> Vec<
 #[test]
 fn every_case_gets_the_verdict_of_its_reference() {
     let cases = corpus();
-    let mut failures = Vec::new();
-    let mut names = BTreeSet::new();
+    let mut failures = corpus::duplicate_names(&cases);
     for case in &cases {
         let name = case.name().to_string();
-        if !names.insert(name.clone()) {
-            failures.push(format!("{}: {name}: the name is used twice", case.file));
-        }
-        if case.body.get("reference").and_then(Value::as_str).is_none_or(str::is_empty) {
+        if case.note("reference").is_none() {
             failures.push(format!("{}: {name}: no reference", case.file));
         }
         let outcome = std::panic::catch_unwind(|| run(case));
@@ -143,13 +110,7 @@ fn every_case_gets_the_verdict_of_its_reference() {
 
 #[test]
 fn localstack_departures_are_recorded_next_to_their_cases() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(DIR).join(VERDICTS);
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        panic!("{}: missing; record it with scripts/asl-differential", path.display())
-    };
-    let recorded: Value = serde_json::from_str(&text).unwrap();
-    let verdicts: BTreeMap<String, Value> =
-        recorded["cases"].as_object().into_iter().flatten().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let verdicts = corpus::recorded_verdicts(DIR, "scripts/asl-differential");
     let mut failures = Vec::new();
     for case in corpus() {
         let name = case.name().to_string();
@@ -169,8 +130,7 @@ fn localstack_departures_are_recorded_next_to_their_cases() {
             }
             (Err(_), None) => true,
         };
-        let noted = case.body.get("localstack").and_then(Value::as_str).is_some_and(|n| !n.is_empty());
-        match (differs, noted) {
+        match (differs, case.note("localstack").is_some()) {
             (true, false) => failures.push(format!(
                 "{name}: LocalStack's verdict {verdict} differs from ours; say how (and why AWS's side is pinned) in the case's \"localstack\" field"
             )),

@@ -6,47 +6,16 @@
 //! together; cases marked `known_gap` (our engine departs from AWS's documented behaviour) are
 //! listed, not failed.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeSet;
 
 use constructs::events::EventPattern;
 use serde_json::Value;
+use suite::corpus::{self, Case};
 
 const DIR: &str = "tests/conformance/events";
-const VERDICTS: &str = "localstack-verdicts.json";
-
-struct Case {
-    file: String,
-    body: Value,
-}
-
-impl Case {
-    fn name(&self) -> &str {
-        self.body["name"].as_str().unwrap_or("<unnamed>")
-    }
-
-    fn note(&self, field: &str) -> Option<&str> {
-        self.body.get(field).and_then(Value::as_str).filter(|n| !n.is_empty())
-    }
-}
 
 fn corpus() -> Vec<Case> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(DIR);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json") && !p.ends_with(VERDICTS))
-        .collect();
-    files.sort();
-    let mut cases = Vec::new();
-    for file in files {
-        let text = std::fs::read_to_string(&file).unwrap();
-        let parsed: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        let Value::Array(items) = parsed else { panic!("{}: must be a JSON array of cases", file.display()) };
-        let file = file.file_name().unwrap().to_string_lossy().into_owned();
-        cases.extend(items.into_iter().map(|body| Case { file: file.clone(), body }));
-    }
-    cases
+    corpus::load(DIR)
 }
 
 /// Our verdict: whether the event matches, or the pattern's problems.
@@ -94,14 +63,10 @@ fn describe(case: &Case, what: &str) -> String {
 #[test]
 fn every_case_gets_the_verdict_of_its_reference() {
     let cases = corpus();
-    let mut failures = Vec::new();
+    let mut failures = corpus::duplicate_names(&cases);
     let mut gaps = Vec::new();
-    let mut names = BTreeSet::new();
     for case in &cases {
         let name = case.name().to_string();
-        if !names.insert(name.clone()) {
-            failures.push(format!("{}: {name}: the name is used twice", case.file));
-        }
         if case.note("reference").is_none() {
             failures.push(format!("{}: {name}: no reference", case.file));
         }
@@ -136,13 +101,7 @@ fn every_case_gets_the_verdict_of_its_reference() {
 
 #[test]
 fn localstack_departures_are_recorded_next_to_their_cases() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(DIR).join(VERDICTS);
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        panic!("{}: missing; record it with scripts/events-differential", path.display())
-    };
-    let recorded: Value = serde_json::from_str(&text).unwrap();
-    let verdicts: BTreeMap<String, Value> =
-        recorded["cases"].as_object().into_iter().flatten().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let verdicts = corpus::recorded_verdicts(DIR, "scripts/events-differential");
     let mut failures = Vec::new();
     let cases = corpus();
     let known: BTreeSet<&str> = cases.iter().map(Case::name).collect();
