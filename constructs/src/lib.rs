@@ -19,6 +19,7 @@ pub struct ReadmeExample;
 
 #[cfg(feature = "cli")]
 pub mod cli;
+mod civil;
 mod handle;
 pub mod iam;
 pub mod logs;

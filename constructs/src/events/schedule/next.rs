@@ -53,6 +53,7 @@
 //! ```
 
 use super::{Schedule, TimeUnit};
+use crate::civil;
 
 const MINUTE_MS: i64 = 60_000;
 const MINUTES_PER_DAY: i64 = 1_440;
@@ -417,28 +418,15 @@ fn weekday(days: i64) -> u32 {
     ((days + 4).rem_euclid(7) + 1) as u32
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date.
+/// Days since 1970-01-01 of a date ([`crate::civil::days_from_civil`] in this module's types).
 fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
-    let y = i64::from(year) - i64::from(month <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    civil::days_from_civil(year.into(), month.into(), day.into())
 }
 
-/// The date of a day since 1970-01-01 (within the years 1970-2200).
+/// The date of a day since 1970-01-01 (within the years 1970-2200, so the narrowing is exact).
 fn civil_from_days(days: i64) -> (i32, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    ((yoe + era * 400 + i64::from(month <= 2)) as i32, month, day)
+    let (year, month, day) = civil::civil_from_days(days);
+    (year as i32, month as u32, day as u32)
 }
 
 #[cfg(test)]
