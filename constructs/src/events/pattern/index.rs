@@ -14,9 +14,12 @@
 //! *anchors*: conditions that every event the rule matches must satisfy, cheap to look up. An
 //! event is flattened once into `(field path, leaf value)` pairs (arrays are transparent, as in
 //! matching: `"resources": ["a", "b"]` gives two leaves at `resources`), each pair is looked up
-//! in the anchor tables, and a rule all of whose anchors were found (counted with one bit per
-//! anchor, the classic counting algorithm of publish/subscribe matchers) is a *candidate*,
-//! checked with its own [`EventPattern::matches_with`] on the whole event. Since anchors are
+//! in the anchor tables, and a rule all of whose anchors were found is a *candidate*. Only a
+//! rule's *primary* anchor (its cheapest) lists the rule; every key has an id, a probe records
+//! the ids of the keys it finds, and a rule reached through its primary anchor is a candidate
+//! when each of its other anchors has a key among them (a few bit tests), so a popular key that
+//! is only a secondary anchor costs one id per event, not one entry per rule. Such a rule
+//! is checked with its own [`EventPattern::matches_with`] on the whole event. Since anchors are
 //! *necessary* conditions, a rule that matches is always a candidate; since every candidate is
 //! confirmed by
 //! the reference matcher, a rule that does not match is never reported. The index can only make
@@ -151,16 +154,19 @@ pub struct RuleIndex<K = usize> {
     nodes: Vec<Node>,
     /// Slots with no anchor: checked for every event.
     always: Vec<u32>,
-    /// Per slot, the bit of each of its anchors (all must be satisfied to make it a candidate).
-    need: Vec<u64>,
+    /// The ids of the keys in the tables.
+    keys: KeyIds,
 }
 
 struct Slot<K> {
     id: K,
     pattern: EventPattern,
-    /// Where the rule is filed (node, key, table entry): empty when it is checked for every
-    /// event.
-    filed: Vec<(usize, Key, u32)>,
+    /// Where the rule's anchors are (node, key, whether the rule is listed there: its primary
+    /// anchor's keys): empty when it is checked for every event.
+    filed: Vec<(usize, Key, bool)>,
+    /// Its other anchors, the most selective first, each as `[n, key id 1, ... key id n]`: one
+    /// of each anchor's keys must be found for the rule to be a candidate.
+    rest: Vec<u32>,
 }
 
 /// A field path's place in the tree: its children by name and the rules anchored there.
@@ -256,7 +262,7 @@ impl<K: Ord + Clone> RuleIndex<K> {
             free: Vec::new(),
             nodes: vec![Node::default()],
             always: Vec::new(),
-            need: Vec::new(),
+            keys: KeyIds::default(),
         }
     }
 
@@ -313,25 +319,29 @@ impl<K: Ord + Clone> RuleIndex<K> {
             Some(s) => s,
             None => {
                 self.slots.push(None);
-                self.need.push(0);
                 (self.slots.len() - 1) as u32
             }
         };
-        let mut filed = Vec::new();
-        for (bit, keys) in anchors.iter().enumerate() {
-            let entry = slot << ANCHOR_BITS | bit as u32;
+        let (mut filed, mut rest) = (Vec::new(), Vec::new());
+        for (i, keys) in anchors.iter().enumerate() {
+            let primary = i == 0;
+            if !primary {
+                rest.push(keys.len() as u32);
+            }
             for (path, key) in keys {
                 let node = self.node_for(path);
-                self.nodes[node].tables.add(key, entry);
-                filed.push((node, key.clone(), entry));
+                let id = self.nodes[node].tables.add(key, primary.then_some(slot), &mut self.keys);
+                if !primary {
+                    rest.push(id);
+                }
+                filed.push((node, key.clone(), primary));
             }
         }
-        self.need[slot as usize] = if anchors.len() == 64 { u64::MAX } else { (1u64 << anchors.len()) - 1 };
         if anchors.is_empty() {
             self.always.push(slot);
         }
         self.ids.insert(id.clone(), slot);
-        self.slots[slot as usize] = Some(Slot { id, pattern, filed });
+        self.slots[slot as usize] = Some(Slot { id, pattern, filed, rest });
         old
     }
 
@@ -347,11 +357,10 @@ impl<K: Ord + Clone> RuleIndex<K> {
     pub fn remove(&mut self, id: &K) -> Option<EventPattern> {
         let slot = self.ids.remove(id)?;
         let removed = self.slots[slot as usize].take()?;
-        for (node, key, entry) in &removed.filed {
-            self.nodes[*node].tables.remove(key, *entry);
+        for (node, key, primary) in &removed.filed {
+            self.nodes[*node].tables.remove(key, primary.then_some(slot), &mut self.keys);
         }
         self.always.retain(|s| *s != slot);
-        self.need[slot as usize] = 0;
         self.free.push(slot);
         Some(removed.pattern)
     }
@@ -371,7 +380,7 @@ impl<K: Ord + Clone> RuleIndex<K> {
             return Vec::new();
         }
         with_scratch(|scratch| {
-            self.visit(0, event, &mut scratch.entries);
+            self.visit(0, event, &mut scratch.found());
             self.confirm(event, scratch)
         })
     }
@@ -394,7 +403,7 @@ impl<K: Ord + Clone> RuleIndex<K> {
             }
             let root = TRef { tree: &tree, v: tree.root };
             return Ok(with_scratch(|scratch| {
-                self.visit_tree(0, root, &mut scratch.entries);
+                self.visit_tree(0, root, &mut scratch.found());
                 self.confirm(root, scratch)
             }));
         }
@@ -406,26 +415,46 @@ impl<K: Ord + Clone> RuleIndex<K> {
         Ok(self.matching(&event))
     }
 
-    /// From the table entries found for an event (in `scratch.entries`): the candidates (every
-    /// anchor found, and the rules with none), each confirmed by its own pattern on `event`.
+    /// From the keys and rules found for an event (in `scratch`): the candidates (rules whose
+    /// primary anchor was found and then each of their other anchors, and the rules with none),
+    /// each confirmed by its own pattern on `event`.
     fn confirm<'a, E: EventValue<'a>>(&self, event: E, scratch: &mut Scratch) -> Vec<K> {
-        let Scratch { entries, seen, touched, candidates } = scratch;
+        let Scratch { rules, keys, hit, seen, candidates } = scratch;
         if seen.len() < self.slots.len() {
-            seen.resize(self.slots.len(), 0);
+            seen.resize(self.slots.len(), false);
         }
-        // Which anchors of which rules hold; a rule is a candidate when all of its anchors do.
-        for &e in entries.iter() {
-            let slot = (e >> ANCHOR_BITS) as usize;
-            if seen[slot] == 0 {
-                touched.push(slot as u32);
+        let words = (self.keys.next as usize).div_ceil(64);
+        if hit.len() < words {
+            hit.resize(words, 0);
+        }
+        for &k in keys.iter() {
+            hit[(k / 64) as usize] |= 1 << (k % 64);
+        }
+        let found = |k: &u32| hit[(*k / 64) as usize] >> (k % 64) & 1 == 1;
+        for &s in rules.iter() {
+            if std::mem::replace(&mut seen[s as usize], true) {
+                continue;
             }
-            seen[slot] |= 1 << (e & ANCHOR_MASK);
-        }
-        for &s in touched.iter() {
-            if seen[s as usize] == self.need[s as usize] {
+            let Some(slot) = &self.slots[s as usize] else { continue };
+            let mut rest = &slot.rest[..];
+            let mut holds = true;
+            while let Some((&n, tail)) = rest.split_first() {
+                let (anchor, tail) = tail.split_at(n as usize);
+                if !anchor.iter().any(found) {
+                    holds = false;
+                    break;
+                }
+                rest = tail;
+            }
+            if holds {
                 candidates.push(s);
             }
-            seen[s as usize] = 0;
+        }
+        for &s in rules.iter() {
+            seen[s as usize] = false;
+        }
+        for &k in keys.iter() {
+            hit[(k / 64) as usize] = 0;
         }
         candidates.extend_from_slice(&self.always);
         let mut out: Vec<&K> = candidates
@@ -434,8 +463,8 @@ impl<K: Ord + Clone> RuleIndex<K> {
             .filter(|s| matching::match_object_in(s.pattern.root(), Some(event), &self.resolver))
             .map(|s| &s.id)
             .collect();
-        entries.clear();
-        touched.clear();
+        rules.clear();
+        keys.clear();
         candidates.clear();
         out.sort_unstable();
         out.into_iter().cloned().collect()
@@ -546,7 +575,7 @@ impl<K: Ord + Clone> RuleIndex<K> {
     }
 
     /// Adds the candidates of the leaves under `v` at `node`.
-    fn visit(&self, node: usize, v: &J, out: &mut Vec<u32>) {
+    fn visit(&self, node: usize, v: &J, out: &mut Found<'_>) {
         let n = &self.nodes[node];
         match v {
             J::Object(map) => {
@@ -574,7 +603,7 @@ impl<K: Ord + Clone> RuleIndex<K> {
     }
 
     /// [`RuleIndex::visit`] on the scanner's tree (whose members already know their node).
-    fn visit_tree(&self, node: usize, v: TRef<'_, '_>, out: &mut Vec<u32>) {
+    fn visit_tree(&self, node: usize, v: TRef<'_, '_>, out: &mut Found<'_>) {
         match v.v {
             Tv::Obj(start, len) | Tv::Arr(start, len) => {
                 let is_obj = matches!(v.v, Tv::Obj(..));
@@ -691,59 +720,81 @@ fn wildcard_key(pattern: &str) -> Option<Key> {
     Some(if suffix.is_empty() { Key::AnyString } else { Key::Suffix(suffix.into()) })
 }
 
-/// The rules anchored at one field path.
+/// The keys at one field path. Each key has an id (its bit in the per-event set of keys found)
+/// and the rules whose *primary* anchor holds it (the only rules a probe reports).
 #[derive(Default)]
 struct Tables {
-    strings: FastMap<Box<str>, Vec<u32>>,
-    ips: FastMap<IpAddr, Vec<u32>>,
-    numbers: FastMap<u64, Vec<u32>>,
-    trues: Vec<u32>,
-    falses: Vec<u32>,
-    nulls: Vec<u32>,
-    folded: FastMap<Box<str>, Vec<u32>>,
+    strings: FastMap<Box<str>, Entry>,
+    ips: FastMap<IpAddr, Entry>,
+    numbers: FastMap<u64, Entry>,
+    trues: Option<Entry>,
+    falses: Option<Entry>,
+    nulls: Option<Entry>,
+    folded: FastMap<Box<str>, Entry>,
     prefixes: Affixes,
     prefixes_folded: Affixes,
     suffixes: Affixes,
     suffixes_folded: Affixes,
-    any_leaf: Vec<u32>,
-    any_number: Vec<u32>,
-    any_string: Vec<u32>,
-    /// Rules filed here, all tables together (a leaf at a path without any is skipped at once).
+    any_leaf: Option<Entry>,
+    any_number: Option<Entry>,
+    any_string: Option<Entry>,
+    /// References to keys here, all tables together (a leaf at a path without any is skipped
+    /// at once).
     filed: usize,
+}
+
+/// One key at a path: its id, how many anchors of rules hold it, and the rules whose primary
+/// anchor holds it.
+struct Entry {
+    key: u32,
+    refs: u32,
+    rules: Vec<u32>,
+}
+
+/// Key ids, reused once no anchor holds them.
+#[derive(Default)]
+struct KeyIds {
+    next: u32,
+    free: Vec<u32>,
+}
+
+impl KeyIds {
+    fn take(&mut self) -> u32 {
+        self.free.pop().unwrap_or_else(|| {
+            self.next += 1;
+            self.next - 1
+        })
+    }
 }
 
 /// Prefixes (or suffixes) and the lengths present, to look a text up by cutting it.
 #[derive(Default)]
 struct Affixes {
-    by_text: FastMap<Box<str>, Vec<u32>>,
+    by_text: FastMap<Box<str>, Entry>,
     /// Length in bytes -> how many affixes have it.
     lengths: BTreeMap<usize, usize>,
 }
 
 impl Affixes {
-    fn list(&mut self, s: &str) -> &mut Vec<u32> {
+    fn entry(&mut self, s: &str, new: impl FnOnce() -> Entry) -> &mut Entry {
         if !self.by_text.contains_key(s) {
             *self.lengths.entry(s.len()).or_default() += 1;
         }
-        self.by_text.entry(s.into()).or_default()
+        self.by_text.entry(s.into()).or_insert_with(new)
     }
 
-    fn remove(&mut self, s: &str, slot: u32) {
-        if let Some(list) = self.by_text.get_mut(s) {
-            list.retain(|x| *x != slot);
-            if list.is_empty() {
-                self.by_text.remove(s);
-                if let Some(n) = self.lengths.get_mut(&s.len()) {
-                    *n -= 1;
-                    if *n == 0 {
-                        self.lengths.remove(&s.len());
-                    }
+    fn drop_key(&mut self, s: &str) {
+        if self.by_text.remove(s).is_some() {
+            if let Some(n) = self.lengths.get_mut(&s.len()) {
+                *n -= 1;
+                if *n == 0 {
+                    self.lengths.remove(&s.len());
                 }
             }
         }
     }
 
-    fn probe(&self, text: &str, prefix: bool, out: &mut Vec<u32>) {
+    fn probe(&self, text: &str, prefix: bool, out: &mut Found<'_>) {
         for &len in self.lengths.keys() {
             if len > text.len() {
                 break;
@@ -753,108 +804,149 @@ impl Affixes {
                 continue;
             }
             let part = if prefix { &text[..cut] } else { &text[cut..] };
-            if let Some(list) = self.by_text.get(part) {
-                out.extend_from_slice(list);
-            }
+            out.add(self.by_text.get(part));
         }
     }
 }
 
-fn remove_from(list: &mut Vec<u32>, slot: u32) {
-    list.retain(|x| *x != slot);
+/// What probing an event's leaves finds: the ids of the keys it satisfies, and the rules whose
+/// primary anchor holds one of them.
+struct Found<'s> {
+    keys: &'s mut Vec<u32>,
+    rules: &'s mut Vec<u32>,
 }
 
-fn remove_keyed<Q: std::hash::Hash + Eq + ?Sized, T: std::borrow::Borrow<Q> + std::hash::Hash + Eq>(
-    map: &mut FastMap<T, Vec<u32>>,
-    key: &Q,
-    slot: u32,
-) {
-    if let Some(list) = map.get_mut(key) {
-        remove_from(list, slot);
-        if list.is_empty() {
-            map.remove(key);
+impl Found<'_> {
+    #[inline]
+    fn add(&mut self, entry: Option<&Entry>) {
+        if let Some(e) = entry {
+            self.keys.push(e.key);
+            self.rules.extend_from_slice(&e.rules);
         }
     }
 }
 
 impl Tables {
-    fn add(&mut self, key: &Key, slot: u32) {
+    fn entry(&mut self, key: &Key, ids: &mut KeyIds) -> &mut Entry {
+        let mut new = || Entry { key: ids.take(), refs: 0, rules: Vec::new() };
+        match key {
+            Key::Str(s) => self.strings.entry(s.clone()).or_insert_with(new),
+            Key::Ip(ip) => self.ips.entry(*ip).or_insert_with(new),
+            Key::Num(n) => self.numbers.entry(*n).or_insert_with(new),
+            Key::Bool(true) => self.trues.get_or_insert_with(new),
+            Key::Bool(false) => self.falses.get_or_insert_with(new),
+            Key::Null => self.nulls.get_or_insert_with(new),
+            Key::Folded(s) => self.folded.entry(s.clone()).or_insert_with(new),
+            Key::Prefix(s) => self.prefixes.entry(s, &mut new),
+            Key::PrefixFolded(s) => self.prefixes_folded.entry(s, &mut new),
+            Key::Suffix(s) => self.suffixes.entry(s, &mut new),
+            Key::SuffixFolded(s) => self.suffixes_folded.entry(s, &mut new),
+            Key::AnyLeaf => self.any_leaf.get_or_insert_with(new),
+            Key::AnyNumber => self.any_number.get_or_insert_with(new),
+            Key::AnyString => self.any_string.get_or_insert_with(new),
+        }
+    }
+
+    fn get(&self, key: &Key) -> Option<&Entry> {
+        match key {
+            Key::Str(s) => self.strings.get(&**s),
+            Key::Ip(ip) => self.ips.get(ip),
+            Key::Num(n) => self.numbers.get(n),
+            Key::Bool(true) => self.trues.as_ref(),
+            Key::Bool(false) => self.falses.as_ref(),
+            Key::Null => self.nulls.as_ref(),
+            Key::Folded(s) => self.folded.get(&**s),
+            Key::Prefix(s) => self.prefixes.by_text.get(&**s),
+            Key::PrefixFolded(s) => self.prefixes_folded.by_text.get(&**s),
+            Key::Suffix(s) => self.suffixes.by_text.get(&**s),
+            Key::SuffixFolded(s) => self.suffixes_folded.by_text.get(&**s),
+            Key::AnyLeaf => self.any_leaf.as_ref(),
+            Key::AnyNumber => self.any_number.as_ref(),
+            Key::AnyString => self.any_string.as_ref(),
+        }
+    }
+
+    fn get_mut(&mut self, key: &Key) -> Option<&mut Entry> {
+        match key {
+            Key::Str(s) => self.strings.get_mut(&**s),
+            Key::Ip(ip) => self.ips.get_mut(ip),
+            Key::Num(n) => self.numbers.get_mut(n),
+            Key::Bool(true) => self.trues.as_mut(),
+            Key::Bool(false) => self.falses.as_mut(),
+            Key::Null => self.nulls.as_mut(),
+            Key::Folded(s) => self.folded.get_mut(&**s),
+            Key::Prefix(s) => self.prefixes.by_text.get_mut(&**s),
+            Key::PrefixFolded(s) => self.prefixes_folded.by_text.get_mut(&**s),
+            Key::Suffix(s) => self.suffixes.by_text.get_mut(&**s),
+            Key::SuffixFolded(s) => self.suffixes_folded.by_text.get_mut(&**s),
+            Key::AnyLeaf => self.any_leaf.as_mut(),
+            Key::AnyNumber => self.any_number.as_mut(),
+            Key::AnyString => self.any_string.as_mut(),
+        }
+    }
+
+    fn drop_key(&mut self, key: &Key) {
+        match key {
+            Key::Str(s) => drop(self.strings.remove(&**s)),
+            Key::Ip(ip) => drop(self.ips.remove(ip)),
+            Key::Num(n) => drop(self.numbers.remove(n)),
+            Key::Bool(true) => self.trues = None,
+            Key::Bool(false) => self.falses = None,
+            Key::Null => self.nulls = None,
+            Key::Folded(s) => drop(self.folded.remove(&**s)),
+            Key::Prefix(s) => self.prefixes.drop_key(s),
+            Key::PrefixFolded(s) => self.prefixes_folded.drop_key(s),
+            Key::Suffix(s) => self.suffixes.drop_key(s),
+            Key::SuffixFolded(s) => self.suffixes_folded.drop_key(s),
+            Key::AnyLeaf => self.any_leaf = None,
+            Key::AnyNumber => self.any_number = None,
+            Key::AnyString => self.any_string = None,
+        }
+    }
+
+    /// References `key` for an anchor of a rule, listing the rule (`slot`) when it is its
+    /// primary anchor; gives the key's id.
+    fn add(&mut self, key: &Key, slot: Option<u32>, ids: &mut KeyIds) -> u32 {
         self.filed += 1;
-        let list = match key {
-            Key::Str(s) => self.strings.entry(s.clone()).or_default(),
-            Key::Ip(ip) => self.ips.entry(*ip).or_default(),
-            Key::Num(n) => self.numbers.entry(*n).or_default(),
-            Key::Bool(true) => &mut self.trues,
-            Key::Bool(false) => &mut self.falses,
-            Key::Null => &mut self.nulls,
-            Key::Folded(s) => self.folded.entry(s.clone()).or_default(),
-            Key::Prefix(s) => self.prefixes.list(s),
-            Key::PrefixFolded(s) => self.prefixes_folded.list(s),
-            Key::Suffix(s) => self.suffixes.list(s),
-            Key::SuffixFolded(s) => self.suffixes_folded.list(s),
-            Key::AnyLeaf => &mut self.any_leaf,
-            Key::AnyNumber => &mut self.any_number,
-            Key::AnyString => &mut self.any_string,
-        };
-        list.push(slot);
+        let e = self.entry(key, ids);
+        e.refs += 1;
+        if let Some(s) = slot {
+            e.rules.push(s);
+        }
+        e.key
     }
 
-    fn remove(&mut self, key: &Key, slot: u32) {
+    /// Undoes one [`Tables::add`].
+    fn remove(&mut self, key: &Key, slot: Option<u32>, ids: &mut KeyIds) {
         self.filed -= 1;
-        match key {
-            Key::Str(s) => remove_keyed(&mut self.strings, &**s, slot),
-            Key::Ip(ip) => remove_keyed(&mut self.ips, ip, slot),
-            Key::Num(n) => remove_keyed(&mut self.numbers, n, slot),
-            Key::Bool(true) => remove_from(&mut self.trues, slot),
-            Key::Bool(false) => remove_from(&mut self.falses, slot),
-            Key::Null => remove_from(&mut self.nulls, slot),
-            Key::Folded(s) => remove_keyed(&mut self.folded, &**s, slot),
-            Key::Prefix(s) => self.prefixes.remove(s, slot),
-            Key::PrefixFolded(s) => self.prefixes_folded.remove(s, slot),
-            Key::Suffix(s) => self.suffixes.remove(s, slot),
-            Key::SuffixFolded(s) => self.suffixes_folded.remove(s, slot),
-            Key::AnyLeaf => remove_from(&mut self.any_leaf, slot),
-            Key::AnyNumber => remove_from(&mut self.any_number, slot),
-            Key::AnyString => remove_from(&mut self.any_string, slot),
+        let Some(e) = self.get_mut(key) else { return };
+        e.refs -= 1;
+        if let Some(s) = slot {
+            e.rules.retain(|x| *x != s);
+        }
+        if e.refs == 0 {
+            ids.free.push(e.key);
+            self.drop_key(key);
         }
     }
 
+    /// How many rules' primary anchors hold `key`.
     fn count(&self, key: &Key) -> usize {
-        let len = |l: Option<&Vec<u32>>| l.map_or(0, Vec::len);
-        match key {
-            Key::Str(s) => len(self.strings.get(&**s)),
-            Key::Ip(ip) => len(self.ips.get(ip)),
-            Key::Num(n) => len(self.numbers.get(n)),
-            Key::Bool(true) => self.trues.len(),
-            Key::Bool(false) => self.falses.len(),
-            Key::Null => self.nulls.len(),
-            Key::Folded(s) => len(self.folded.get(&**s)),
-            Key::Prefix(s) => len(self.prefixes.by_text.get(&**s)),
-            Key::PrefixFolded(s) => len(self.prefixes_folded.by_text.get(&**s)),
-            Key::Suffix(s) => len(self.suffixes.by_text.get(&**s)),
-            Key::SuffixFolded(s) => len(self.suffixes_folded.by_text.get(&**s)),
-            Key::AnyLeaf => self.any_leaf.len(),
-            Key::AnyNumber => self.any_number.len(),
-            Key::AnyString => self.any_string.len(),
-        }
+        self.get(key).map_or(0, |e| e.rules.len())
     }
 
-    /// Adds the rules anchored here that `leaf` may satisfy.
-    fn probe(&self, leaf: Leaf<'_>, out: &mut Vec<u32>) {
+    /// Adds the keys here that `leaf` satisfies (and their rules).
+    fn probe(&self, leaf: Leaf<'_>, out: &mut Found<'_>) {
         if self.filed == 0 {
             return;
         }
-        out.extend_from_slice(&self.any_leaf);
+        out.add(self.any_leaf.as_ref());
         match leaf {
             Leaf::Str(s) => {
-                out.extend_from_slice(&self.any_string);
-                if let Some(list) = self.strings.get(s) {
-                    out.extend_from_slice(list);
-                }
+                out.add(self.any_string.as_ref());
+                out.add(self.strings.get(s));
                 if !self.ips.is_empty() {
-                    if let Some(list) = s.parse::<IpAddr>().ok().and_then(|ip| self.ips.get(&ip)) {
-                        out.extend_from_slice(list);
-                    }
+                    out.add(s.parse::<IpAddr>().ok().and_then(|ip| self.ips.get(&ip)));
                 }
                 self.prefixes.probe(s, true, out);
                 self.suffixes.probe(s, false, out);
@@ -863,22 +955,18 @@ impl Tables {
                     || !self.suffixes_folded.lengths.is_empty()
                 {
                     let lower = s.to_lowercase();
-                    if let Some(list) = self.folded.get(lower.as_str()) {
-                        out.extend_from_slice(list);
-                    }
+                    out.add(self.folded.get(lower.as_str()));
                     self.prefixes_folded.probe(&lower, true, out);
                     self.suffixes_folded.probe(&lower, false, out);
                 }
             }
             Leaf::Num(x) => {
-                out.extend_from_slice(&self.any_number);
-                if let Some(list) = self.numbers.get(&number_bits(x)) {
-                    out.extend_from_slice(list);
-                }
+                out.add(self.any_number.as_ref());
+                out.add(self.numbers.get(&number_bits(x)));
             }
-            Leaf::Bool(true) => out.extend_from_slice(&self.trues),
-            Leaf::Bool(false) => out.extend_from_slice(&self.falses),
-            Leaf::Null => out.extend_from_slice(&self.nulls),
+            Leaf::Bool(true) => out.add(self.trues.as_ref()),
+            Leaf::Bool(false) => out.add(self.falses.as_ref()),
+            Leaf::Null => out.add(self.nulls.as_ref()),
         }
     }
 }
@@ -976,14 +1064,21 @@ impl<'de, 'a> Visitor<'de> for Member<'a> {
     }
 }
 
-/// Buffers reused from event to event (per thread): table entries found, per-slot anchor bits
-/// (all zero between events), the slots touched, the candidates.
+/// Buffers reused from event to event (per thread): the rules and key ids found, a bit per key
+/// id and a flag per slot (all zero between events), the candidates.
 #[derive(Default)]
 struct Scratch {
-    entries: Vec<u32>,
-    seen: Vec<u64>,
-    touched: Vec<u32>,
+    rules: Vec<u32>,
+    keys: Vec<u32>,
+    hit: Vec<u64>,
+    seen: Vec<bool>,
     candidates: Vec<u32>,
+}
+
+impl Scratch {
+    fn found(&mut self) -> Found<'_> {
+        Found { keys: &mut self.keys, rules: &mut self.rules }
+    }
 }
 
 thread_local! {
@@ -1410,10 +1505,6 @@ impl Hasher for FxHasher {
 
 /// The fields of EventBridge's envelope, present in every event.
 const ENVELOPE: &[&str] = &["version", "id", "detail-type", "source", "account", "time", "region", "resources"];
-
-/// A table entry is `slot << ANCHOR_BITS | anchor`: a rule has at most 64 anchors.
-const ANCHOR_BITS: u32 = 6;
-const ANCHOR_MASK: u32 = (1 << ANCHOR_BITS) - 1;
 
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
