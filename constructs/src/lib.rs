@@ -17,11 +17,12 @@ pub mod events;
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeExample;
 
+mod civil;
 #[cfg(feature = "cli")]
 pub mod cli;
-mod civil;
 mod handle;
 pub mod iam;
+mod json;
 pub mod logs;
 mod num;
 pub mod report;

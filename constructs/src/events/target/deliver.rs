@@ -118,6 +118,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::json::{depth_exceeds, type_name};
 use crate::stepfunctions::interpreter::jsonpath;
 
 /// At most this many `InputPathsMap` entries (the API's limit).
@@ -257,7 +258,7 @@ pub fn deliver(target: &Value, event: &Value, ctx: &DeliveryContext) -> Result<D
     let Value::Object(target) = target else {
         return Err(DeliveryError::TargetNotObject { found: type_name(target) });
     };
-    if too_deep(event, MAX_EVENT_DEPTH) {
+    if depth_exceeds(event, MAX_EVENT_DEPTH) {
         return Err(DeliveryError::EventTooDeep);
     }
     let set = |name: &str| target.get(name).filter(|v| !v.is_null());
@@ -282,38 +283,12 @@ pub fn deliver(target: &Value, event: &Value, ctx: &DeliveryContext) -> Result<D
     Ok(Delivered::Json(event.clone()))
 }
 
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 fn as_str<'v>(field: &str, v: &'v Value) -> Result<&'v str, DeliveryError> {
     v.as_str().ok_or_else(|| DeliveryError::WrongType {
         field: field.to_string(),
         expected: "a string",
         found: type_name(v),
     })
-}
-
-fn too_deep(value: &Value, limit: usize) -> bool {
-    let mut stack = vec![(value, 1usize)];
-    while let Some((v, depth)) = stack.pop() {
-        if depth > limit {
-            return true;
-        }
-        match v {
-            Value::Array(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
-            Value::Object(map) => stack.extend(map.values().map(|i| (i, depth + 1))),
-            _ => {}
-        }
-    }
-    false
 }
 
 /// Checks `path` against EventBridge's syntax and rewrites it in bracket form for `try_select`.

@@ -78,6 +78,7 @@ use std::collections::HashSet;
 use serde_json::{Map, Number, Value};
 
 use super::error::StatesError;
+use crate::json::type_name;
 pub use crate::stepfunctions::asl::syntax::INTRINSIC_FUNCTIONS;
 
 /// The most intrinsic function calls one field may hold, nested ones included (the guide: "You
@@ -541,17 +542,6 @@ impl Args<'_> {
             Value::Object(o) => Ok(o),
             _ => Err(self.type_error(i, what, "an object")),
         }
-    }
-}
-
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

@@ -74,6 +74,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use super::error::{names, StatesError};
+use crate::json::depth_exceeds;
 
 /// Error messages quote the input only if it is nested less deep than this (serializing is
 /// recursive).
@@ -557,22 +558,6 @@ impl fmt::Display for SelectError {
 }
 
 impl std::error::Error for SelectError {}
-
-/// How deep `value` nests, up to `limit` (an explicit stack, no recursion).
-fn depth_exceeds(value: &Value, limit: usize) -> bool {
-    let mut stack = vec![(value, 1usize)];
-    while let Some((v, depth)) = stack.pop() {
-        if depth > limit {
-            return true;
-        }
-        match v {
-            Value::Array(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
-            Value::Object(map) => stack.extend(map.values().map(|i| (i, depth + 1))),
-            _ => {}
-        }
-    }
-    false
-}
 
 fn quoted_input(input: &Value) -> String {
     if depth_exceeds(input, MAX_QUOTED_DEPTH) {
