@@ -93,6 +93,7 @@ use std::time::{Duration, Instant};
 use constructs::simulation::{EventOutcome, Simulation};
 use constructs::stepfunctions::interpreter::{Execution, Handlers, Machine, Options, Status, MAX_HISTORY_EVENTS};
 use serde_json::{json, Value};
+use suite::bench::{self, stats, target_ms, target_us, Stats};
 
 /// The flagship's state machine, by construct path.
 const STATE_MACHINE: &str = "EventSfnDemo/StateMachine";
@@ -1093,36 +1094,6 @@ fn bytes(n: usize) -> String {
     }
 }
 
-struct Stats {
-    median: Duration,
-    p95: Duration,
-    min: Duration,
-    runs: usize,
-}
-
-fn stats(mut times: Vec<Duration>) -> Stats {
-    times.sort();
-    let runs = times.len();
-    let median = if runs % 2 == 1 { times[runs / 2] } else { (times[runs / 2 - 1] + times[runs / 2]) / 2 };
-    Stats { median, p95: times[(runs * 95 / 100).min(runs - 1)], min: times[0], runs }
-}
-
-fn target_us(median: Duration, target: Duration) -> String {
-    format!("target < {} µs: {}", target.as_micros(), verdict(median < target))
-}
-
-fn target_ms(median: Duration, target: Duration) -> String {
-    format!("target < {} ms: {}", target.as_millis(), verdict(median < target))
-}
-
-fn verdict(met: bool) -> &'static str {
-    if met {
-        "met"
-    } else {
-        "not met"
-    }
-}
-
 /// "1.234 µs", "1.234 ms" or "1.234 s".
 fn fmt(d: Duration) -> String {
     let s = d.as_secs_f64();
@@ -1136,6 +1107,5 @@ fn fmt(d: Duration) -> String {
 }
 
 fn report(what: &str, s: &Stats, target: &str) {
-    eprintln!("simulate bench: {what}: median {}", fmt(s.median));
-    println!("| {what} | {} | {} | {} ({} runs) | {target} |", fmt(s.median), fmt(s.p95), fmt(s.min), s.runs);
+    bench::report("simulate bench", what, s, target, fmt);
 }

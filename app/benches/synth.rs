@@ -33,6 +33,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use suite::bench::{self, stats, target_ms, verdict, Stats};
+
 /// Child mode: build, synthesize and write 1000 copies into the directory this variable names,
 /// then print the peak resident memory in KiB.
 const CHILD_ENV: &str = "SYNTH_BENCH_CHILD";
@@ -364,13 +366,6 @@ impl Fresh {
     }
 }
 
-struct Stats {
-    median: Duration,
-    p95: Duration,
-    min: Duration,
-    runs: usize,
-}
-
 fn measure(warmup: usize, runs: usize, mut f: impl FnMut()) -> Stats {
     for _ in 0..warmup {
         f();
@@ -404,28 +399,8 @@ fn measure_fresh(warmup: usize, runs: usize, fresh: &mut Fresh, mut f: impl FnMu
     stats((0..runs).map(|_| one()).collect())
 }
 
-fn stats(mut times: Vec<Duration>) -> Stats {
-    times.sort();
-    let runs = times.len();
-    let median = if runs % 2 == 1 { times[runs / 2] } else { (times[runs / 2 - 1] + times[runs / 2]) / 2 };
-    Stats { median, p95: times[(runs * 95 / 100).min(runs - 1)], min: times[0], runs }
-}
-
-fn target_ms(median: Duration, target: Duration) -> String {
-    format!("target < {} ms: {}", target.as_millis(), verdict(median < target))
-}
-
-fn verdict(met: bool) -> &'static str {
-    if met {
-        "met"
-    } else {
-        "not met"
-    }
-}
-
 fn report(what: &str, s: &Stats, target: &str) {
-    eprintln!("synth bench: {what}: median {}", ms(s.median));
-    println!("| {what} | {} | {} | {} ({} runs) | {target} |", ms(s.median), ms(s.p95), ms(s.min), s.runs);
+    bench::report("synth bench", what, s, target, ms);
 }
 
 /// "0.079 ms"; "4.312 s" from 1 s on.

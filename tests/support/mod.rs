@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+pub mod bench;
 pub mod corpus;
 pub mod fault_proxy;
 pub mod fixture;
