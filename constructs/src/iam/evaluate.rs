@@ -568,7 +568,8 @@ fn glob(pieces: &[Piece], text: &str) -> bool {
     // no wildcard: a plain comparison
     if pieces.iter().all(|p| matches!(p, Piece::Char(_))) {
         let mut chars = text.chars();
-        return pieces.iter().all(|p| matches!(p, Piece::Char(c) if chars.next() == Some(*c))) && chars.next().is_none();
+        return pieces.iter().all(|p| matches!(p, Piece::Char(c) if chars.next() == Some(*c)))
+            && chars.next().is_none();
     }
     let text: Vec<char> = text.chars().collect();
     let n = text.len();
