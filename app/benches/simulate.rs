@@ -1009,7 +1009,7 @@ fn localstack_rows(ls: &LocalStack, ours: &Ours) {
             LS_INLINE_RUNS,
         ),
         (
-            "distributed Map of 10,000 items (the same definition and input; on the warm emulator; each execution bounded by 5 min)",
+            "distributed Map of 10,000 items (the same definition and input; on the warm emulator; each execution bounded by 2 min)",
             &ls.distributed,
             ours.distributed,
             Some(ours.distributed_output),
