@@ -234,21 +234,17 @@ impl Handlers {
     /// pattern), the function name of a function ARN resource, then the `FunctionName` of its
     /// effective input (the name itself, or the name inside a function ARN).
     pub(crate) fn find(&mut self, state: &str, resource: &str, input: &Value) -> Option<&mut Box<dyn Handler>> {
-        let mut keys = vec![state.to_string(), resource.to_string()];
-        if let Some(base) = strip_pattern(resource) {
-            keys.push(base.to_string());
-        }
-        if let Some(name) = function_name(resource) {
-            keys.push(name.to_string());
-        }
-        if let Some(function) = input.get("FunctionName").and_then(Value::as_str) {
-            keys.push(function.to_string());
-            if let Some(name) = function_name(function) {
-                keys.push(name.to_string());
-            }
-        }
-        let key = keys.into_iter().find(|k| self.by_key.contains_key(k))?;
-        self.by_key.get_mut(&key)
+        let function = input.get("FunctionName").and_then(Value::as_str);
+        let keys = [
+            Some(state),
+            Some(resource),
+            strip_pattern(resource),
+            function_name(resource),
+            function,
+            function.and_then(function_name),
+        ];
+        let key = keys.into_iter().flatten().find(|k| self.by_key.contains_key(*k))?;
+        self.by_key.get_mut(key)
     }
 }
 

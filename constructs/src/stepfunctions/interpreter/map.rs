@@ -38,7 +38,7 @@ use super::history::{Details, EventType};
 use super::jsonpath::select;
 use super::machine::{MapNode, Node};
 use super::payload::{Context, Env};
-use super::run::{apply_result_path, select_in, Doc, Recording, Runner, Stop};
+use super::run::{select_in, Doc, Recording, Runner, Stop};
 
 impl Runner<'_> {
     pub(crate) fn map_attempt(
@@ -190,12 +190,7 @@ impl Runner<'_> {
             self.event(end, EventType::MapRunSucceeded, Details::default())?;
         }
         self.event(end, EventType::MapStateSucceeded, Details::default())?;
-        let output = Value::Array(results);
-        let selected = Arc::new(match &node.result_selector {
-            None => output,
-            Some(t) => self.apply_template(t, &output, &node.name, entered, retry_count, None)?,
-        });
-        Ok(apply_result_path(node.result_path.as_ref(), raw, selected)?)
+        Ok(self.select_result(node, raw, Arc::new(Value::Array(results)), entered, retry_count)?)
     }
 
     fn exceeds_tolerance(&self, map: &MapNode, failures: usize, total: usize) -> bool {

@@ -15,7 +15,7 @@ use serde_json::Value;
 use super::clock::Time;
 use super::history::{Details, EventType};
 use super::machine::{Node, Scope};
-use super::run::{apply_result_path, Doc, Runner, Stop};
+use super::run::{Doc, Runner, Stop};
 
 impl Runner<'_> {
     pub(crate) fn parallel_attempt(
@@ -56,11 +56,6 @@ impl Runner<'_> {
         }
         *now = end;
         self.event(end, EventType::ParallelStateSucceeded, Details::default())?;
-        let output = Value::Array(outputs);
-        let selected = Arc::new(match &node.result_selector {
-            None => output,
-            Some(t) => self.apply_template(t, &output, &node.name, entered, retry_count, None)?,
-        });
-        Ok(apply_result_path(node.result_path.as_ref(), raw, selected)?)
+        Ok(self.select_result(node, raw, Arc::new(Value::Array(outputs)), entered, retry_count)?)
     }
 }

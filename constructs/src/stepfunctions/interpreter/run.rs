@@ -457,6 +457,23 @@ impl Runner<'_> {
         }
     }
 
+    /// The end of a Task, Parallel or Map attempt: `ResultSelector` applied to the state's
+    /// result, then `ResultPath` placing it into the raw input.
+    pub(crate) fn select_result(
+        &mut self,
+        node: &Node,
+        raw: &Doc,
+        result: Doc,
+        entered: Time,
+        retry_count: u32,
+    ) -> Result<Doc, StatesError> {
+        let selected = match &node.result_selector {
+            None => result,
+            Some(t) => Arc::new(self.apply_template(t, &result, &node.name, entered, retry_count, None)?),
+        };
+        apply_result_path(node.result_path.as_ref(), raw, selected)
+    }
+
     /// The payload template `template` applied to `input`.
     pub(crate) fn apply_template(
         &mut self,

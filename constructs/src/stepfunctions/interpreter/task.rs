@@ -34,7 +34,7 @@ use super::history::{Details, EventType};
 use super::jsonpath::select;
 use super::machine::{Node, TaskNode};
 use super::payload::Context;
-use super::run::{apply_result_path, data_limit, exceeds_payload, Doc, Runner, Stop};
+use super::run::{data_limit, exceeds_payload, Doc, Runner, Stop};
 
 /// A Task's default `TimeoutSeconds` (the guide: 99999999).
 const DEFAULT_TIMEOUT: u64 = 99_999_999;
@@ -214,11 +214,7 @@ impl Runner<'_> {
             Details::default()
         };
         self.event(end, events.succeeded, details)?;
-        let selected = match &node.result_selector {
-            None => output,
-            Some(t) => Arc::new(self.apply_template(t, &output, &node.name, entered, retry_count, None)?),
-        };
-        Ok(apply_result_path(node.result_path.as_ref(), raw, selected)?)
+        Ok(self.select_result(node, raw, output, entered, retry_count)?)
     }
 }
 
