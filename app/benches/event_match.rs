@@ -38,6 +38,7 @@ use std::time::{Duration, Instant};
 use constructs::events::{EventPattern, RuleIndex};
 use constructs::stepfunctions::interpreter::SplitMix64;
 use serde_json::{json, Value};
+use suite::bench::fmt;
 
 const RULES: usize = 1_000;
 const EVENTS: usize = 100;
@@ -185,18 +186,6 @@ fn per_event(passes: usize, events: &[String], mut f: impl FnMut(&str) -> usize)
 
 fn per_s(d: Duration) -> f64 {
     1.0 / d.as_secs_f64()
-}
-
-/// "1.234 µs", "1.234 ms" or "1.234 s".
-fn fmt(d: Duration) -> String {
-    let s = d.as_secs_f64();
-    if s >= 1.0 {
-        format!("{s:.3} s")
-    } else if s >= 1e-3 {
-        format!("{:.3} ms", s * 1e3)
-    } else {
-        format!("{:.3} µs", s * 1e6)
-    }
 }
 
 /// "312,345"

@@ -93,7 +93,7 @@ use std::time::{Duration, Instant};
 use constructs::simulation::{EventOutcome, Simulation};
 use constructs::stepfunctions::interpreter::{Execution, Handlers, Machine, Options, Status, MAX_HISTORY_EVENTS};
 use serde_json::{json, Value};
-use suite::bench::{self, stats, target_ms, target_us, Stats};
+use suite::bench::{self, fmt, stats, target_ms, target_us, Stats};
 
 /// The flagship's state machine, by construct path.
 const STATE_MACHINE: &str = "EventSfnDemo/StateMachine";
@@ -1091,18 +1091,6 @@ fn bytes(n: usize) -> String {
         format!("{:.1} kB", f / 1e3)
     } else {
         format!("{n} B")
-    }
-}
-
-/// "1.234 µs", "1.234 ms" or "1.234 s".
-fn fmt(d: Duration) -> String {
-    let s = d.as_secs_f64();
-    if s >= 1.0 {
-        format!("{s:.3} s")
-    } else if s >= 1e-3 {
-        format!("{:.3} ms", s * 1e3)
-    } else {
-        format!("{:.3} µs", s * 1e6)
     }
 }
 

@@ -45,3 +45,15 @@ pub fn report(bench: &str, what: &str, s: &Stats, target: &str, fmt: impl Fn(Dur
     eprintln!("{bench}: {what}: median {}", fmt(s.median));
     println!("| {what} | {} | {} | {} ({} runs) | {target} |", fmt(s.median), fmt(s.p95), fmt(s.min), s.runs);
 }
+
+/// "1.234 µs", "1.234 ms" or "1.234 s".
+pub fn fmt(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s >= 1.0 {
+        format!("{s:.3} s")
+    } else if s >= 1e-3 {
+        format!("{:.3} ms", s * 1e3)
+    } else {
+        format!("{:.3} µs", s * 1e6)
+    }
+}
