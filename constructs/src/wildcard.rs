@@ -14,14 +14,15 @@ pub(crate) enum Piece {
 /// Whether `text` matches `pieces`: greedy, backtracking to the last star seen, linear in
 /// practice (no exponential blow-up on patterns like `*a*a*a*b`).
 pub(crate) fn matches(pieces: &[Piece], text: &str) -> bool {
-    let text: Vec<char> = text.chars().collect();
+    // Positions in `text` are byte offsets at character boundaries.
+    let next = |t: usize| text[t..].chars().next().map(|c| (c, t + c.len_utf8()));
     let (mut p, mut t) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
+    while let Some((c, after)) = next(t) {
         match pieces.get(p) {
-            Some(Piece::Char(c)) if *c == text[t] => {
+            Some(Piece::Char(want)) if *want == c => {
                 p += 1;
-                t += 1;
+                t = after;
             }
             Some(Piece::Star) => {
                 star = Some((p, t));
@@ -29,9 +30,11 @@ pub(crate) fn matches(pieces: &[Piece], text: &str) -> bool {
             }
             _ => match star {
                 Some((sp, st)) => {
+                    // The star takes one more character.
+                    let st = next(st).map_or(text.len(), |(_, a)| a);
                     p = sp + 1;
-                    t = st + 1;
-                    star = Some((sp, st + 1));
+                    t = st;
+                    star = Some((sp, st));
                 }
                 None => return false,
             },

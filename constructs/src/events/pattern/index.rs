@@ -86,24 +86,29 @@
 //! [`RuleIndex::matching_text`] starts from the event's JSON text, and building a whole
 //! `serde_json::Value` is most of the cost of matching an event against a few candidates. The
 //! index keeps a tree of every field path its patterns name (anchored or not, `$or` alternatives
-//! included), and a hand-written scanner goes over the bytes once, checking every value but
-//! keeping only those paths, in a flat tree borrowed from the text (strings are slices, numbers
-//! are read by serde_json's own number parser, no allocation per field). Matching only ever
-//! looks up the names a pattern holds, through the same arrays and objects, so each pattern
-//! gives the same answer on the pruned event as on the whole one; candidates are confirmed on
-//! that tree by the *same* matching code as [`EventPattern::matches_with`] (it is generic over
-//! the event's representation), so there is still one implementation of the semantics.
+//! included), and the scanner of the `scan` module goes over the bytes once, checking every
+//! value but keeping only those paths, in a flat tree of positions in the text (see that
+//! module for the design and for what it declines). Matching only ever looks up the names a
+//! pattern holds, through the same arrays and objects, so each pattern gives the same answer on
+//! the pruned event as on the whole one; candidates are confirmed on that tree by the *same*
+//! matching code as [`EventPattern::matches_with`] (it is generic over the event's
+//! representation), so there is still one implementation of the semantics. When the scanner
+//! declines a text, serde_json parses it instead, building only the named paths
+//! (`serde::de::IgnoredAny` elsewhere); errors are serde_json's. One difference from
+//! `serde_json::from_str` remains: in a skipped member serde_json does not check that `\u`
+//! escapes form valid UTF-16, so such an escape there is not an error.
 //!
-//! The scanner takes only what serde_json takes, with the same values (a repeated member: the
-//! last one). Whatever it is unsure of (any error, `\u` escapes, escaped member names, control
-//! characters, nesting deeper than 100, a document that is not an object) it declines, and
-//! serde_json parses the text instead, building only the named paths (`serde::de::IgnoredAny`
-//! elsewhere); errors are serde_json's. One difference from `serde_json::from_str` remains: in a
-//! skipped member serde_json does not check that `\u` escapes form valid UTF-16, so such an
-//! escape there is not an error.
+//! A tree node's member names are looked up by fingerprint (the `names` module), its anchor
+//! keys in hash tables with a word-at-a-time FxHash (`fxhash`). Each rule is listed at its
+//! primary anchor's keys as one record (its slot and its other anchors' key ids), so checking a
+//! probe's rules reads one contiguous list. Per-event buffers (the scanner's tree, table
+//! entries, anchor bits, candidates) are reused from event to event (per thread).
 //!
-//! Per-event buffers (table entries, anchor bits, candidates) are reused from event to event
-//! (per thread).
+//! # Equal patterns
+//!
+//! Rules often share a pattern (one pattern, several targets or accounts). Rules whose patterns
+//! are equal form a group, and a group is confirmed once per event, whatever the number of its
+//! rules.
 //!
 //! # Changing the rules
 //!
@@ -112,18 +117,20 @@
 //! rule's paths are still parsed), which costs a little parsing, never correctness.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::net::IpAddr;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value as J;
 
+use super::fxhash::FastMap;
 use super::matcher::Matcher;
 use super::matching::{self, EventValue, Leaf};
+use super::names::Names;
 use super::object::{PatternField, PatternObject};
 use super::resolve::Resolver;
+use super::scan::{self, Buffers, Paths, TRef};
 use super::wildcard;
 use super::EventPattern;
 use crate::wildcard::Piece;
@@ -156,6 +163,8 @@ pub struct RuleIndex<K = usize> {
     always: Vec<u32>,
     /// The ids of the keys in the tables.
     keys: KeyIds,
+    /// Rules with equal patterns share a group, confirmed once per event.
+    groups: Groups,
 }
 
 struct Slot<K> {
@@ -164,15 +173,14 @@ struct Slot<K> {
     /// Where the rule's anchors are (node, key, whether the rule is listed there: its primary
     /// anchor's keys): empty when it is checked for every event.
     filed: Vec<(usize, Key, bool)>,
-    /// Its other anchors, the most selective first, each as `[n, key id 1, ... key id n]`: one
-    /// of each anchor's keys must be found for the rule to be a candidate.
-    rest: Vec<u32>,
+    /// The group of rules with a pattern equal to this one.
+    group: u32,
 }
 
 /// A field path's place in the tree: its children by name and the rules anchored there.
 #[derive(Default)]
 struct Node {
-    children: FastMap<Box<str>, usize>,
+    children: Names,
     tables: Tables,
 }
 
@@ -263,6 +271,7 @@ impl<K: Ord + Clone> RuleIndex<K> {
             nodes: vec![Node::default()],
             always: Vec::new(),
             keys: KeyIds::default(),
+            groups: Groups::default(),
         }
     }
 
@@ -330,18 +339,28 @@ impl<K: Ord + Clone> RuleIndex<K> {
             }
             for (path, key) in keys {
                 let node = self.node_for(path);
-                let id = self.nodes[node].tables.add(key, primary.then_some(slot), &mut self.keys);
+                let id = self.nodes[node].tables.add(key, &mut self.keys);
                 if !primary {
                     rest.push(id);
                 }
                 filed.push((node, key.clone(), primary));
             }
         }
+        // The rule is listed at its primary anchor's keys with its other anchors (a record).
+        let record: Vec<u32> = [slot, rest.len() as u32].into_iter().chain(rest.iter().copied()).collect();
+        for (node, key, primary) in &filed {
+            if *primary {
+                self.nodes[*node].tables.list(key, &record);
+            }
+        }
         if anchors.is_empty() {
             self.always.push(slot);
         }
         self.ids.insert(id.clone(), slot);
-        self.slots[slot as usize] = Some(Slot { id, pattern, filed, rest });
+        let slots = &self.slots;
+        let group =
+            self.groups.join(&pattern, slot, |rep| slots[rep as usize].as_ref().is_some_and(|s| s.pattern == pattern));
+        self.slots[slot as usize] = Some(Slot { id, pattern, filed, group });
         old
     }
 
@@ -357,6 +376,10 @@ impl<K: Ord + Clone> RuleIndex<K> {
     pub fn remove(&mut self, id: &K) -> Option<EventPattern> {
         let slot = self.ids.remove(id)?;
         let removed = self.slots[slot as usize].take()?;
+        let slots = &self.slots;
+        self.groups.leave(removed.group, slot, || {
+            slots.iter().position(|s| s.as_ref().is_some_and(|s| s.group == removed.group)).map(|s| s as u32)
+        });
         for (node, key, primary) in &removed.filed {
             self.nodes[*node].tables.remove(key, primary.then_some(slot), &mut self.keys);
         }
@@ -380,8 +403,8 @@ impl<K: Ord + Clone> RuleIndex<K> {
             return Vec::new();
         }
         with_scratch(|scratch| {
-            self.visit(0, event, &mut scratch.found());
-            self.confirm(event, scratch)
+            self.visit(0, event, &mut scratch.found.found());
+            self.confirm(event, &mut scratch.found)
         })
     }
 
@@ -397,15 +420,18 @@ impl<K: Ord + Clone> RuleIndex<K> {
     /// assert!(index.matching_text("{not json").is_err());
     /// ```
     pub fn matching_text(&self, text: &str) -> Result<Vec<K>, serde_json::Error> {
-        if let Some(tree) = Scan::run(text, &self.nodes) {
+        let scanned = with_scratch(|scratch| {
+            let Scratch { buffers, found } = scratch;
+            let tree = scan::scan(text, &PathTree(&self.nodes), buffers)?;
             if self.ids.is_empty() {
-                return Ok(Vec::new());
+                return Some(Vec::new());
             }
-            let root = TRef { tree: &tree, v: tree.root };
-            return Ok(with_scratch(|scratch| {
-                self.visit_tree(0, root, &mut scratch.found());
-                self.confirm(root, scratch)
-            }));
+            let root = tree.root();
+            self.visit_tree(0, root, &mut found.found());
+            Some(self.confirm(root, found))
+        });
+        if let Some(ids) = scanned {
+            return Ok(ids);
         }
         // Anything the fast scanner does not take (an error, a document that is not an object,
         // `\u` escapes, escaped member names, deep nesting): serde_json decides.
@@ -418,8 +444,8 @@ impl<K: Ord + Clone> RuleIndex<K> {
     /// From the keys and rules found for an event (in `scratch`): the candidates (rules whose
     /// primary anchor was found and then each of their other anchors, and the rules with none),
     /// each confirmed by its own pattern on `event`.
-    fn confirm<'a, E: EventValue<'a>>(&self, event: E, scratch: &mut Scratch) -> Vec<K> {
-        let Scratch { rules, keys, hit, seen, candidates } = scratch;
+    fn confirm<'a, E: EventValue<'a>>(&self, event: E, scratch: &mut Probed) -> Vec<K> {
+        let Probed { records, keys, hit, seen, candidates, verdicts } = scratch;
         if seen.len() < self.slots.len() {
             seen.resize(self.slots.len(), false);
         }
@@ -431,43 +457,54 @@ impl<K: Ord + Clone> RuleIndex<K> {
             hit[(k / 64) as usize] |= 1 << (k % 64);
         }
         let found = |k: &u32| hit[(*k / 64) as usize] >> (k % 64) & 1 == 1;
-        for &s in rules.iter() {
-            if std::mem::replace(&mut seen[s as usize], true) {
-                continue;
-            }
-            let Some(slot) = &self.slots[s as usize] else { continue };
-            let mut rest = &slot.rest[..];
+        let mut at = 0;
+        while at < records.len() {
+            let (slot, n) = (records[at], records[at + 1] as usize);
+            let mut rest = &records[at + 2..at + 2 + n];
+            at += 2 + n;
             let mut holds = true;
-            while let Some((&n, tail)) = rest.split_first() {
-                let (anchor, tail) = tail.split_at(n as usize);
+            while let Some((&m, tail)) = rest.split_first() {
+                let (anchor, tail) = tail.split_at(m as usize);
                 if !anchor.iter().any(found) {
                     holds = false;
                     break;
                 }
                 rest = tail;
             }
-            if holds {
-                candidates.push(s);
+            // A rule found through two keys of its primary anchor is a candidate once.
+            if holds && !std::mem::replace(&mut seen[slot as usize], true) {
+                candidates.push(slot);
             }
         }
-        for &s in rules.iter() {
+        for &s in candidates.iter() {
             seen[s as usize] = false;
         }
         for &k in keys.iter() {
             hit[(k / 64) as usize] = 0;
         }
         candidates.extend_from_slice(&self.always);
-        let mut out: Vec<&K> = candidates
-            .iter()
-            .filter_map(|s| self.slots[*s as usize].as_ref())
-            .filter(|s| matching::match_object_in(s.pattern.root(), Some(event), &self.resolver))
-            .map(|s| &s.id)
-            .collect();
-        rules.clear();
+        if verdicts.len() < self.groups.len() {
+            verdicts.resize(self.groups.len(), Verdict::Unknown);
+        }
+        let mut out: Vec<K> = Vec::new();
+        for slot in candidates.iter().filter_map(|s| self.slots[*s as usize].as_ref()) {
+            let verdict = &mut verdicts[slot.group as usize];
+            if *verdict == Verdict::Unknown {
+                let matched = matching::match_object_in(slot.pattern.root(), Some(event), &self.resolver);
+                *verdict = if matched { Verdict::Matches } else { Verdict::Fails };
+            }
+            if *verdict == Verdict::Matches {
+                out.push(slot.id.clone());
+            }
+        }
+        for slot in candidates.iter().filter_map(|s| self.slots[*s as usize].as_ref()) {
+            verdicts[slot.group as usize] = Verdict::Unknown;
+        }
+        records.clear();
         keys.clear();
         candidates.clear();
         out.sort_unstable();
-        out.into_iter().cloned().collect()
+        out
     }
 
     /// Creates the tree nodes of every field path `obj` names (at `node`).
@@ -484,12 +521,12 @@ impl<K: Ord + Clone> RuleIndex<K> {
     }
 
     fn child(&mut self, node: usize, name: &str) -> usize {
-        if let Some(c) = self.nodes[node].children.get(name) {
-            return *c;
+        if let Some((_, c)) = self.nodes[node].children.get(name) {
+            return c as usize;
         }
         self.nodes.push(Node::default());
         let c = self.nodes.len() - 1;
-        self.nodes[node].children.insert(name.into(), c);
+        self.nodes[node].children.insert(name, c as u32);
         c
     }
 
@@ -502,7 +539,7 @@ impl<K: Ord + Clone> RuleIndex<K> {
         let mut node = 0;
         for name in path {
             match self.nodes[node].children.get(name.as_str()) {
-                Some(c) => node = *c,
+                Some((_, c)) => node = c as usize,
                 None => return 0,
             }
         }
@@ -580,15 +617,15 @@ impl<K: Ord + Clone> RuleIndex<K> {
         match v {
             J::Object(map) => {
                 if n.children.len() <= map.len() {
-                    for (name, child) in &n.children {
-                        if let Some(v) = map.get(&**name) {
-                            self.visit(*child, v, out);
+                    for (name, child) in n.children.iter() {
+                        if let Some(v) = map.get(name) {
+                            self.visit(child as usize, v, out);
                         }
                     }
                 } else {
                     for (name, v) in map {
-                        if let Some(child) = n.children.get(name.as_str()) {
-                            self.visit(*child, v, out);
+                        if let Some((_, child)) = n.children.get(name.as_str()) {
+                            self.visit(child as usize, v, out);
                         }
                     }
                 }
@@ -604,23 +641,28 @@ impl<K: Ord + Clone> RuleIndex<K> {
 
     /// [`RuleIndex::visit`] on the scanner's tree (whose members already know their node).
     fn visit_tree(&self, node: usize, v: TRef<'_, '_>, out: &mut Found<'_>) {
-        match v.v {
-            Tv::Obj(start, len) | Tv::Arr(start, len) => {
-                let is_obj = matches!(v.v, Tv::Obj(..));
-                for m in &v.tree.items[start as usize..(start + len) as usize] {
-                    let child = if is_obj { m.node as usize } else { node };
-                    self.visit_tree(child, TRef { tree: v.tree, v: m.value }, out);
-                }
+        if v.is_container() {
+            for (child, item) in v.children() {
+                self.visit_tree(child as usize, item, out);
             }
-            _ => {
-                let n = &self.nodes[node];
-                if n.tables.filed > 0 {
-                    if let Some(leaf) = v.leaf() {
-                        n.tables.probe(leaf, out);
-                    }
-                }
+            return;
+        }
+        let n = &self.nodes[node];
+        if n.tables.filed > 0 {
+            if let Some(leaf) = v.leaf() {
+                n.tables.probe(leaf, out);
             }
         }
+    }
+}
+
+/// The tree of field paths, as the scanner looks names up.
+struct PathTree<'a>(&'a [Node]);
+
+impl Paths for PathTree<'_> {
+    #[inline]
+    fn child(&self, node: u32, name: &str) -> Option<(u32, usize)> {
+        self.0[node as usize].children.find(name).map(|(_, c, position)| (c, position))
     }
 }
 
@@ -744,11 +786,15 @@ struct Tables {
 }
 
 /// One key at a path: its id, how many anchors of rules hold it, and the rules whose primary
-/// anchor holds it.
+/// anchor holds it, as records `[slot, n, the rule's other anchors (n ids)]` (each anchor as
+/// `[m, key id 1, ... key id m]`), so that a probe's rules are checked from one contiguous
+/// list.
 struct Entry {
     key: u32,
     refs: u32,
-    rules: Vec<u32>,
+    /// Number of records.
+    count: u32,
+    records: Vec<u32>,
 }
 
 /// Key ids, reused once no anchor holds them.
@@ -809,11 +855,11 @@ impl Affixes {
     }
 }
 
-/// What probing an event's leaves finds: the ids of the keys it satisfies, and the rules whose
-/// primary anchor holds one of them.
+/// What probing an event's leaves finds: the ids of the keys it satisfies, and the records of
+/// the rules whose primary anchor holds one of them.
 struct Found<'s> {
     keys: &'s mut Vec<u32>,
-    rules: &'s mut Vec<u32>,
+    records: &'s mut Vec<u32>,
 }
 
 impl Found<'_> {
@@ -821,14 +867,14 @@ impl Found<'_> {
     fn add(&mut self, entry: Option<&Entry>) {
         if let Some(e) = entry {
             self.keys.push(e.key);
-            self.rules.extend_from_slice(&e.rules);
+            self.records.extend_from_slice(&e.records);
         }
     }
 }
 
 impl Tables {
     fn entry(&mut self, key: &Key, ids: &mut KeyIds) -> &mut Entry {
-        let mut new = || Entry { key: ids.take(), refs: 0, rules: Vec::new() };
+        let mut new = || Entry { key: ids.take(), refs: 0, count: 0, records: Vec::new() };
         match key {
             Key::Str(s) => self.strings.entry(s.clone()).or_insert_with(new),
             Key::Ip(ip) => self.ips.entry(*ip).or_insert_with(new),
@@ -904,25 +950,39 @@ impl Tables {
         }
     }
 
-    /// References `key` for an anchor of a rule, listing the rule (`slot`) when it is its
-    /// primary anchor; gives the key's id.
-    fn add(&mut self, key: &Key, slot: Option<u32>, ids: &mut KeyIds) -> u32 {
+    /// References `key` for an anchor of a rule; gives the key's id.
+    fn add(&mut self, key: &Key, ids: &mut KeyIds) -> u32 {
         self.filed += 1;
         let e = self.entry(key, ids);
         e.refs += 1;
-        if let Some(s) = slot {
-            e.rules.push(s);
-        }
         e.key
     }
 
-    /// Undoes one [`Tables::add`].
+    /// Lists a rule's record (`[slot, n, its other anchors...]`) at `key`, one of its primary
+    /// anchor's keys (already added).
+    fn list(&mut self, key: &Key, record: &[u32]) {
+        if let Some(e) = self.get_mut(key) {
+            e.records.extend_from_slice(record);
+            e.count += 1;
+        }
+    }
+
+    /// Undoes one [`Tables::add`] (and the listing of `slot` when it is a primary anchor).
     fn remove(&mut self, key: &Key, slot: Option<u32>, ids: &mut KeyIds) {
         self.filed -= 1;
         let Some(e) = self.get_mut(key) else { return };
         e.refs -= 1;
         if let Some(s) = slot {
-            e.rules.retain(|x| *x != s);
+            let mut at = 0;
+            while at < e.records.len() {
+                let len = 2 + e.records[at + 1] as usize;
+                if e.records[at] == s {
+                    e.records.drain(at..at + len);
+                    e.count -= 1;
+                    break;
+                }
+                at += len;
+            }
         }
         if e.refs == 0 {
             ids.free.push(e.key);
@@ -932,7 +992,7 @@ impl Tables {
 
     /// How many rules' primary anchors hold `key`.
     fn count(&self, key: &Key) -> usize {
-        self.get(key).map_or(0, |e| e.rules.len())
+        self.get(key).map_or(0, |e| e.count as usize)
     }
 
     /// Adds the keys here that `leaf` satisfies (and their rules).
@@ -1032,7 +1092,7 @@ impl<'de> Visitor<'de> for Pruned<'_> {
         while let Some(child) = map.next_key_seed(Member(children))? {
             match child {
                 Some((name, node)) => {
-                    let value = map.next_value_seed(Pruned { nodes: self.nodes, node })?;
+                    let value = map.next_value_seed(Pruned { nodes: self.nodes, node: node as usize })?;
                     out.insert(name.to_string(), value);
                 }
                 None => {
@@ -1045,39 +1105,128 @@ impl<'de> Visitor<'de> for Pruned<'_> {
 }
 
 /// An object member's name, looked up among a node's children without allocating.
-struct Member<'a>(&'a FastMap<Box<str>, usize>);
+struct Member<'a>(&'a Names);
 
 impl<'de, 'a> DeserializeSeed<'de> for Member<'a> {
-    type Value = Option<(&'a str, usize)>;
+    type Value = Option<(&'a str, u32)>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_str(self)
     }
 }
 
 impl<'de, 'a> Visitor<'de> for Member<'a> {
-    type Value = Option<(&'a str, usize)>;
+    type Value = Option<(&'a str, u32)>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a member name")
     }
     fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(self.0.get_key_value(v).map(|(k, c)| (&**k, *c)))
+        Ok(self.0.get(v))
     }
 }
 
-/// Buffers reused from event to event (per thread): the rules and key ids found, a bit per key
-/// id and a flag per slot (all zero between events), the candidates.
+/// Buffers reused from event to event (per thread): the scanner's, and the probes'.
 #[derive(Default)]
 struct Scratch {
-    rules: Vec<u32>,
+    buffers: Buffers,
+    found: Probed,
+}
+
+/// What probing an event found: the rules' records and key ids, a bit per key id and a flag
+/// per slot (all zero between events), the candidates.
+#[derive(Default)]
+struct Probed {
+    records: Vec<u32>,
     keys: Vec<u32>,
     hit: Vec<u64>,
     seen: Vec<bool>,
     candidates: Vec<u32>,
+    /// Per group of equal patterns (all unknown between events).
+    verdicts: Vec<Verdict>,
 }
 
-impl Scratch {
+/// Whether a group's pattern matches the event, once confirmed.
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+enum Verdict {
+    #[default]
+    Unknown,
+    Matches,
+    Fails,
+}
+
+/// Groups of rules whose patterns are equal (many rules often share one pattern, each with its
+/// own targets): a group is confirmed once per event, whatever the number of its rules. A
+/// group is found by its pattern's `Debug` text, and a rule joins it only when its pattern is
+/// `==` to the group's representative rule's.
+#[derive(Default)]
+struct Groups {
+    by_text: FastMap<String, Vec<u32>>,
+    /// Per group id: its text, rules (0: free) and representative slot.
+    text: Vec<String>,
+    refs: Vec<u32>,
+    rep: Vec<u32>,
+    free: Vec<u32>,
+}
+
+impl Groups {
+    /// The group of `pattern` (the rule in `slot`): one with its text whose representative
+    /// `same` accepts, or a new one.
+    fn join(&mut self, pattern: &EventPattern, slot: u32, same: impl Fn(u32) -> bool) -> u32 {
+        let text = format!("{pattern:?}");
+        let list = self.by_text.entry(text.clone()).or_default();
+        let group = match list.iter().copied().find(|g| same(self.rep[*g as usize])) {
+            Some(g) => g,
+            None => {
+                let g = match self.free.pop() {
+                    Some(g) => {
+                        self.text[g as usize] = text;
+                        self.rep[g as usize] = slot;
+                        g
+                    }
+                    None => {
+                        self.text.push(text);
+                        self.refs.push(0);
+                        self.rep.push(slot);
+                        (self.refs.len() - 1) as u32
+                    }
+                };
+                list.push(g);
+                g
+            }
+        };
+        self.refs[group as usize] += 1;
+        group
+    }
+
+    /// The rule in `slot` leaves `group`; `other` finds another of its rules (when `slot` was
+    /// its representative).
+    fn leave(&mut self, group: u32, slot: u32, other: impl FnOnce() -> Option<u32>) {
+        let g = group as usize;
+        self.refs[g] -= 1;
+        if self.refs[g] > 0 {
+            if self.rep[g] == slot {
+                self.rep[g] = other().unwrap_or(slot);
+            }
+            return;
+        }
+        self.free.push(group);
+        let text = std::mem::take(&mut self.text[g]);
+        if let Some(list) = self.by_text.get_mut(&text) {
+            list.retain(|x| *x != group);
+            if list.is_empty() {
+                self.by_text.remove(&text);
+            }
+        }
+    }
+
+    /// Number of group ids.
+    fn len(&self) -> usize {
+        self.refs.len()
+    }
+}
+
+impl Probed {
     fn found(&mut self) -> Found<'_> {
-        Found { keys: &mut self.keys, rules: &mut self.rules }
+        Found { keys: &mut self.keys, records: &mut self.records }
     }
 }
 
@@ -1093,420 +1242,8 @@ fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
     })
 }
 
-/// A value of the scanner's tree: scalars borrowed from the text (strings with escapes
-/// unescaped into `Tree::owned`), containers as ranges of `Tree::items`.
-#[derive(Debug, Clone, Copy)]
-enum Tv<'t> {
-    Null,
-    Bool(bool),
-    Num(f64),
-    Str(&'t str),
-    Owned(u32),
-    Arr(u32, u32),
-    Obj(u32, u32),
-}
-
-/// An object member (its name and node) or an array item (empty name, the array's node).
-#[derive(Debug, Clone, Copy)]
-struct Item<'t> {
-    name: &'t str,
-    node: u32,
-    value: Tv<'t>,
-}
-
-/// An event parsed from its text keeping only the members in the tree of field paths: the
-/// same pruned event as [`Pruned`] builds, borrowed and flat.
-struct Tree<'t> {
-    items: Vec<Item<'t>>,
-    owned: Vec<String>,
-    root: Tv<'t>,
-}
-
-#[derive(Clone, Copy)]
-struct TRef<'a, 't> {
-    tree: &'a Tree<'t>,
-    v: Tv<'t>,
-}
-
-impl<'a, 't: 'a> EventValue<'a> for TRef<'a, 't> {
-    fn is_object(self) -> bool {
-        matches!(self.v, Tv::Obj(..))
-    }
-    fn array_len(self) -> Option<usize> {
-        match self.v {
-            Tv::Arr(_, len) => Some(len as usize),
-            _ => None,
-        }
-    }
-    fn item(self, i: usize) -> Self {
-        match self.v {
-            Tv::Arr(start, _) => TRef { tree: self.tree, v: self.tree.items[start as usize + i].value },
-            _ => unreachable!("item of a non-array"),
-        }
-    }
-    fn member(self, name: &str) -> Option<Self> {
-        match self.v {
-            Tv::Obj(start, len) => self.tree.items[start as usize..(start + len) as usize]
-                .iter()
-                .find(|m| m.name == name)
-                .map(|m| TRef { tree: self.tree, v: m.value }),
-            _ => None,
-        }
-    }
-    fn leaf(self) -> Option<Leaf<'a>> {
-        Some(match self.v {
-            Tv::Null => Leaf::Null,
-            Tv::Bool(b) => Leaf::Bool(b),
-            Tv::Num(x) => Leaf::Num(x),
-            Tv::Str(s) => Leaf::Str(s),
-            Tv::Owned(i) => Leaf::Str(&self.tree.owned[i as usize]),
-            Tv::Arr(..) | Tv::Obj(..) => return None,
-        })
-    }
-}
-
-/// The fast scanner behind [`RuleIndex::matching_text`]: one pass over the bytes, members not in
-/// the tree of field paths skipped (checked, not built), no allocation per field. It takes only
-/// documents serde_json takes and builds what [`Pruned`] would; whatever it is unsure of (any
-/// error, `\u` escapes, escaped member names, control characters, deep nesting, a document that
-/// is not an object) it declines (`None`), and serde_json parses the text instead.
-struct Scan<'t, 'n> {
-    b: &'t [u8],
-    text: &'t str,
-    pos: usize,
-    nodes: &'n [Node],
-    items: Vec<Item<'t>>,
-    stack: Vec<Item<'t>>,
-    owned: Vec<String>,
-}
-
-/// serde_json's limit is 128 levels; below that, nothing to decide.
-const SCAN_DEPTH: usize = 100;
-
-impl<'t, 'n> Scan<'t, 'n> {
-    fn run(text: &'t str, nodes: &'n [Node]) -> Option<Tree<'t>> {
-        let mut scan = Scan {
-            b: text.as_bytes(),
-            text,
-            pos: 0,
-            nodes,
-            items: Vec::with_capacity(32),
-            stack: Vec::with_capacity(32),
-            owned: Vec::new(),
-        };
-        scan.ws();
-        if scan.peek()? != b'{' {
-            return None;
-        }
-        let root = scan.value(Some(0), 0)?;
-        scan.ws();
-        if scan.pos != scan.b.len() {
-            return None;
-        }
-        Some(Tree { items: scan.items, owned: scan.owned, root })
-    }
-
-    #[inline]
-    fn peek(&self) -> Option<u8> {
-        self.b.get(self.pos).copied()
-    }
-
-    #[inline]
-    fn ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.peek() {
-            self.pos += 1;
-        }
-    }
-
-    #[inline]
-    fn eat(&mut self, c: u8) -> Option<()> {
-        self.ws();
-        (self.peek()? == c).then(|| self.pos += 1)
-    }
-
-    /// A value at `node` (`None`: skipped, only checked).
-    fn value(&mut self, node: Option<usize>, depth: usize) -> Option<Tv<'t>> {
-        self.ws();
-        match self.peek()? {
-            b'{' => {
-                if depth >= SCAN_DEPTH {
-                    return None;
-                }
-                self.pos += 1;
-                let mark = self.stack.len();
-                self.ws();
-                if self.peek()? == b'}' {
-                    self.pos += 1;
-                } else {
-                    loop {
-                        self.ws();
-                        if self.peek()? != b'"' {
-                            return None;
-                        }
-                        let (name, escaped) = self.string_raw()?;
-                        self.eat(b':')?;
-                        let child = match node {
-                            Some(n) if !escaped => self.nodes[n].children.get(name).copied(),
-                            // An escaped name may be a tracked one: serde_json decides.
-                            Some(_) => return None,
-                            None => None,
-                        };
-                        match child {
-                            Some(c) => {
-                                let value = self.value(Some(c), depth + 1)?;
-                                // A repeated member: the last one counts, as in serde_json's map.
-                                match self.stack[mark..].iter_mut().find(|m| m.node == c as u32) {
-                                    Some(m) => m.value = value,
-                                    None => self.stack.push(Item { name, node: c as u32, value }),
-                                }
-                            }
-                            None => {
-                                self.value(None, depth + 1)?;
-                            }
-                        }
-                        self.ws();
-                        match self.peek()? {
-                            b',' => self.pos += 1,
-                            b'}' => {
-                                self.pos += 1;
-                                break;
-                            }
-                            _ => return None,
-                        }
-                    }
-                }
-                Some(self.close(mark, node.is_some(), true))
-            }
-            b'[' => {
-                if depth >= SCAN_DEPTH {
-                    return None;
-                }
-                self.pos += 1;
-                let mark = self.stack.len();
-                self.ws();
-                if self.peek()? == b']' {
-                    self.pos += 1;
-                } else {
-                    loop {
-                        let value = self.value(node, depth + 1)?;
-                        if let Some(n) = node {
-                            self.stack.push(Item { name: "", node: n as u32, value });
-                        }
-                        self.ws();
-                        match self.peek()? {
-                            b',' => self.pos += 1,
-                            b']' => {
-                                self.pos += 1;
-                                break;
-                            }
-                            _ => return None,
-                        }
-                    }
-                }
-                Some(self.close(mark, node.is_some(), false))
-            }
-            b'"' => {
-                let (s, escaped) = self.string_raw()?;
-                Some(match (node, escaped) {
-                    (None, _) | (_, false) => Tv::Str(s),
-                    (Some(_), true) => {
-                        self.owned.push(unescape(s)?);
-                        Tv::Owned((self.owned.len() - 1) as u32)
-                    }
-                })
-            }
-            b't' => self.literal(b"true", Tv::Bool(true)),
-            b'f' => self.literal(b"false", Tv::Bool(false)),
-            b'n' => self.literal(b"null", Tv::Null),
-            b'-' | b'0'..=b'9' => {
-                let start = self.pos;
-                self.number()?;
-                if node.is_none() {
-                    return Some(Tv::Null);
-                }
-                // serde_json's own reading of the number (integers as `u64`/`i64` then `f64`,
-                // as `Number::as_f64`; out of range is an error).
-                serde_json::from_str::<f64>(&self.text[start..self.pos]).ok().map(Tv::Num)
-            }
-            _ => None,
-        }
-    }
-
-    /// Moves the members pushed since `mark` to their final place.
-    fn close(&mut self, mark: usize, kept: bool, object: bool) -> Tv<'t> {
-        if !kept {
-            return Tv::Null;
-        }
-        let start = self.items.len() as u32;
-        self.items.extend(self.stack.drain(mark..));
-        let len = self.items.len() as u32 - start;
-        if object {
-            Tv::Obj(start, len)
-        } else {
-            Tv::Arr(start, len)
-        }
-    }
-
-    fn literal(&mut self, word: &[u8], v: Tv<'t>) -> Option<Tv<'t>> {
-        if self.b[self.pos..].starts_with(word) {
-            self.pos += word.len();
-            Some(v)
-        } else {
-            None
-        }
-    }
-
-    fn digits(&mut self) -> usize {
-        let start = self.pos;
-        while let Some(b'0'..=b'9') = self.peek() {
-            self.pos += 1;
-        }
-        self.pos - start
-    }
-
-    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
-    fn number(&mut self) -> Option<()> {
-        if self.peek() == Some(b'-') {
-            self.pos += 1;
-        }
-        match self.peek()? {
-            b'0' => {
-                self.pos += 1;
-                if let Some(b'0'..=b'9') = self.peek() {
-                    return None;
-                }
-            }
-            b'1'..=b'9' => {
-                self.digits();
-            }
-            _ => return None,
-        }
-        if self.peek() == Some(b'.') {
-            self.pos += 1;
-            if self.digits() == 0 {
-                return None;
-            }
-        }
-        if let Some(b'e' | b'E') = self.peek() {
-            self.pos += 1;
-            if let Some(b'+' | b'-') = self.peek() {
-                self.pos += 1;
-            }
-            if self.digits() == 0 {
-                return None;
-            }
-        }
-        Some(())
-    }
-
-    /// A string's raw text between its quotes, and whether it holds escapes (checked: only the
-    /// simple ones, no `\u`, no control characters).
-    fn string_raw(&mut self) -> Option<(&'t str, bool)> {
-        self.pos += 1;
-        let start = self.pos;
-        let mut escaped = false;
-        loop {
-            // Fast forward over ordinary bytes.
-            let rest = &self.b[self.pos..];
-            let n = rest.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
-            self.pos += n;
-            match self.b[self.pos] {
-                b'"' => {
-                    let s = &self.text[start..self.pos];
-                    self.pos += 1;
-                    return Some((s, escaped));
-                }
-                b'\\' => {
-                    escaped = true;
-                    match self.b.get(self.pos + 1)? {
-                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.pos += 2,
-                        _ => return None,
-                    }
-                }
-                _ => return None,
-            }
-        }
-    }
-}
-
-/// The text of a string's simple escapes (`string_raw` checked them).
-fn unescape(raw: &str) -> Option<String> {
-    let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        out.push(match chars.next()? {
-            '"' => '"',
-            '\\' => '\\',
-            '/' => '/',
-            'b' => '\u{8}',
-            'f' => '\u{c}',
-            'n' => '\n',
-            'r' => '\r',
-            't' => '\t',
-            _ => return None,
-        });
-    }
-    Some(out)
-}
-
-/// FxHash (rustc's hasher): the keys are short strings and numbers from rules and events, so a
-/// fast non-cryptographic hash is enough (the tables are built from the rules, not by senders).
-#[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
-
-const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut buf = [0u8; 8];
-            buf[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(buf));
-        }
-    }
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(i as u64);
-    }
-    #[inline]
-    fn write_u32(&mut self, i: u32) {
-        self.add(i as u64);
-    }
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 /// The fields of EventBridge's envelope, present in every event.
 const ENVELOPE: &[&str] = &["version", "id", "detail-type", "source", "account", "time", "region", "resources"];
-
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 #[cfg(test)]
 mod tests {
@@ -1711,14 +1448,20 @@ mod tests {
             let mut rules: Vec<(usize, EventPattern)> = Vec::new();
             for _ in 0..count {
                 let id = rng.below(60);
-                let p = pattern(&mut rng);
+                // Some rules share a pattern (one group, confirmed once).
+                let p = match rules.len() {
+                    n if n > 0 && rng.below(4) == 0 => rules[rng.below(n)].1.clone(),
+                    _ => pattern(&mut rng),
+                };
                 index.insert(id, p.clone());
                 rules.retain(|(i, _)| *i != id);
                 rules.push((id, p));
             }
-            if rng.below(4) == 0 && !rules.is_empty() {
-                let (id, _) = rules.remove(rng.below(rules.len()));
-                assert!(index.remove(&id).is_some());
+            for _ in 0..rng.below(4) {
+                if rng.below(2) == 0 && !rules.is_empty() {
+                    let (id, _) = rules.remove(rng.below(rules.len()));
+                    assert!(index.remove(&id).is_some());
+                }
             }
             assert_eq!(index.len(), rules.len());
             for _ in 0..8 {
@@ -1747,6 +1490,33 @@ mod tests {
     }
 
     #[test]
+    fn equal_patterns_share_one_group() {
+        let same = || EventPattern::new().source(["a"]).detail_field("n", [Matcher::numeric(Numeric::gt(1))]);
+        let mut index = RuleIndex::new();
+        for id in [1, 2, 3] {
+            index.insert(id, same());
+        }
+        index.insert(4, EventPattern::new().source(["a"]));
+        let hit = r#"{"source": "a", "detail": {"n": 5}}"#;
+        let miss = r#"{"source": "a", "detail": {"n": 0}}"#;
+        assert_eq!(index.matching_text(hit).unwrap(), vec![1, 2, 3, 4]);
+        assert_eq!(index.matching_text(miss).unwrap(), vec![4]);
+        // The group's first rule leaves; the others still match, and a new one joins.
+        index.remove(&1);
+        index.insert(5, same());
+        assert_eq!(index.matching_text(hit).unwrap(), vec![2, 3, 4, 5]);
+        for id in [2, 3, 5] {
+            index.remove(&id);
+        }
+        assert_eq!(index.matching_text(hit).unwrap(), vec![4]);
+        // A pattern replacing another under the same id leaves the old group.
+        index.insert(6, same());
+        index.insert(6, EventPattern::new().source(["b"]));
+        assert_eq!(index.matching_text(hit).unwrap(), vec![4]);
+        assert_eq!(index.groups.by_text.len(), 2);
+    }
+
+    #[test]
     fn anchors_prefer_rare_exact_values() {
         let mut index = RuleIndex::new();
         for i in 0..100 {
@@ -1763,7 +1533,7 @@ mod tests {
         let e = json!({"source": "aws.ec2", "detail-type": "type 42", "detail": {"n": 3}});
         assert_eq!(index.matching(&e), vec![42, 100]);
         // Every rule is filed under its detail-type too.
-        let node = index.nodes[0].children["detail-type"];
+        let node = index.nodes[0].children.get("detail-type").unwrap().1 as usize;
         assert!(index.nodes[node].tables.strings.len() >= 99);
     }
 

@@ -21,6 +21,7 @@ use super::cidr::Cidr;
 use super::matcher::{AnythingBut, AnythingButKind, Matcher};
 use super::object::{PatternField, PatternObject};
 use super::resolve::Resolver;
+use super::scan::same_bytes;
 use super::wildcard;
 
 /// What matching needs of an event: objects by member name, arrays by position, and scalar
@@ -81,13 +82,11 @@ pub(crate) fn match_object(obj: &PatternObject, event: Option<&J>, r: &Resolver)
 pub(crate) fn match_object_in<'a, E: EventValue<'a>>(obj: &PatternObject, event: Option<E>, r: &Resolver) -> bool {
     match event {
         Some(e) if e.array_len().is_some() => {
-            let mut objects = Vec::new();
-            flatten(event, &mut objects, true);
-            if objects.is_empty() {
-                match_level::<E>(obj, None, r)
-            } else {
-                objects.into_iter().any(|o| match_level(obj, Some(o), r))
-            }
+            // Array-consistent: one element must match the whole level; with no object in the
+            // array, the level is matched against nothing.
+            let mut found = false;
+            let hit = any_object(e, &mut found, &mut |o| match_level(obj, Some(o), r));
+            hit || (!found && match_level::<E>(obj, None, r))
         }
         Some(e) if e.is_object() => match_level(obj, event, r),
         _ => match_level::<E>(obj, None, r),
@@ -96,40 +95,43 @@ pub(crate) fn match_object_in<'a, E: EventValue<'a>>(obj: &PatternObject, event:
 
 fn match_level<'a, E: EventValue<'a>>(obj: &PatternObject, event: Option<E>, r: &Resolver) -> bool {
     let get = |name: &str| event.and_then(|e| e.member(name));
-    let mut leaves = Vec::new();
     let fields_match = obj.fields.iter().all(|(name, field)| match field {
         PatternField::Object(o) => match_object_in(o, get(name), r),
-        PatternField::Matchers(ms) => match get(name) {
-            // A scalar is its own only leaf (no list to build); an object has none.
-            Some(v) if v.array_len().is_none() => {
-                let one = [v];
-                let leaves: &[E] = if v.is_object() { &[] } else { &one };
-                ms.iter().any(|m| match_leaf(m, leaves, r))
-            }
-            value => {
-                leaves.clear();
-                flatten(value, &mut leaves, false);
-                ms.iter().any(|m| match_leaf(m, &leaves, r))
-            }
-        },
+        PatternField::Matchers(ms) => {
+            let value = get(name);
+            ms.iter().any(|m| match_leaf(m, value, r))
+        }
     });
     fields_match && obj.any_of.as_ref().is_none_or(|alts| alts.iter().any(|alt| match_object_in(alt, event, r)))
 }
 
-/// Collects the leaves (scalars) or, with `objects`, the objects at a position, through arrays.
-fn flatten<'a, E: EventValue<'a>>(value: Option<E>, out: &mut Vec<E>, objects: bool) {
-    let Some(v) = value else { return };
+/// Whether `f` holds for one of the objects at a position, through arrays (`found`: whether
+/// there was any object).
+fn any_object<'a, E: EventValue<'a>>(v: E, found: &mut bool, f: &mut impl FnMut(E) -> bool) -> bool {
     if let Some(n) = v.array_len() {
-        (0..n).for_each(|i| flatten(Some(v.item(i)), out, objects));
-    } else if v.is_object() == objects {
-        out.push(v);
+        (0..n).any(|i| any_object(v.item(i), found, f))
+    } else if v.is_object() {
+        *found = true;
+        f(v)
+    } else {
+        false
     }
 }
 
-fn match_leaf<'a, E: EventValue<'a>>(m: &Matcher, leaves: &[E], r: &Resolver) -> bool {
+/// Whether `f` holds for one of the leaves (scalars) at a position, through arrays: a scalar
+/// is its own only leaf, an object has none.
+fn any_leaf<'a, E: EventValue<'a>>(v: Option<E>, f: &mut impl FnMut(Leaf<'a>) -> bool) -> bool {
+    let Some(v) = v else { return false };
+    match v.array_len() {
+        Some(n) => (0..n).any(|i| any_leaf(Some(v.item(i)), f)),
+        None => v.leaf().is_some_and(f),
+    }
+}
+
+fn match_leaf<'a, E: EventValue<'a>>(m: &Matcher, value: Option<E>, r: &Resolver) -> bool {
     match m {
-        Matcher::Exists(present) => *present != leaves.is_empty(),
-        _ => leaves.iter().any(|leaf| leaf.leaf().is_some_and(|l| match_value(m, l, r))),
+        Matcher::Exists(present) => *present == any_leaf(value, &mut |_| true),
+        _ => any_leaf(value, &mut |leaf| match_value(m, leaf, r)),
     }
 }
 
@@ -153,14 +155,10 @@ fn match_value(m: &Matcher, leaf: Leaf<'_>, r: &Resolver) -> bool {
     match m {
         Matcher::Exact(v) => exact(v, leaf, r),
         Matcher::Prefix(v) => both(leaf_str, text(v, r), |s, p| s.starts_with(p)),
-        Matcher::PrefixIgnoreCase(v) => {
-            both(leaf_str, text(v, r), |s, p| s.to_lowercase().starts_with(&p.to_lowercase()))
-        }
+        Matcher::PrefixIgnoreCase(v) => both(leaf_str, text(v, r), |s, p| folded(s, p, Affix::Prefix)),
         Matcher::Suffix(v) => both(leaf_str, text(v, r), |s, p| s.ends_with(p)),
-        Matcher::SuffixIgnoreCase(v) => {
-            both(leaf_str, text(v, r), |s, p| s.to_lowercase().ends_with(&p.to_lowercase()))
-        }
-        Matcher::EqualsIgnoreCase(v) => both(leaf_str, text(v, r), |s, p| s.to_lowercase() == p.to_lowercase()),
+        Matcher::SuffixIgnoreCase(v) => both(leaf_str, text(v, r), |s, p| folded(s, p, Affix::Suffix)),
+        Matcher::EqualsIgnoreCase(v) => both(leaf_str, text(v, r), |s, p| folded(s, p, Affix::Whole)),
         Matcher::Wildcard(v) => both(leaf_str, text(v, r), |s, p| wildcard::matches(p, s)),
         Matcher::AnythingBut(ab) => anything_but(ab, leaf, r),
         Matcher::Numeric(n) => matches!(leaf, Leaf::Num(x) if n.accepts(x)),
@@ -169,6 +167,34 @@ fn match_value(m: &Matcher, leaf: Leaf<'_>, r: &Resolver) -> bool {
             (Ok(c), Ok(ip)) => c.contains(ip),
             _ => false,
         }),
+    }
+}
+
+/// Which part of a text a case-insensitive operator compares.
+#[derive(Clone, Copy)]
+enum Affix {
+    Prefix,
+    Suffix,
+    Whole,
+}
+
+/// Whether `p` is the prefix, suffix or whole of `s` once both are lowercased (`str::to_lowercase`,
+/// Unicode's full mapping); ASCII texts are compared in place, without lowercasing them.
+fn folded(s: &str, p: &str, affix: Affix) -> bool {
+    if s.is_ascii() && p.is_ascii() {
+        // ASCII lowercases byte for byte, so lengths and positions are kept.
+        let (s, p) = (s.as_bytes(), p.as_bytes());
+        return match affix {
+            Affix::Whole => s.eq_ignore_ascii_case(p),
+            Affix::Prefix => s.len() >= p.len() && s[..p.len()].eq_ignore_ascii_case(p),
+            Affix::Suffix => s.len() >= p.len() && s[s.len() - p.len()..].eq_ignore_ascii_case(p),
+        };
+    }
+    let (s, p) = (s.to_lowercase(), p.to_lowercase());
+    match affix {
+        Affix::Whole => s == p,
+        Affix::Prefix => s.starts_with(&p),
+        Affix::Suffix => s.ends_with(&p),
     }
 }
 
@@ -190,7 +216,9 @@ fn exact(v: &Value, leaf: Leaf<'_>, r: &Resolver) -> bool {
 
 fn same_string(want: &str, leaf: Leaf<'_>) -> bool {
     match leaf {
-        Leaf::Str(b) => want == b || (maybe_ip(want) && maybe_ip(b) && same_ip(want, b)),
+        Leaf::Str(b) => {
+            same_bytes(want.as_bytes(), b.as_bytes()) || (maybe_ip(want) && maybe_ip(b) && same_ip(want, b))
+        }
         _ => false,
     }
 }
@@ -230,15 +258,12 @@ fn anything_but(ab: &AnythingBut, leaf: Leaf<'_>, r: &Resolver) -> bool {
             None => return false,
         }
     };
-    // The excluded values as strings (literal ones borrowed), and all of them as JSON.
-    let strings = || -> Box<dyn Iterator<Item = &str> + '_> {
+    // Whether `f` holds for one of the excluded values that are strings (literal ones borrowed).
+    let strings = |f: &mut dyn FnMut(&str) -> bool| -> bool {
         if literal {
-            Box::new(ab.values.iter().filter_map(|v| match v {
-                Value::String(s) => Some(s.as_str()),
-                _ => None,
-            }))
+            ab.values.iter().any(|v| matches!(v, Value::String(s) if f(s)))
         } else {
-            Box::new(excluded.iter().filter_map(J::as_str))
+            excluded.iter().filter_map(J::as_str).any(f)
         }
     };
     let leaf_str = match leaf {
@@ -248,16 +273,16 @@ fn anything_but(ab: &AnythingBut, leaf: Leaf<'_>, r: &Resolver) -> bool {
     let hit = match (ab.kind, leaf_str) {
         (AnythingButKind::Values, _) => {
             if literal {
-                strings().any(|x| same_string(x, leaf))
+                strings(&mut |x| same_string(x, leaf))
             } else {
                 excluded.iter().any(|x| same_value(x, leaf))
             }
         }
         (_, None) => false,
-        (AnythingButKind::Prefix, Some(s)) => strings().any(|p| s.starts_with(p)),
-        (AnythingButKind::Suffix, Some(s)) => strings().any(|p| s.ends_with(p)),
-        (AnythingButKind::EqualsIgnoreCase, Some(s)) => strings().any(|p| p.to_lowercase() == s.to_lowercase()),
-        (AnythingButKind::Wildcard, Some(s)) => strings().any(|p| wildcard::matches(p, s)),
+        (AnythingButKind::Prefix, Some(s)) => strings(&mut |p| s.starts_with(p)),
+        (AnythingButKind::Suffix, Some(s)) => strings(&mut |p| s.ends_with(p)),
+        (AnythingButKind::EqualsIgnoreCase, Some(s)) => strings(&mut |p| folded(s, p, Affix::Whole)),
+        (AnythingButKind::Wildcard, Some(s)) => strings(&mut |p| wildcard::matches(p, s)),
     };
     !hit
 }

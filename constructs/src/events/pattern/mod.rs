@@ -18,13 +18,16 @@
 //! ```
 
 mod cidr;
+mod fxhash;
 mod import;
 mod index;
 mod matcher;
 mod matching;
+mod names;
 mod numeric;
 mod object;
 mod resolve;
+mod scan;
 mod wildcard;
 
 use std::str::FromStr;

@@ -5,35 +5,42 @@ use crate::wildcard::Piece;
 /// Parses a wildcard value, or says what is wrong with it (EventBridge's rules: no consecutive
 /// `*`, and a backslash may only escape `*` or `\`).
 pub(super) fn parse(value: &str) -> Result<Vec<Piece>, String> {
-    let chars: Vec<char> = value.chars().collect();
-    let mut out = Vec::with_capacity(chars.len());
-    let mut i = 0;
-    while i < chars.len() {
-        match chars[i] {
-            '*' => {
-                if chars.get(i + 1) == Some(&'*') {
-                    return Err(format!(
-                        "wildcard {value:?} has consecutive '*' at position {i}, which EventBridge does not allow"
-                    ));
-                }
-                out.push(Piece::Star);
-            }
-            '\\' => match chars.get(i + 1) {
-                Some(c @ ('*' | '\\')) => {
-                    out.push(Piece::Char(*c));
-                    i += 1;
-                }
-                _ => {
-                    return Err(format!(
-                        "wildcard {value:?} has a backslash at position {i} that escapes neither '*' nor '\\'"
-                    ))
-                }
-            },
-            c => out.push(Piece::Char(c)),
+    let mut out = Vec::with_capacity(value.len());
+    parse_into(value, |p| out.push(p)).map_err(|(i, what)| match what {
+        Problem::Stars => {
+            format!("wildcard {value:?} has consecutive '*' at position {i}, which EventBridge does not allow")
         }
-        i += 1;
-    }
+        Problem::Escape => {
+            format!("wildcard {value:?} has a backslash at position {i} that escapes neither '*' nor '\\'")
+        }
+    })?;
     Ok(out)
+}
+
+enum Problem {
+    Stars,
+    Escape,
+}
+
+/// The pieces of a wildcard value, one by one, or where (in characters) and what its problem is.
+fn parse_into(value: &str, mut push: impl FnMut(Piece)) -> Result<(), (usize, Problem)> {
+    let mut chars = value.chars().enumerate().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '*' => {
+                if matches!(chars.peek(), Some((_, '*'))) {
+                    return Err((i, Problem::Stars));
+                }
+                push(Piece::Star);
+            }
+            '\\' => match chars.next() {
+                Some((_, c @ ('*' | '\\'))) => push(Piece::Char(c)),
+                _ => return Err((i, Problem::Escape)),
+            },
+            c => push(Piece::Char(c)),
+        }
+    }
+    Ok(())
 }
 
 /// The problem with a wildcard value, if any.
@@ -43,8 +50,26 @@ pub(crate) fn problem(value: &str) -> Option<String> {
 
 /// Does `text` match the wildcard `pattern`? (An invalid pattern matches nothing.)
 pub(crate) fn matches(pattern: &str, text: &str) -> bool {
-    let Ok(pieces) = parse(pattern) else { return false };
-    crate::wildcard::matches(&pieces, text)
+    // Patterns are short: their pieces go on the stack when they fit.
+    let mut stack = [Piece::Star; 64];
+    let mut n = 0;
+    let mut heap = Vec::new();
+    let parsed = parse_into(pattern, |p| {
+        if n < stack.len() {
+            stack[n] = p;
+        } else {
+            if heap.is_empty() {
+                heap.extend_from_slice(&stack);
+            }
+            heap.push(p);
+        }
+        n += 1;
+    });
+    if parsed.is_err() {
+        return false;
+    }
+    let pieces = if n <= stack.len() { &stack[..n] } else { &heap[..] };
+    crate::wildcard::matches(pieces, text)
 }
 
 #[cfg(test)]
