@@ -177,11 +177,15 @@ struct Slot<K> {
     group: u32,
 }
 
-/// A field path's place in the tree: its children by name and the rules anchored there.
+/// A field path's place in the tree: its children by name and the rules anchored there. The
+/// tables are boxed, and how many keys they hold is kept here as well, so that the nodes the
+/// scanner and the probes walk through stay small (most have no table).
 #[derive(Default)]
 struct Node {
     children: Names,
-    tables: Tables,
+    /// `tables.filed`.
+    filed: usize,
+    tables: Box<Tables>,
 }
 
 /// One anchor key at a path.
@@ -339,7 +343,9 @@ impl<K: Ord + Clone> RuleIndex<K> {
             }
             for (path, key) in keys {
                 let node = self.node_for(path);
-                let id = self.nodes[node].tables.add(key, &mut self.keys);
+                let n = &mut self.nodes[node];
+                let id = n.tables.add(key, &mut self.keys);
+                n.filed = n.tables.filed;
                 if !primary {
                     rest.push(id);
                 }
@@ -381,7 +387,9 @@ impl<K: Ord + Clone> RuleIndex<K> {
             slots.iter().position(|s| s.as_ref().is_some_and(|s| s.group == removed.group)).map(|s| s as u32)
         });
         for (node, key, primary) in &removed.filed {
-            self.nodes[*node].tables.remove(key, primary.then_some(slot), &mut self.keys);
+            let n = &mut self.nodes[*node];
+            n.tables.remove(key, primary.then_some(slot), &mut self.keys);
+            n.filed = n.tables.filed;
         }
         self.always.retain(|s| *s != slot);
         self.free.push(slot);
@@ -445,7 +453,7 @@ impl<K: Ord + Clone> RuleIndex<K> {
     /// primary anchor was found and then each of their other anchors, and the rules with none),
     /// each confirmed by its own pattern on `event`.
     fn confirm<'a, E: EventValue<'a>>(&self, event: E, scratch: &mut Probed) -> Vec<K> {
-        let Probed { records, keys, hit, seen, candidates, verdicts } = scratch;
+        let Probed { records, keys, hit, seen, candidates, verdicts, .. } = scratch;
         if seen.len() < self.slots.len() {
             seen.resize(self.slots.len(), false);
         }
@@ -648,7 +656,7 @@ impl<K: Ord + Clone> RuleIndex<K> {
             return;
         }
         let n = &self.nodes[node];
-        if n.tables.filed > 0 {
+        if n.filed > 0 {
             if let Some(leaf) = v.leaf() {
                 n.tables.probe(leaf, out);
             }
@@ -817,31 +825,34 @@ impl KeyIds {
 #[derive(Default)]
 struct Affixes {
     by_text: FastMap<Box<str>, Entry>,
-    /// Length in bytes -> how many affixes have it.
-    lengths: BTreeMap<usize, usize>,
+    /// Lengths in bytes, ascending, each with how many affixes have it.
+    lengths: Vec<(usize, usize)>,
 }
 
 impl Affixes {
     fn entry(&mut self, s: &str, new: impl FnOnce() -> Entry) -> &mut Entry {
         if !self.by_text.contains_key(s) {
-            *self.lengths.entry(s.len()).or_default() += 1;
+            match self.lengths.binary_search_by_key(&s.len(), |(len, _)| *len) {
+                Ok(i) => self.lengths[i].1 += 1,
+                Err(i) => self.lengths.insert(i, (s.len(), 1)),
+            }
         }
         self.by_text.entry(s.into()).or_insert_with(new)
     }
 
     fn drop_key(&mut self, s: &str) {
         if self.by_text.remove(s).is_some() {
-            if let Some(n) = self.lengths.get_mut(&s.len()) {
-                *n -= 1;
-                if *n == 0 {
-                    self.lengths.remove(&s.len());
+            if let Ok(i) = self.lengths.binary_search_by_key(&s.len(), |(len, _)| *len) {
+                self.lengths[i].1 -= 1;
+                if self.lengths[i].1 == 0 {
+                    self.lengths.remove(i);
                 }
             }
         }
     }
 
     fn probe(&self, text: &str, prefix: bool, out: &mut Found<'_>) {
-        for &len in self.lengths.keys() {
+        for &(len, _) in &self.lengths {
             if len > text.len() {
                 break;
             }
@@ -860,6 +871,8 @@ impl Affixes {
 struct Found<'s> {
     keys: &'s mut Vec<u32>,
     records: &'s mut Vec<u32>,
+    /// A buffer for a leaf's lowercased text.
+    lower: &'s mut String,
 }
 
 impl Found<'_> {
@@ -1014,10 +1027,19 @@ impl Tables {
                     || !self.prefixes_folded.lengths.is_empty()
                     || !self.suffixes_folded.lengths.is_empty()
                 {
-                    let lower = s.to_lowercase();
+                    // ASCII lowercases in place (into a reused buffer); other text as
+                    // `str::to_lowercase` does, as matching compares.
+                    let mut lower = std::mem::take(out.lower);
+                    if s.is_ascii() {
+                        lower.clear();
+                        lower.extend(s.bytes().map(|b| b.to_ascii_lowercase() as char));
+                    } else {
+                        lower = s.to_lowercase();
+                    }
                     out.add(self.folded.get(lower.as_str()));
                     self.prefixes_folded.probe(&lower, true, out);
                     self.suffixes_folded.probe(&lower, false, out);
+                    *out.lower = lower;
                 }
             }
             Leaf::Num(x) => {
@@ -1142,6 +1164,7 @@ struct Probed {
     candidates: Vec<u32>,
     /// Per group of equal patterns (all unknown between events).
     verdicts: Vec<Verdict>,
+    lower: String,
 }
 
 /// Whether a group's pattern matches the event, once confirmed.
@@ -1226,7 +1249,7 @@ impl Groups {
 
 impl Probed {
     fn found(&mut self) -> Found<'_> {
-        Found { keys: &mut self.keys, records: &mut self.records }
+        Found { keys: &mut self.keys, records: &mut self.records, lower: &mut self.lower }
     }
 }
 
