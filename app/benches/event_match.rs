@@ -254,11 +254,12 @@ fn main() {
             }
         }
         let per_event_matches = matched as f64 / EVENTS as f64;
+        let distinct = rule_json[..n].iter().map(Value::to_string).collect::<std::collections::BTreeSet<_>>().len();
         let s = per_event(PASSES, &events, |e| index.matching_text(e).expect("event JSON").len());
         let eps = per_s(s.median);
         report(
             &format!(
-                "`RuleIndex::matching_text`, {n} rules ({} always checked), events of {mean_size} bytes from text: {per_event_matches:.2} matches per event",
+                "`RuleIndex::matching_text`, {n} rules ({distinct} distinct patterns, {} always checked), events of {mean_size} bytes from text: {per_event_matches:.2} matches per event",
                 index.always_checked()
             ),
             &s,
