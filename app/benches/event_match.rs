@@ -26,7 +26,9 @@
 //!   say "not measured" and why (also when `EVENT_MATCH_SKIP_LOCALSTACK` is set, to iterate
 //!   quickly).
 //!
-//! Before timing, the index's answer for every event is checked against the naive one. Prints one
+//! The three indexes are timed interleaved, round after round, so that the machine's slow spells
+//! weigh on each rule count alike. Before timing, the index's answer for every event is checked
+//! against the naive one. Prints one
 //! Markdown table row `| What | Median | p95 | Min | Target |` per measurement (times per event);
 //! `scripts/bench` puts them in BENCHMARKS.md. Progress goes to stderr.
 
@@ -234,33 +236,53 @@ fn main() {
     let sizes: Vec<usize> = events.iter().map(String::len).collect();
     let mean_size = sizes.iter().sum::<usize>() / sizes.len();
 
-    let mut index_rows = Vec::new();
-    let mut naive_1000 = None;
+    // The three indexes are timed interleaved (a pass over the events with each in turn, round
+    // after round), so that a slow spell of the machine weighs on every rule count alike and the
+    // growth from 10 to 1,000 rules compares like with like.
+    let counts = [10, 100, RULES];
+    let indexes: Vec<RuleIndex> = counts.iter().map(|&n| patterns[..n].iter().cloned().enumerate().collect()).collect();
+    let naive = |n: usize, text: &str| -> Vec<usize> {
+        let event: Value = serde_json::from_str(text).expect("event JSON");
+        patterns[..n].iter().enumerate().filter(|(_, p)| p.matches(&event)).map(|(i, _)| i).collect()
+    };
+    let mut per_event_matches = Vec::new();
     let mut ours_1000_matches = Vec::new();
-    for n in [10, 100, RULES] {
-        let index: RuleIndex = patterns[..n].iter().cloned().enumerate().collect();
-        let rules = &patterns[..n];
-        let naive = |text: &str| -> Vec<usize> {
-            let event: Value = serde_json::from_str(text).expect("event JSON");
-            rules.iter().enumerate().filter(|(_, p)| p.matches(&event)).map(|(i, _)| i).collect()
-        };
+    for (&n, index) in counts.iter().zip(&indexes) {
         let mut matched = 0;
         for e in &events {
-            let want = naive(e);
+            let want = naive(n, e);
             assert_eq!(index.matching_text(e).expect("event JSON"), want, "the index disagrees on {e}");
             matched += want.len();
             if n == RULES {
                 ours_1000_matches.push(want);
             }
         }
-        let per_event_matches = matched as f64 / EVENTS as f64;
+        per_event_matches.push(matched as f64 / EVENTS as f64);
+    }
+    let mut samples: Vec<Vec<Duration>> = vec![Vec::new(); counts.len()];
+    for round in 0..PASSES + PASSES / 10 + 1 {
+        for (i, index) in indexes.iter().enumerate() {
+            let start = Instant::now();
+            for e in &events {
+                black_box(index.matching_text(black_box(e)).expect("event JSON").len());
+            }
+            // The first tenth of the rounds warms up.
+            if round > PASSES / 10 {
+                samples[i].push(start.elapsed() / events.len() as u32);
+            }
+        }
+    }
+    let mut index_rows = Vec::new();
+    let mut naive_1000 = None;
+    for (i, (&n, index)) in counts.iter().zip(&indexes).enumerate() {
+        let s = stats(std::mem::take(&mut samples[i]));
         let distinct = rule_json[..n].iter().map(Value::to_string).collect::<std::collections::BTreeSet<_>>().len();
-        let s = per_event(PASSES, &events, |e| index.matching_text(e).expect("event JSON").len());
         let eps = per_s(s.median);
         report(
             &format!(
-                "`RuleIndex::matching_text`, {n} rules ({distinct} distinct patterns, {} always checked), events of {mean_size} bytes from text: {per_event_matches:.2} matches per event",
-                index.always_checked()
+                "`RuleIndex::matching_text`, {n} rules ({distinct} distinct patterns, {} always checked), events of {mean_size} bytes from text: {:.2} matches per event",
+                index.always_checked(),
+                per_event_matches[i]
             ),
             &s,
             &format!(
@@ -271,7 +293,9 @@ fn main() {
             ),
         );
         index_rows.push((n, s));
-        let s = per_event(if n == RULES { PASSES / 10 } else { PASSES }, &events, |e| naive(e).len());
+    }
+    for n in counts {
+        let s = per_event(if n == RULES { PASSES / 10 } else { PASSES }, &events, |e| naive(n, e).len());
         report(
             &format!("naive: `serde_json::from_str` + `EventPattern::matches` over each of {n} rules, the same events"),
             &s,
