@@ -26,8 +26,10 @@ mod json;
 pub mod logs;
 mod num;
 pub mod report;
+pub mod s3;
 pub mod simulated;
 pub mod simulation;
+pub mod staging;
 pub mod stepfunctions;
 #[cfg(feature = "trial")]
 pub mod trial;

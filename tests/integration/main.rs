@@ -3,6 +3,7 @@
 //! `suite::localstack` and give every test its own stack name, so all of them run in parallel.
 
 mod asl_corpus;
+mod bootstrap_localstack;
 mod deploy_cli;
 mod deploy_faults_localstack;
 mod deploy_localstack;

@@ -1,5 +1,6 @@
 //! The construct library's subcommands (feature `cli`), for app binaries to put next to the
-//! core's ([`framework::cli::Command`]): `simulate` (a state machine run locally, no AWS SDK) and,
+//! core's ([`framework::cli::Command`]): `simulate` (a state machine run locally, no AWS SDK),
+//! `test-event-pattern`, with the `deploy` feature `bootstrap` (the toolkit's staging stack) and,
 //! with the `trial` feature, `send-events`; one module each.
 //!
 //! The core knows no AWS service, so it cannot offer a command about events or executions; this
@@ -31,6 +32,8 @@
 //! }
 //! ```
 
+#[cfg(feature = "deploy")]
+mod bootstrap;
 #[cfg(feature = "trial")]
 mod send_events;
 mod simulate;
@@ -38,6 +41,8 @@ mod test_event_pattern;
 
 use std::process::ExitCode;
 
+#[cfg(feature = "deploy")]
+pub use bootstrap::BootstrapArgs;
 #[cfg(feature = "trial")]
 pub use send_events::{SendEventsArgs, SendEventsError};
 pub use simulate::SimulateArgs;
@@ -46,6 +51,11 @@ pub use test_event_pattern::{test_event_pattern, TestEventPatternArgs, REQUIRED_
 /// The construct library's subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
+    /// Create or update the toolkit's staging stack (an S3 bucket for templates over the
+    /// inline limit and, later, file assets) in the target account and region; a no-op when it
+    /// is up to date.
+    #[cfg(feature = "deploy")]
+    Bootstrap(BootstrapArgs),
     /// Send event files to EventBridge and show the path and final status of each execution
     /// they start in the deployed stacks' state machines; exit 0 when every event started an
     /// execution that ended (FAILED included), 1 otherwise.
@@ -64,6 +74,8 @@ pub enum Command {
 impl framework::cli::Commands for Command {
     fn run(&self, app: &framework::App) -> ExitCode {
         match self {
+            #[cfg(feature = "deploy")]
+            Command::Bootstrap(args) => bootstrap::run(args),
             Command::Simulate(args) => simulate::run(app, args, &mut std::io::stdout().lock()),
             Command::TestEventPattern(args) => test_event_pattern::run(args, &mut std::io::stdout().lock()),
             #[cfg(feature = "trial")]
