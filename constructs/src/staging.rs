@@ -22,19 +22,16 @@ use framework::{App, OutputNode, Stack, Value};
 
 use crate::s3::{Bucket, BucketRef, LifecycleRule};
 
-/// The staging stack's name unless told otherwise (`--toolkit-stack-name`).
-pub const DEFAULT_TOOLKIT_STACK_NAME: &str = "ToolkitStaging";
-
 /// The version of the staging stack's template, its `BootstrapVersion` output. It grows when
 /// the template changes in a way deploy relies on.
 pub const BOOTSTRAP_VERSION: u32 = 1;
 
-/// The output holding the bucket's name.
-pub const BUCKET_NAME_OUTPUT: &str = "BucketName";
-/// The output holding the bucket's regional domain name.
-pub const BUCKET_DOMAIN_NAME_OUTPUT: &str = "BucketDomainName";
-/// The output holding [`BOOTSTRAP_VERSION`].
-pub const BOOTSTRAP_VERSION_OUTPUT: &str = "BootstrapVersion";
+/// The staging stack's name unless told otherwise (`--toolkit-stack-name`), and its outputs'
+/// names: the protocol deploy reads the stack with, defined once in
+/// [`framework::staging_protocol`].
+pub use framework::staging_protocol::{
+    BOOTSTRAP_VERSION_OUTPUT, BUCKET_DOMAIN_NAME_OUTPUT, BUCKET_NAME_OUTPUT, DEFAULT_TOOLKIT_STACK_NAME,
+};
 
 /// How the staging stack is built.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -24,6 +24,7 @@ pub mod diff;
 pub mod evaluate;
 pub mod logical_id;
 mod resource;
+pub mod staging_protocol;
 pub mod synth;
 mod template;
 pub mod tree;

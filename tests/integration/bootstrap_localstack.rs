@@ -9,6 +9,26 @@ use framework::deploy::{destroy, load, Connection, DestroyOptions, ProgressMode,
 use suite::fixture::TestStack;
 use suite::process::run_isolated;
 
+/// What deploy printed, kept for the assertions.
+#[derive(Clone, Default)]
+struct Log(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Log {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for Log {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        std::io::stderr().write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime")
 }
@@ -56,6 +76,79 @@ fn bootstrap_creates_the_staging_stack_then_is_a_no_op() {
         let mut retained: Vec<&str> = destroyed[0].retained.iter().map(|r| r.resource_type.as_str()).collect();
         retained.sort_unstable();
         assert_eq!(retained, ["AWS::S3::Bucket", "AWS::S3::BucketPolicy"], "the bucket outlives its stack");
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A stack whose template is over the 51,200-byte inline limit: one state machine of 500 Pass
+/// states.
+fn large_stack(name: &str) -> framework::CloudAssembly {
+    use constructs::stepfunctions::asl::{Definition, Pass};
+    use constructs::stepfunctions::StateMachine;
+    let mut definition = Definition::new("Step000");
+    for i in 0..500 {
+        let pass = Pass::new().comment(format!("step {i} of a long chain, to make the template large"));
+        let pass = if i == 499 { pass.end() } else { pass.next(format!("Step{:03}", i + 1)) };
+        definition = definition.state(format!("Step{i:03}"), pass);
+    }
+    let mut app = framework::App::new();
+    let stack = app.add_stack(name);
+    StateMachine::builder().definition(definition).build(&mut *stack, "Long");
+    app.synth().expect("synth")
+}
+
+#[test]
+fn templates_over_the_inline_limit_are_staged() {
+    use framework::deploy::{deploy, DeployError, DeployOptions, RequireApproval, StackChange, TEMPLATE_BODY_LIMIT};
+    suite::localstack::endpoint();
+    let TestStack { stack: name, dir } = TestStack::new("large");
+    let toolkit = format!("{name}-toolkit");
+    let big = large_stack(&name);
+    let artifact = big.stack(&name).expect("the stack");
+    let bytes = serde_json::to_string(artifact.template()).unwrap().len();
+    assert!(bytes > TEMPLATE_BODY_LIMIT, "{bytes} bytes");
+    let staging = staging_app(&StagingOptions { stack_name: toolkit.clone(), ..StagingOptions::default() });
+    let staging = staging.synth().expect("synth");
+    let staging = staging.stack(&toolkit).expect("the toolkit stack");
+
+    let log = Log::default();
+    let mut ui = Ui::new(Box::new(log.clone()), ProgressMode::Events, Box::new(ScriptedPrompt::default()));
+    runtime().block_on(async {
+        let config = load(&Connection { local: true, ..Connection::default() }).await.expect("connect");
+        let cfn = config.cloudformation();
+        let opts = DeployOptions {
+            require_approval: RequireApproval::Never,
+            toolkit_stack_name: Some(toolkit.clone()),
+            ..DeployOptions::default()
+        };
+        let targets = Targets::resolve(&config, &[artifact, staging]).await.expect("the emulator's account");
+
+        // No toolkit stack yet: refused before anything is created, saying what to do.
+        let err = deploy(&targets, &[artifact], &opts, &mut ui).await.unwrap_err();
+        assert!(matches!(err, DeployError::NoStaging { .. }), "{err}");
+        let message = err.to_string();
+        assert!(message.contains(&toolkit) && message.contains("run `bootstrap`"), "{message}");
+        assert!(framework::deploy::describe(&cfn, &name).await.expect("describe").is_none(), "nothing created");
+
+        deploy(&targets, &[staging], &opts, &mut ui).await.expect("bootstrap");
+        let created = deploy(&targets, &[artifact], &opts, &mut ui).await.expect("create from S3");
+        assert_eq!(created[0].change, StackChange::Created);
+        assert_eq!(created[0].status, "CREATE_COMPLETE");
+        assert!(log.text().contains(&format!("{name}: template of {bytes} bytes staged as s3://")), "{}", log.text());
+        // The deployed template is read back whatever its size: the re-run is a no-op.
+        let again = deploy(&targets, &[artifact], &opts, &mut ui).await.expect("no-op");
+        assert_eq!(again[0].change, StackChange::Unchanged);
+        // Forced: the template is already staged (content-addressed), nothing is uploaded again.
+        let forced = DeployOptions { force: true, ..opts.clone() };
+        deploy(&targets, &[artifact], &forced, &mut ui).await.expect("forced");
+        assert!(
+            log.text().contains(&format!("{name}: template of {bytes} bytes already staged as s3://")),
+            "{}",
+            log.text()
+        );
+
+        let options = DestroyOptions { force: true, ..Default::default() };
+        destroy(&targets, &[artifact, staging], &options, &mut ui).await.expect("destroy");
     });
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -58,6 +58,7 @@ impl BootstrapArgs {
             outputs_file: None,
             output,
             timeout: self.timeout,
+            toolkit_stack_name: self.toolkit_stack_name.clone(),
             connection: self.connection.clone(),
         }
     }

@@ -97,6 +97,10 @@ pub struct DeployArgs {
     /// operation already running goes on in CloudFormation (the message says where it stands).
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<u64>,
+    /// The toolkit stack whose bucket stages templates over 51,200 bytes (made by `bootstrap`;
+    /// CDKToolkit uses the AWS CDK's).
+    #[arg(long, value_name = "NAME", default_value = crate::deploy::DEFAULT_TOOLKIT_STACK_NAME)]
+    pub toolkit_stack_name: String,
     /// Where to connect.
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -267,6 +271,7 @@ pub(crate) fn deploy(app: &crate::App, args: &DeployArgs, ui: &mut Ui) -> Result
         parameters: args.parameters.clone(),
         outputs_file: args.outputs_file.clone(),
         checkpoint,
+        toolkit_stack_name: Some(args.toolkit_stack_name.clone()),
     };
     // Input errors are reported before anything goes over the network.
     deploy::preflight(&stacks, &options)?;

@@ -23,20 +23,34 @@ use crate::deploy::events::PollSchedule;
 use crate::deploy::retry::{with_retry, RetryPolicy};
 use crate::StackArtifact;
 
-/// The most bytes CloudFormation accepts in `TemplateBody`.
+/// The most bytes CloudFormation accepts in `TemplateBody`; a larger template is staged in S3
+/// ([`crate::deploy::staging`]) and passed as `TemplateURL`.
 pub const TEMPLATE_BODY_LIMIT: usize = 51_200;
 
-/// The template as sent: minified JSON, checked against the inline size limit.
+/// The most bytes CloudFormation accepts in a template read from S3 (`TemplateURL`): 1 MB.
+pub const TEMPLATE_URL_LIMIT: usize = 1_000_000;
+
+/// The template as sent: minified JSON, checked against the largest size CloudFormation takes
+/// (from S3); over [`TEMPLATE_BODY_LIMIT`] it must be staged.
 pub fn template_body(artifact: &StackArtifact) -> Result<String, DeployError> {
     let body = serde_json::to_string(artifact.template()).unwrap_or_default();
-    if body.len() > TEMPLATE_BODY_LIMIT {
+    if body.len() > TEMPLATE_URL_LIMIT {
         return Err(DeployError::TemplateTooLarge {
             stack: artifact.stack_name.clone(),
             bytes: body.len(),
-            limit: TEMPLATE_BODY_LIMIT,
+            limit: TEMPLATE_URL_LIMIT,
         });
     }
     Ok(body)
+}
+
+/// Where CloudFormation reads a template from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateSource<'a> {
+    /// Inline (`TemplateBody`), within [`TEMPLATE_BODY_LIMIT`].
+    Body(&'a str),
+    /// Staged in S3 (`TemplateURL`).
+    Url(String),
 }
 
 /// The capabilities a change set is created with: IAM always (the construct library creates
@@ -93,8 +107,8 @@ pub struct ChangeSetRequest<'a> {
     pub name: &'a str,
     /// CREATE or UPDATE.
     pub create: bool,
-    /// The minified template.
-    pub template_body: &'a str,
+    /// The template's source: inline or staged.
+    pub source: TemplateSource<'a>,
     /// The template (for capabilities).
     pub template: &'a serde_json::Value,
     /// Parameters.
@@ -132,7 +146,14 @@ pub async fn create(cfn: &CfnClient, req: ChangeSetRequest<'_>) -> Result<Change
             .change_set_name(req.name)
             .client_token(req.name)
             .change_set_type(if req.create { ChangeSetType::Create } else { ChangeSetType::Update })
-            .template_body(req.template_body)
+            .set_template_body(match &req.source {
+                TemplateSource::Body(body) => Some(body.to_string()),
+                TemplateSource::Url(_) => None,
+            })
+            .set_template_url(match &req.source {
+                TemplateSource::Url(url) => Some(url.clone()),
+                TemplateSource::Body(_) => None,
+            })
             .set_parameters(Some(req.parameters.clone()))
             .set_tags(Some(tags.clone()))
             .set_capabilities(Some(capabilities(req.template)))
@@ -295,11 +316,18 @@ mod tests {
             .add(&mut *stack, "P");
         let small = app.add_stack("Small");
         CfnResource::new("AWS::SSM::Parameter").property("Value", "x").property("Type", "String").add(&mut *small, "P");
+        let huge = app.add_stack("Huge");
+        CfnResource::new("AWS::SSM::Parameter")
+            .property("Value", "x".repeat(1_000_001))
+            .property("Type", "String")
+            .add(&mut *huge, "P");
         let a = app.synth().unwrap();
         let body = template_body(a.stack("Small").unwrap()).unwrap();
         assert!(!body.contains('\n') && !body.contains(": "), "{body}");
-        let err = template_body(a.stack("Big").unwrap()).unwrap_err().to_string();
-        assert!(err.contains("Big") && err.contains("51200") && err.contains("S3"), "{err}");
+        // Over the inline limit: staged, not refused.
+        assert!(template_body(a.stack("Big").unwrap()).unwrap().len() > TEMPLATE_BODY_LIMIT);
+        let err = template_body(a.stack("Huge").unwrap()).unwrap_err().to_string();
+        assert!(err.contains("Huge") && err.contains("1000000") && err.contains("even from S3"), "{err}");
     }
 
     #[test]
@@ -352,7 +380,7 @@ mod tests {
             stack_name: "S",
             name,
             create: true,
-            template_body: body,
+            source: TemplateSource::Body(body),
             template,
             parameters: Vec::new(),
             tags,

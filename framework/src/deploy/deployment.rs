@@ -6,11 +6,13 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::deploy::approval::{broadening, confirm, decide, DataLoss, RequireApproval};
-use crate::deploy::change_set::{self, template_body, ChangeSetRequest, ChangeSetResult};
+use crate::deploy::change_set::{
+    self, template_body, ChangeSetRequest, ChangeSetResult, TemplateSource, TEMPLATE_BODY_LIMIT,
+};
 use crate::deploy::checkpoint::{discard_change_set, Checkpoint};
 use crate::deploy::client::CfnClient;
 use crate::deploy::destroy::delete_and_wait;
-use crate::deploy::environment::Targets;
+use crate::deploy::environment::{Target, Targets};
 use crate::deploy::error::DeployError;
 use crate::deploy::events::{follow, EventLog, Monitor};
 use crate::deploy::noop::differences;
@@ -18,6 +20,7 @@ use crate::deploy::outputs::{self, OutputsByStack};
 use crate::deploy::parameters::{change_set_parameters, resolve, ParameterAssignment};
 use crate::deploy::root_cause::root_cause;
 use crate::deploy::stack::{deployed_template, describe, set_termination_protection, DeployedStack, StackOutput};
+use crate::deploy::staging::{find_staging, template_key, Stager, DEFAULT_TOOLKIT_STACK_NAME};
 use crate::deploy::status::{advice, Operation, Outcome, StackCondition, StackStatus};
 use crate::deploy::ui::Ui;
 use crate::diff::diff_templates;
@@ -36,6 +39,16 @@ pub struct DeployOptions {
     pub outputs_file: Option<PathBuf>,
     /// Where the run stands, for whatever stops it (Ctrl-C, `--timeout`).
     pub checkpoint: Checkpoint,
+    /// The toolkit stack whose bucket stages templates over the inline limit
+    /// ([`DEFAULT_TOOLKIT_STACK_NAME`] when unset; the AWS CDK's is `CDKToolkit`).
+    pub toolkit_stack_name: Option<String>,
+}
+
+impl DeployOptions {
+    /// The toolkit stack's name.
+    pub fn toolkit_stack(&self) -> &str {
+        self.toolkit_stack_name.as_deref().unwrap_or(DEFAULT_TOOLKIT_STACK_NAME)
+    }
 }
 
 /// What a deployment did to a stack.
@@ -83,7 +96,8 @@ pub async fn deploy(
     let mut failure = None;
     for (n, s) in stacks.iter().enumerate() {
         let given = params.get(&s.id).cloned().unwrap_or_default();
-        let cfn = &targets.of(s).cfn;
+        let target = targets.of(s);
+        let cfn = &target.cfn;
         let observed = match tokio::try_join!(observe(cfn, s, opts), targets.verify()) {
             Ok((observed, _)) => observed,
             Err(e) => {
@@ -104,7 +118,7 @@ pub async fn deploy(
                 ui.say(line);
             }
         }
-        match deploy_observed(cfn, s, &given, opts, ui, observed).await {
+        match deploy_observed(target, s, &given, opts, ui, observed).await {
             Ok(r) => {
                 all_outputs
                     .insert(r.stack_name.clone(), r.outputs.iter().map(|o| (o.key.clone(), o.value.clone())).collect());
@@ -149,14 +163,14 @@ async fn observe(cfn: &CfnClient, artifact: &StackArtifact, opts: &DeployOptions
 }
 
 /// What can be checked without a network: `--parameters` against the templates, every template
-/// within the inline size limit. Returns the parameters given per stack.
+/// within the size CloudFormation accepts (from S3). Returns the parameters given per stack.
 pub fn preflight(
     stacks: &[&StackArtifact],
     opts: &DeployOptions,
 ) -> Result<BTreeMap<String, BTreeMap<String, String>>, DeployError> {
     let params = resolve(stacks, &opts.parameters)?;
     for s in stacks {
-        template_body(s)?; // every template fits before any stack is touched
+        template_body(s)?; // every template fits (staged or not) before any stack is touched
     }
     Ok(params)
 }
@@ -215,21 +229,50 @@ async fn discard(
     checkpoint.idle();
 }
 
-/// Deploys one stack with `cfn` (the caller has checked that it is the stack's account and
+/// Deploys one stack to `target` (the caller has checked that it is the stack's account and
 /// region: [`Targets::verify`]).
 pub async fn deploy_stack(
-    cfn: &CfnClient,
+    target: &Target,
     artifact: &StackArtifact,
     given: &BTreeMap<String, String>,
     opts: &DeployOptions,
     ui: &mut Ui,
 ) -> Result<StackResult, DeployError> {
-    let observed = observe(cfn, artifact, opts).await?;
-    deploy_observed(cfn, artifact, given, opts, ui, observed).await
+    let observed = observe(&target.cfn, artifact, opts).await?;
+    deploy_observed(target, artifact, given, opts, ui, observed).await
+}
+
+/// Where CloudFormation will read the template from: inline, or (over the inline limit) the
+/// toolkit stack's staging bucket, uploaded there unless it already is.
+async fn template_source<'b>(
+    target: &Target,
+    artifact: &StackArtifact,
+    body: &'b str,
+    opts: &DeployOptions,
+    ui: &mut Ui,
+) -> Result<TemplateSource<'b>, DeployError> {
+    if body.len() <= TEMPLATE_BODY_LIMIT {
+        return Ok(TemplateSource::Body(body));
+    }
+    let name = artifact.stack_name.as_str();
+    let toolkit = opts.toolkit_stack();
+    let Some(bucket) = find_staging(&target.cfn, toolkit).await? else {
+        return Err(DeployError::NoStaging {
+            stack: name.to_string(),
+            bytes: body.len(),
+            limit: TEMPLATE_BODY_LIMIT,
+            toolkit: toolkit.to_string(),
+            region: target.cfn.region.clone(),
+        });
+    };
+    let staged = Stager::new(&target.config, bucket).stage(name, &template_key(body), body).await?;
+    let how = if staged.uploaded { "staged as" } else { "already staged as" };
+    ui.say(format!("{name}: template of {} bytes {how} {}", body.len(), staged.location));
+    Ok(TemplateSource::Url(staged.url))
 }
 
 async fn deploy_observed(
-    cfn: &CfnClient,
+    target: &Target,
     artifact: &StackArtifact,
     given: &BTreeMap<String, String>,
     opts: &DeployOptions,
@@ -237,6 +280,7 @@ async fn deploy_observed(
     observed: Observed,
 ) -> Result<StackResult, DeployError> {
     let t0 = Instant::now();
+    let cfn = &target.cfn;
     let name = artifact.stack_name.as_str();
     let body = template_body(artifact)?;
     let mut existing = observed.stack;
@@ -274,6 +318,8 @@ async fn deploy_observed(
             StackCondition::Deployed | StackCondition::ReviewInProgress | StackCondition::Missing => {}
         }
     }
+    // Staged (when over the inline limit) before anything is created.
+    let source = template_source(target, artifact, &body, opts, ui).await?;
     let create = existing.as_ref().is_none_or(|s| s.condition() == StackCondition::ReviewInProgress);
     ui.say(format!("{name}: creating a change set ({})", if create { "CREATE" } else { "UPDATE" }));
     // A stack this run creates for its CREATE change set, to remove if nothing gets deployed.
@@ -286,7 +332,7 @@ async fn deploy_observed(
             stack_name: name,
             name: &cs_name,
             create,
-            template_body: &body,
+            source,
             template: artifact.template(),
             parameters: change_set_parameters(artifact, given, existing.as_ref()),
             tags: &artifact.tags,

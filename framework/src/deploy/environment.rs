@@ -45,6 +45,8 @@ pub fn account_mismatches(stacks: &[(String, String, String)], caller: &str) -> 
 pub struct Target {
     /// Its CloudFormation client, in the region it deploys to (`cfn.region`).
     pub cfn: CfnClient,
+    /// The configuration of that region (other services' clients: the staging bucket's S3).
+    pub config: AwsConfig,
 }
 
 /// The targets of a run's stacks: each stack's client in its region, and, once
@@ -63,17 +65,22 @@ pub struct Targets {
 impl Targets {
     /// The stacks' clients, each in its region; no network yet (see [`verify`](Self::verify)).
     pub fn new(config: &AwsConfig, stacks: &[&StackArtifact]) -> Targets {
-        let mut clients: BTreeMap<String, CfnClient> = BTreeMap::new();
+        let mut clients: BTreeMap<String, Target> = BTreeMap::new();
         let mut by_stack = BTreeMap::new();
         for s in stacks {
             let region = pinned(&s.environment).1.unwrap_or(&config.region).to_string();
-            let cfn =
-                clients.entry(region.clone()).or_insert_with(|| config.for_region(&region).cloudformation()).clone();
-            by_stack.insert(s.id.clone(), Target { cfn });
+            let target = clients
+                .entry(region.clone())
+                .or_insert_with(|| {
+                    let config = config.for_region(&region);
+                    Target { cfn: config.cloudformation(), config }
+                })
+                .clone();
+            by_stack.insert(s.id.clone(), target);
         }
         Targets {
             by_stack,
-            fallback: Target { cfn: config.cloudformation() },
+            fallback: Target { cfn: config.cloudformation(), config: config.clone() },
             config: config.clone(),
             environments: stacks.iter().map(|s| (s.stack_name.clone(), s.id.clone(), s.environment.clone())).collect(),
             account: tokio::sync::OnceCell::new(),

@@ -24,19 +24,47 @@ pub enum DeployError {
     /// `--parameters` was malformed or names an unknown stack or parameter.
     #[error("--parameters: {0}")]
     Parameters(String),
-    /// The minified template does not fit in a `TemplateBody`.
+    /// The minified template is over what CloudFormation accepts even from S3.
     #[error(
         "the template of stack {stack} is {bytes} bytes even minified; CloudFormation accepts at most \
-         {limit} bytes inline (TemplateBody) and larger templates must be uploaded to an S3 bucket, \
-         which this toolkit does not support yet: split the stack"
+         {limit} bytes, even from S3: split the stack"
     )]
     TemplateTooLarge {
         /// The stack.
         stack: String,
         /// The minified size.
         bytes: usize,
+        /// The limit of a template read from S3 (1 MB).
+        limit: usize,
+    },
+    /// A template over the inline limit needs the staging bucket, and there is none.
+    #[error(
+        "the template of stack {stack} is {bytes} bytes, over CloudFormation's {limit}-byte inline limit, so \
+         it must be staged in S3, but there is no toolkit stack {toolkit} in region {region}: run `bootstrap` \
+         there first (or name an existing one, such as the AWS CDK's CDKToolkit, with --toolkit-stack-name); \
+         nothing was changed"
+    )]
+    NoStaging {
+        /// The stack.
+        stack: String,
+        /// The minified size.
+        bytes: usize,
         /// The inline limit (51,200 bytes).
         limit: usize,
+        /// The toolkit stack looked for.
+        toolkit: String,
+        /// The region.
+        region: String,
+    },
+    /// Staging a file for a stack failed.
+    #[error("staging {location} for stack {stack} failed: {reason}")]
+    Staging {
+        /// The stack.
+        stack: String,
+        /// `s3://bucket/key`.
+        location: String,
+        /// What S3 said.
+        reason: String,
     },
     /// Another operation is running on the stack; nothing was changed.
     #[error("stack {stack} is busy ({status}): another operation is in progress; nothing was changed, try again when it ends")]

@@ -2,7 +2,8 @@
 //!
 //! [`deploy`] takes synthesized stacks in dependency order and, for each, in its own account and
 //! region ([`environment`]): skips it when its template, parameters and tags equal the deployed
-//! ones (unless forced); otherwise creates a change set (CREATE or UPDATE, IAM capabilities
+//! ones (unless forced); otherwise stages a template over the inline limit in the toolkit stack's
+//! bucket ([`staging`]), creates a change set (CREATE or UPDATE, IAM capabilities
 //! included, idempotent), waits for it, prints its changes and what they destroy, asks for
 //! approval as configured ([`approval`]), executes it and streams the stack events until the
 //! stack settles, then prints (and optionally writes) its outputs. A run stopped by Ctrl-C or
@@ -46,11 +47,12 @@ pub mod retry;
 pub(crate) mod root_cause;
 pub(crate) mod stack;
 pub(crate) mod stack_event;
+pub(crate) mod staging;
 pub(crate) mod status;
 pub(crate) mod ui;
 
 pub use approval::{AffectedResource, DataLoss, Decision, Destruction, RequireApproval};
-pub use change_set::{ChangeSet, ResourceChange, TEMPLATE_BODY_LIMIT};
+pub use change_set::{ChangeSet, ResourceChange, TemplateSource, TEMPLATE_BODY_LIMIT, TEMPLATE_URL_LIMIT};
 pub use checkpoint::{Checkpoint, Stop};
 pub use client::{
     connect, is_local_endpoint, load, AwsConfig, CfnClient, Connection, LOCAL_DEFAULT_REGION, LOCAL_ENDPOINT,
@@ -64,5 +66,9 @@ pub use parameters::ParameterAssignment;
 pub use root_cause::RootCause;
 pub use stack::{current_template, deployed_template, describe, is_missing_stack, DeployedStack, StackOutput};
 pub use stack_event::StackEvent;
+pub use staging::{
+    find_staging, template_key, Staged, Stager, StagingBucket, BOOTSTRAP_VERSION_OUTPUT, BUCKET_DOMAIN_NAME_OUTPUT,
+    BUCKET_NAME_OUTPUT, DEFAULT_TOOLKIT_STACK_NAME,
+};
 pub use status::{Operation, Outcome, StackCondition, StackStatus};
 pub use ui::{ProgressMode, Prompt, ScriptedPrompt, TerminalPrompt, Ui};
