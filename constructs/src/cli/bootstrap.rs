@@ -5,8 +5,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use framework::cli::{ConnectionArgs, DeployArgs};
-use framework::deploy::{ProgressMode, RequireApproval};
+use framework::cli::{ConnectionArgs, DeployArgs, DeployRunArgs};
 
 use crate::staging::{staging_app, StagingOptions, DEFAULT_TOOLKIT_STACK_NAME};
 
@@ -22,15 +21,9 @@ pub struct BootstrapArgs {
     /// Days after which an object version that is no longer current is removed.
     #[arg(long, default_value_t = 30, value_name = "DAYS")]
     pub noncurrent_days: u32,
-    /// When to ask before executing changes (as deploy).
-    #[arg(long, value_enum, default_value_t = RequireApproval::Broadening)]
-    pub require_approval: RequireApproval,
-    /// How to show stack events.
-    #[arg(long, value_enum, default_value_t = ProgressMode::Bar)]
-    pub progress: ProgressMode,
-    /// Give up after this many seconds in all (as deploy).
-    #[arg(long, value_name = "SECS")]
-    pub timeout: Option<u64>,
+    /// Approval, progress and time limit, as deploy's.
+    #[command(flatten)]
+    pub run: DeployRunArgs,
     /// Where to connect.
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -51,13 +44,11 @@ impl BootstrapArgs {
         DeployArgs {
             stacks: Vec::new(),
             exclusively: false,
-            require_approval: self.require_approval,
-            progress: self.progress,
+            run: self.run.clone(),
             force: false,
             parameters: Vec::new(),
             outputs_file: None,
             output,
-            timeout: self.timeout,
             toolkit_stack_name: self.toolkit_stack_name.clone(),
             connection: self.connection.clone(),
         }

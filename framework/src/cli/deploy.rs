@@ -72,15 +72,9 @@ pub struct DeployArgs {
     /// Deploy only the named stacks, not their dependencies.
     #[arg(long, short = 'e')]
     pub exclusively: bool,
-    /// When to ask before executing changes: never; permissions (IAM permissions widen);
-    /// broadening (IAM permissions widen, or a resource is replaced or removed without a
-    /// retaining policy); any-change. With no terminal to ask on, a deployment that needs
-    /// approval is refused.
-    #[arg(long, value_enum, default_value_t = RequireApproval::Broadening)]
-    pub require_approval: RequireApproval,
-    /// How to show stack events: a progress bar (on a terminal) or one line per event.
-    #[arg(long, value_enum, default_value_t = ProgressMode::Bar)]
-    pub progress: ProgressMode,
+    /// Approval, progress and time limit.
+    #[command(flatten)]
+    pub run: DeployRunArgs,
     /// Deploy even when template, parameters and tags are unchanged.
     #[arg(long)]
     pub force: bool,
@@ -93,10 +87,6 @@ pub struct DeployArgs {
     /// Where to write the cloud assembly.
     #[arg(long, short, default_value = "cdk.out")]
     pub output: PathBuf,
-    /// Give up after this many seconds in all: a change set not executed yet is deleted; an
-    /// operation already running goes on in CloudFormation (the message says where it stands).
-    #[arg(long, value_name = "SECS")]
-    pub timeout: Option<u64>,
     /// The toolkit stack whose bucket stages templates over 51,200 bytes (made by `bootstrap`;
     /// CDKToolkit uses the AWS CDK's).
     #[arg(long, value_name = "NAME", default_value = crate::deploy::DEFAULT_TOOLKIT_STACK_NAME)]
@@ -104,6 +94,25 @@ pub struct DeployArgs {
     /// Where to connect.
     #[command(flatten)]
     pub connection: ConnectionArgs,
+}
+
+/// How a deployment runs: when it asks, how it shows progress, how long it may take (`deploy`
+/// and the commands that deploy stacks of their own, such as `bootstrap`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct DeployRunArgs {
+    /// When to ask before executing changes: never; permissions (IAM permissions widen);
+    /// broadening (IAM permissions widen, or a resource is replaced or removed without a
+    /// retaining policy); any-change. With no terminal to ask on, a deployment that needs
+    /// approval is refused.
+    #[arg(long, value_enum, default_value_t = RequireApproval::Broadening)]
+    pub require_approval: RequireApproval,
+    /// How to show stack events: a progress bar (on a terminal) or one line per event.
+    #[arg(long, value_enum, default_value_t = ProgressMode::Bar)]
+    pub progress: ProgressMode,
+    /// Give up after this many seconds in all: a change set not executed yet is deleted; an
+    /// operation already running goes on in CloudFormation (the message says where it stands).
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
 }
 
 /// Options of `destroy`.
@@ -264,9 +273,9 @@ pub(crate) fn deploy(app: &crate::App, args: &DeployArgs, ui: &mut Ui) -> Result
     })?;
     let stacks = selection(&assembly, &args.stacks, args.exclusively, true)?;
     let checkpoint = Checkpoint::new();
-    watch(&checkpoint, args.timeout.map(Duration::from_secs))?;
+    watch(&checkpoint, args.run.timeout.map(Duration::from_secs))?;
     let options = DeployOptions {
-        require_approval: args.require_approval,
+        require_approval: args.run.require_approval,
         force: args.force,
         parameters: args.parameters.clone(),
         outputs_file: args.outputs_file.clone(),
@@ -359,8 +368,8 @@ mod tests {
         ])
         .unwrap();
         let crate::cli::Command::Deploy(d) = cli.command else { panic!("not deploy") };
-        assert_eq!(d.require_approval, RequireApproval::AnyChange);
-        assert_eq!(d.progress, ProgressMode::Events);
+        assert_eq!(d.run.require_approval, RequireApproval::AnyChange);
+        assert_eq!(d.run.progress, ProgressMode::Events);
         assert_eq!(d.parameters.len(), 2);
         assert_eq!(d.parameters[1].value, "a=b");
         assert!(d.force && d.connection.local);

@@ -46,7 +46,7 @@ mod yaml;
 use std::process::ExitCode;
 
 #[cfg(feature = "deploy")]
-pub use deploy::{ConnectionArgs, DeployArgs, DestroyArgs};
+pub use deploy::{ConnectionArgs, DeployArgs, DeployRunArgs, DestroyArgs};
 #[cfg(feature = "deploy")]
 pub use diff::DiffArgs;
 pub use synth::{select_stacks, LsArgs, SynthArgs};
@@ -78,7 +78,7 @@ impl Command {
             Command::Synth(args) => synth::synth(app, args, &mut std::io::stdout().lock()),
             Command::Ls(args) => synth::ls(app, args, &mut std::io::stdout().lock()),
             #[cfg(feature = "deploy")]
-            Command::Deploy(args) => deploy::deploy(app, args, &mut crate::deploy::Ui::terminal(args.progress)),
+            Command::Deploy(args) => deploy::deploy(app, args, &mut crate::deploy::Ui::terminal(args.run.progress)),
             #[cfg(feature = "deploy")]
             Command::Destroy(args) => deploy::destroy(app, args, &mut crate::deploy::Ui::terminal(args.progress)),
             #[cfg(feature = "deploy")]
