@@ -135,7 +135,11 @@ fn templates_over_the_inline_limit_are_staged() {
         assert_eq!(created[0].change, StackChange::Created);
         assert_eq!(created[0].status, "CREATE_COMPLETE");
         assert!(log.text().contains(&format!("{name}: template of {bytes} bytes staged as s3://")), "{}", log.text());
-        // The deployed template is read back whatever its size: the re-run is a no-op.
+        // The deployed template is read back whatever its size: diff finds nothing, the re-run
+        // is a no-op.
+        let deployed = framework::deploy::deployed_template(&cfn, &name).await.expect("GetTemplate").expect("deployed");
+        let diff = framework::diff::diff_templates(&deployed, artifact.template());
+        assert!(diff.is_empty(), "{}", diff.render(&Default::default()));
         let again = deploy(&targets, &[artifact], &opts, &mut ui).await.expect("no-op");
         assert_eq!(again[0].change, StackChange::Unchanged);
         // Forced: the template is already staged (content-addressed), nothing is uploaded again.
