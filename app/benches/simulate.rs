@@ -696,9 +696,15 @@ fn emulator_path_rows(path: &EmulatorPath, ours: &Stats) {
         "started by this bench: stopped again when it ends"
     };
     let ratio = |t: Duration| times_faster(t.as_secs_f64() / ours.median.as_secs_f64());
+    // The services `scripts/localstack up` starts and waits for, as the script lists them.
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/localstack");
+    let services = std::fs::read_to_string(&script)
+        .ok()
+        .and_then(|text| text.lines().find_map(|l| l.strip_prefix("SERVICES=").map(|s| s.replace(',', ", "))))
+        .unwrap_or_else(|| "as scripts/localstack lists them".into());
     let steps = [
         (
-            format!("emulator path, {v}: (a) cold start: `scripts/localstack up` from stopped until ready (the services cloudformation, iam, logs, stepfunctions, events, sts; {found})"),
+            format!("emulator path, {v}: (a) cold start: `scripts/localstack up` from stopped until ready (the services {services}; {found})"),
             &path.start,
         ),
         (
