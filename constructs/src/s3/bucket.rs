@@ -356,10 +356,6 @@ impl BucketRef {
     pub fn regional_domain_name(self) -> Value {
         Value::GetAtt(self.resource, "RegionalDomainName".into())
     }
-    /// The `https://` URL of the object at `key`, as CloudFormation takes a `TemplateURL`.
-    pub fn url_for_object(self, key: &str) -> Value {
-        Value::join("", [Value::from("https://"), self.regional_domain_name(), Value::from(format!("/{key}"))])
-    }
 }
 
 #[cfg(test)]

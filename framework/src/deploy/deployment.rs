@@ -20,7 +20,7 @@ use crate::deploy::outputs::{self, OutputsByStack};
 use crate::deploy::parameters::{change_set_parameters, resolve, ParameterAssignment};
 use crate::deploy::root_cause::root_cause;
 use crate::deploy::stack::{deployed_template, describe, set_termination_protection, DeployedStack, StackOutput};
-use crate::deploy::staging::{find_staging, template_key, Stager, DEFAULT_TOOLKIT_STACK_NAME};
+use crate::deploy::staging::{find_staging, template_key, Stager, StagingBucket, DEFAULT_TOOLKIT_STACK_NAME};
 use crate::deploy::status::{advice, Operation, Outcome, StackCondition, StackStatus};
 use crate::deploy::ui::Ui;
 use crate::diff::diff_templates;
@@ -91,6 +91,17 @@ pub async fn deploy(
     ui: &mut Ui,
 ) -> Result<Vec<StackResult>, DeployError> {
     let params = preflight(stacks, opts)?;
+    // The staging buckets the large templates need, one lookup per region, before any stack is
+    // changed: a missing toolkit stack stops the run before its first change.
+    let mut staging: BTreeMap<String, StagingBucket> = BTreeMap::new();
+    for s in stacks {
+        let target = targets.of(s);
+        let bytes = template_body(s)?.len();
+        if bytes > TEMPLATE_BODY_LIMIT && !staging.contains_key(&target.cfn.region) {
+            let bucket = staging_bucket(target, s, bytes, opts).await?;
+            staging.insert(target.cfn.region.clone(), bucket);
+        }
+    }
     let mut results = Vec::new();
     let mut all_outputs = OutputsByStack::new();
     let mut failure = None;
@@ -118,7 +129,8 @@ pub async fn deploy(
                 ui.say(line);
             }
         }
-        match deploy_observed(target, s, &given, opts, ui, observed).await {
+        let bucket = staging.get(&target.cfn.region);
+        match deploy_observed(target, s, &given, opts, ui, observed, bucket).await {
             Ok(r) => {
                 all_outputs
                     .insert(r.stack_name.clone(), r.outputs.iter().map(|o| (o.key.clone(), o.value.clone())).collect());
@@ -239,31 +251,45 @@ pub async fn deploy_stack(
     ui: &mut Ui,
 ) -> Result<StackResult, DeployError> {
     let observed = observe(&target.cfn, artifact, opts).await?;
-    deploy_observed(target, artifact, given, opts, ui, observed).await
+    deploy_observed(target, artifact, given, opts, ui, observed, None).await
+}
+
+/// The staging bucket of the toolkit stack in `target`'s region, for `artifact`'s template of
+/// `bytes` bytes (over the inline limit); none there is [`DeployError::NoStaging`].
+async fn staging_bucket(
+    target: &Target,
+    artifact: &StackArtifact,
+    bytes: usize,
+    opts: &DeployOptions,
+) -> Result<StagingBucket, DeployError> {
+    let toolkit = opts.toolkit_stack();
+    find_staging(&target.cfn, toolkit).await?.ok_or_else(|| DeployError::NoStaging {
+        stack: artifact.stack_name.clone(),
+        bytes,
+        limit: TEMPLATE_BODY_LIMIT,
+        toolkit: toolkit.to_string(),
+        region: target.cfn.region.clone(),
+    })
 }
 
 /// Where CloudFormation will read the template from: inline, or (over the inline limit) the
-/// toolkit stack's staging bucket, uploaded there unless it already is.
+/// toolkit stack's staging bucket (`bucket`, else looked up), uploaded there unless it already
+/// is.
 async fn template_source<'b>(
     target: &Target,
     artifact: &StackArtifact,
     body: &'b str,
     opts: &DeployOptions,
     ui: &mut Ui,
+    bucket: Option<&StagingBucket>,
 ) -> Result<TemplateSource<'b>, DeployError> {
     if body.len() <= TEMPLATE_BODY_LIMIT {
         return Ok(TemplateSource::Body(body));
     }
     let name = artifact.stack_name.as_str();
-    let toolkit = opts.toolkit_stack();
-    let Some(bucket) = find_staging(&target.cfn, toolkit).await? else {
-        return Err(DeployError::NoStaging {
-            stack: name.to_string(),
-            bytes: body.len(),
-            limit: TEMPLATE_BODY_LIMIT,
-            toolkit: toolkit.to_string(),
-            region: target.cfn.region.clone(),
-        });
+    let bucket = match bucket {
+        Some(b) => b.clone(),
+        None => staging_bucket(target, artifact, body.len(), opts).await?,
     };
     let staged = Stager::new(&target.config, bucket).stage(name, &template_key(body), body).await?;
     let how = if staged.uploaded { "staged as" } else { "already staged as" };
@@ -278,6 +304,7 @@ async fn deploy_observed(
     opts: &DeployOptions,
     ui: &mut Ui,
     observed: Observed,
+    bucket: Option<&StagingBucket>,
 ) -> Result<StackResult, DeployError> {
     let t0 = Instant::now();
     let cfn = &target.cfn;
@@ -319,7 +346,7 @@ async fn deploy_observed(
         }
     }
     // Staged (when over the inline limit) before anything is created.
-    let source = template_source(target, artifact, &body, opts, ui).await?;
+    let source = template_source(target, artifact, &body, opts, ui, bucket).await?;
     let create = existing.as_ref().is_none_or(|s| s.condition() == StackCondition::ReviewInProgress);
     ui.say(format!("{name}: creating a change set ({})", if create { "CREATE" } else { "UPDATE" }));
     // A stack this run creates for its CREATE change set, to remove if nothing gets deployed.

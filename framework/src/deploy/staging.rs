@@ -102,11 +102,6 @@ impl Stager {
         Stager { s3: aws_sdk_s3::Client::from_conf(builder.build()), bucket }
     }
 
-    /// The bucket.
-    pub fn bucket(&self) -> &StagingBucket {
-        &self.bucket
-    }
-
     /// Stages `body` under `key` unless an object is there already (keys are content
     /// addresses); `stack` names the stack it is for, in errors.
     pub async fn stage(&self, stack: &str, key: &str, body: &str) -> Result<Staged, DeployError> {

@@ -28,15 +28,16 @@ struct Slot {
     at: u32,
 }
 
+/// A name's fingerprint (see the module documentation): for at most 16 bytes, the name itself.
 #[derive(Clone, Copy, PartialEq, Eq)]
-struct Print {
+pub(super) struct Print {
     len: usize,
     head: u64,
     tail: u64,
 }
 
 #[inline]
-fn print(b: &[u8]) -> Print {
+pub(super) fn print(b: &[u8]) -> Print {
     let n = b.len();
     let w = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
     let h = |at: usize| u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes")) as u64;

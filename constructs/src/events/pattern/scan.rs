@@ -26,6 +26,7 @@
 //!   (the usual SWAR bit tricks), since most of an event's bytes are inside strings.
 
 use super::matching::{EventValue, Leaf};
+use super::names::print;
 
 /// The tree of field paths the scanner keeps: node 0 is the document's top level.
 pub(super) trait Paths {
@@ -477,22 +478,10 @@ impl<P: Paths> Scan<'_, '_, P> {
 }
 
 /// `a == b`, inlined for the short texts of names and values (a call to `memcmp` costs more
-/// than comparing two words).
+/// than comparing two words): up to 16 bytes a text's fingerprint is the text.
 #[inline]
 pub(super) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    let w = |x: &[u8], at: usize| u64::from_le_bytes(x[at..at + 8].try_into().expect("8 bytes"));
-    let h = |x: &[u8], at: usize| u32::from_le_bytes(x[at..at + 4].try_into().expect("4 bytes"));
-    match n {
-        0 => true,
-        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
-        4..=7 => h(a, 0) == h(b, 0) && h(a, n - 4) == h(b, n - 4),
-        8..=16 => w(a, 0) == w(b, 0) && w(a, n - 8) == w(b, n - 8),
-        _ => w(a, 0) == w(b, 0) && a == b,
-    }
+    a.len() == b.len() && if a.len() <= 16 { print(a) == print(b) } else { a == b }
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
