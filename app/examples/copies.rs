@@ -1,5 +1,6 @@
 //! Synthesizes N copies of the pattern (default 1000) into a cloud assembly directory, for
-//! scale tests: `cargo run --release -p app --example copies -- 1000 /tmp/copies.out`.
+//! scale tests: `cargo run --release -p app --example copies -- 1000 /tmp/copies.out [PREFIX]`
+//! (PREFIX names the stacks PREFIX01, PREFIX02...; default Copies01...).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,7 +16,8 @@ fn main() -> ExitCode {
         }
     };
     let out = args.next().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("copies.out"));
-    let assembly = match app::copies_app(copies).synth() {
+    let prefix = args.next();
+    let assembly = match app::copies_app_named(copies, prefix.as_deref()).synth() {
         Ok(a) => a,
         Err(e) => {
             eprintln!("error: {e}");

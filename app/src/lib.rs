@@ -75,11 +75,19 @@ pub fn flagship_app_with(options: FlagshipOptions) -> App {
 /// `copies` copies of the pattern, spread over stacks of at most
 /// [`MAX_RESOURCES_PER_STACK`] resources (for benchmarks and scale tests).
 pub fn copies_app(copies: usize) -> App {
+    copies_app_named(copies, None)
+}
+
+/// [`copies_app`] with the CloudFormation stack names `<prefix>01`, `<prefix>02`... (the
+/// construct ids stay `Copies01`...), so that several can be deployed side by side.
+pub fn copies_app_named(copies: usize, stack_prefix: Option<&str>) -> App {
     let per_stack = MAX_RESOURCES_PER_STACK / RESOURCES_PER_PATTERN;
     let mut app = App::new();
     let stacks = copies.div_ceil(per_stack);
     for s in 0..stacks {
-        let stack = app.add_stack(&format!("Copies{:02}", s + 1));
+        let props =
+            StackProps { stack_name: stack_prefix.map(|p| format!("{p}{:02}", s + 1)), ..StackProps::default() };
+        let stack = app.add_stack_with(&format!("Copies{:02}", s + 1), props);
         let first = s * per_stack;
         for i in first..copies.min(first + per_stack) {
             let id = format!("Pattern{i:04}");

@@ -12,7 +12,10 @@
 //! - `orphan`: v1 without its retained log group (and its output): the group is orphaned;
 //! - `renamed`: v1 with the role's `Path` changed, which replaces the role;
 //! - `consumer`: v1 plus a second stack (`<stack>-consumer`) whose role's description imports
-//!   the first stack's role ARN: the first stack gains only an export.
+//!   the first stack's role ARN: the first stack gains only an export;
+//! - `fleet`: v1 plus `<stack>-b` (a role, independent of the first stack) and `<stack>-c` (a
+//!   role), which depends on both: with `--concurrency 2` the first two deploy side by side;
+//! - `fleet-broken`: `fleet` with an invalid state machine in `<stack>-b`, which fails.
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -88,6 +91,36 @@ fn build(variant: &str, stack_name: &str) -> App {
             )
             .property("Description", Value::GetAtt(role, "Arn".into()))
             .add(&mut *consumer, "Role");
+    }
+    if variant.starts_with("fleet") {
+        let second = app.add_stack_with(
+            "Second",
+            StackProps { stack_name: Some(format!("{stack_name}-b")), ..StackProps::default() },
+        );
+        let role = CfnResource::new("AWS::IAM::Role")
+            .property(
+                "AssumeRolePolicyDocument",
+                json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+            )
+            .add(&mut *second, "Role");
+        if variant == "fleet-broken" {
+            CfnResource::new("AWS::StepFunctions::StateMachine")
+                .property("RoleArn", Value::GetAtt(role, "Arn".into()))
+                .property("DefinitionString", r#"{"StartAt": "A", "States": {"A": {"Type": "NoSuchType"}}}"#)
+                .add(&mut *second, "Machine");
+        }
+        let third = app.add_stack_with(
+            "Third",
+            StackProps { stack_name: Some(format!("{stack_name}-c")), ..StackProps::default() },
+        );
+        CfnResource::new("AWS::IAM::Role")
+            .property(
+                "AssumeRolePolicyDocument",
+                json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+            )
+            .add(&mut *third, "Role");
+        app.add_stack_dependency("Third", "Fixture");
+        app.add_stack_dependency("Third", "Second");
     }
     app
 }

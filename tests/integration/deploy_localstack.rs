@@ -371,3 +371,52 @@ fn destruction_is_held_without_a_terminal_and_goes_through_when_allowed() {
     assert!(!orphaned.stdout.contains("destroys: Logs"), "{}", orphaned.text());
     assert!(orphaned.stdout.contains("DELETE_SKIPPED               AWS::Logs::LogGroup"), "{}", orphaned.text());
 }
+
+#[test]
+fn concurrent_stacks_run_side_by_side_and_a_failure_stops_what_has_not_started() {
+    let f = Fixture::new("fleet");
+    let (first, second, third) = (f.stack.clone(), format!("{}-b", f.stack), format!("{}-c", f.stack));
+    // The first two are independent and start together; the second fails; the third waits for
+    // both, so it never starts. The first one finishes all the same.
+    let broken = f.deploy("fleet-broken", &["--concurrency", "2"]);
+    assert_eq!(broken.code, Some(1), "{}", broken.text());
+    let out = &broken.stdout;
+    let line = |l: &str| out.find(l).unwrap_or_else(|| panic!("no line {l:?} in: {}", broken.text()));
+    assert!(
+        line(&format!("{second}: creating a change set (CREATE)"))
+            < line(&format!("{first}: created (CREATE_COMPLETE)")),
+        "the second stack started before the first one ended: {}",
+        broken.text()
+    );
+    assert!(!out.contains(&format!("{third}: creating a change set")), "{}", broken.text());
+    assert!(out.contains("Summary: 3 stacks in "), "{}", broken.text());
+    assert!(out.contains(&format!("  {first}: created (CREATE_COMPLETE) in ")), "{}", broken.text());
+    assert!(
+        out.contains(&format!("  {second}: failed: stack {second} failed: ROLLBACK_COMPLETE")),
+        "{}",
+        broken.text()
+    );
+    assert!(
+        out.contains(&format!("  {third}: not started (it waits for {second}, which did not succeed)")),
+        "{}",
+        broken.text()
+    );
+    assert!(broken.stderr.contains(&format!("stack {second} failed")), "{}", broken.text());
+
+    // Fixed: the failed creation is replaced, the first stack is left as it is, the third follows.
+    let fixed = f.deploy("fleet", &["--concurrency", "2"]);
+    assert!(fixed.ok(), "{}", fixed.text());
+    assert!(fixed.stdout.contains(&format!("  {first}: unchanged (CREATE_COMPLETE)")), "{}", fixed.text());
+    assert!(fixed.stdout.contains(&format!("  {second}: created (CREATE_COMPLETE)")), "{}", fixed.text());
+    assert!(fixed.stdout.contains(&format!("  {third}: created (CREATE_COMPLETE)")), "{}", fixed.text());
+
+    // Destroy goes the other way: the third before the two it depends on.
+    let destroyed = f.run("fleet", &["destroy", "--force", "--concurrency", "2"]);
+    assert!(destroyed.ok(), "{}", destroyed.text());
+    let out = &destroyed.stdout;
+    let at = |l: &str| out.find(l).unwrap_or_else(|| panic!("no line {l:?} in: {}", destroyed.text()));
+    let third_gone = at(&format!("{third}: destroyed in "));
+    assert!(third_gone < at(&format!("{first}: destroying")), "{}", destroyed.text());
+    assert!(third_gone < at(&format!("{second}: destroying")), "{}", destroyed.text());
+    assert!(out.contains("Summary: 3 stacks in ") && out.contains(": 3 succeeded"), "{}", destroyed.text());
+}

@@ -11,6 +11,7 @@ mod event_pattern_corpus;
 mod flagship;
 mod flagship_lifecycle;
 mod golden;
+mod scale_localstack;
 mod send_events_localstack;
 mod simulate_cli;
 mod validation;

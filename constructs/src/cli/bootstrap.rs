@@ -49,7 +49,9 @@ impl BootstrapArgs {
             parameters: Vec::new(),
             outputs_file: None,
             output,
+            assembly: None,
             toolkit_stack_name: self.toolkit_stack_name.clone(),
+            concurrency: 1,
             connection: self.connection.clone(),
         }
     }

@@ -75,6 +75,12 @@ pub struct DeployArgs {
     /// Approval, progress and time limit.
     #[command(flatten)]
     pub run: DeployRunArgs,
+    /// How many stacks to deploy at once: independent stacks run side by side, and a stack
+    /// starts only once the stacks it depends on are done. After a failure no new stack starts;
+    /// the running ones finish and every stack's outcome is reported.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    pub concurrency: u16,
+
     /// Deploy even when template, parameters and tags are unchanged.
     #[arg(long)]
     pub force: bool,
@@ -84,9 +90,14 @@ pub struct DeployArgs {
     /// Write the stacks' outputs to this JSON file ({"Stack": {"Key": "value"}}).
     #[arg(long, value_name = "FILE")]
     pub outputs_file: Option<PathBuf>,
-    /// Where to write the cloud assembly.
-    #[arg(long, short, default_value = "cdk.out")]
+    /// Where to write the cloud assembly (not with --assembly).
+    #[arg(long, short, default_value = "cdk.out", conflicts_with = "assembly")]
     pub output: PathBuf,
+    /// Use this cloud assembly (a `cdk.out` written by this toolkit or by the AWS CDK) instead
+    /// of synthesizing the app.
+    #[arg(long, value_name = "DIR")]
+    pub assembly: Option<PathBuf>,
+
     /// The toolkit stack whose bucket stages templates over 51,200 bytes (made by `bootstrap`;
     /// CDKToolkit uses the AWS CDK's).
     #[arg(long, value_name = "NAME", default_value = crate::deploy::DEFAULT_TOOLKIT_STACK_NAME)]
@@ -127,9 +138,20 @@ pub struct DestroyArgs {
     /// Do not ask for confirmation.
     #[arg(long, short)]
     pub force: bool,
+    /// How many stacks to destroy at once: independent stacks run side by side, and a stack
+    /// starts only once the stacks that depend on it are gone. After a failure no new stack
+    /// starts; the running ones finish and every stack's outcome is reported.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    pub concurrency: u16,
+
     /// How to show stack events.
     #[arg(long, value_enum, default_value_t = ProgressMode::Bar)]
     pub progress: ProgressMode,
+    /// Use this cloud assembly (a `cdk.out` written by this toolkit or by the AWS CDK) instead
+    /// of synthesizing the app.
+    #[arg(long, value_name = "DIR")]
+    pub assembly: Option<PathBuf>,
+
     /// Give up after this many seconds in all (a deletion already running goes on in
     /// CloudFormation; the message says where it stands).
     #[arg(long, value_name = "SECS")]
@@ -265,12 +287,28 @@ impl Signals {
     }
 }
 
-pub(crate) fn deploy(app: &crate::App, args: &DeployArgs, ui: &mut Ui) -> Result<(), CliError> {
+/// The cloud assembly a command works on: the one in `dir` (`--assembly`), else the app's,
+/// synthesized (and written to `output` when given).
+pub(crate) fn assembly(
+    app: &crate::App,
+    dir: Option<&std::path::Path>,
+    output: Option<&std::path::Path>,
+) -> Result<CloudAssembly, CliError> {
+    if let Some(dir) = dir {
+        return Ok(CloudAssembly::read(dir)?);
+    }
     let assembly = app.synth()?;
-    assembly.write(&args.output).map_err(|source| CliError::Io {
-        context: format!("cannot write the cloud assembly to {}", args.output.display()),
-        source,
-    })?;
+    if let Some(output) = output {
+        assembly.write(output).map_err(|source| CliError::Io {
+            context: format!("cannot write the cloud assembly to {}", output.display()),
+            source,
+        })?;
+    }
+    Ok(assembly)
+}
+
+pub(crate) fn deploy(app: &crate::App, args: &DeployArgs, ui: &mut Ui) -> Result<(), CliError> {
+    let assembly = assembly(app, args.assembly.as_deref(), Some(&args.output))?;
     let stacks = selection(&assembly, &args.stacks, args.exclusively, true)?;
     let checkpoint = Checkpoint::new();
     watch(&checkpoint, args.run.timeout.map(Duration::from_secs))?;
@@ -281,6 +319,7 @@ pub(crate) fn deploy(app: &crate::App, args: &DeployArgs, ui: &mut Ui) -> Result
         outputs_file: args.outputs_file.clone(),
         checkpoint,
         toolkit_stack_name: Some(args.toolkit_stack_name.clone()),
+        concurrency: usize::from(args.concurrency),
     };
     // Input errors are reported before anything goes over the network.
     deploy::preflight(&stacks, &options)?;
@@ -292,11 +331,11 @@ pub(crate) fn deploy(app: &crate::App, args: &DeployArgs, ui: &mut Ui) -> Result
 }
 
 pub(crate) fn destroy(app: &crate::App, args: &DestroyArgs, ui: &mut Ui) -> Result<(), CliError> {
-    let assembly = app.synth()?;
+    let assembly = assembly(app, args.assembly.as_deref(), None)?;
     let stacks = selection(&assembly, &args.stacks, args.exclusively, false)?;
     let checkpoint = Checkpoint::new();
     watch(&checkpoint, args.timeout.map(Duration::from_secs))?;
-    let options = DestroyOptions { force: args.force, checkpoint };
+    let options = DestroyOptions { force: args.force, checkpoint, concurrency: usize::from(args.concurrency) };
     runtime()?.block_on(async {
         let targets = targets(&args.connection, &stacks).await?;
         targets.account().await?;

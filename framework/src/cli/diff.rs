@@ -23,6 +23,11 @@ pub struct DiffArgs {
     /// Exit with status 1 when there are differences (for scripts and CI).
     #[arg(long)]
     pub fail: bool,
+    /// Use this cloud assembly (a `cdk.out` written by this toolkit or by the AWS CDK) instead
+    /// of synthesizing the app.
+    #[arg(long, value_name = "DIR")]
+    pub assembly: Option<PathBuf>,
+
     /// Where to connect.
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -68,7 +73,7 @@ pub(crate) fn print_diffs(
 }
 
 pub(crate) fn diff(app: &crate::App, args: &DiffArgs, out: &mut dyn Write) -> Result<Differences, CliError> {
-    let assembly = app.synth()?;
+    let assembly = crate::cli::deploy::assembly(app, args.assembly.as_deref(), None)?;
     let stacks = select_stacks(&assembly, &args.stacks)?;
     let color = std::io::stdout().is_terminal();
     if let Some(path) = &args.template {
@@ -118,6 +123,7 @@ mod tests {
             stacks: stacks.iter().map(|s| s.to_string()).collect(),
             template: Some(file.clone()),
             fail: true,
+            assembly: None,
             connection: ConnectionArgs::default(),
         };
         let mut out = Vec::new();

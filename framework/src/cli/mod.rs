@@ -124,6 +124,9 @@ pub enum CliError {
     /// The app did not validate.
     #[error("synth failed: {0}")]
     Synth(#[from] crate::SynthError),
+    /// A cloud assembly given with `--assembly` could not be read.
+    #[error("cannot read the cloud assembly: {0}")]
+    Assembly(#[from] crate::AssemblyError),
     /// Writing the assembly or printing failed.
     #[error("{context}: {source}")]
     Io {

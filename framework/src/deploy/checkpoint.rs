@@ -2,9 +2,11 @@
 //! `--timeout`), so that a stopped run always leaves the stack in a state the next run
 //! converges from and always says where things stand.
 //!
-//! The deployment records each step: a change set being created or waiting (computed, awaiting
-//! approval), an operation CloudFormation runs on a stack (and its last status seen), or
-//! nothing in flight. [`Checkpoint::stop`] ends the run from another thread or task:
+//! The deployment records each stack's step: a change set being created or waiting (computed,
+//! awaiting approval), an operation CloudFormation runs on the stack (and its last status seen),
+//! or nothing in flight. Steps are kept per stack, because `--concurrency` runs several stacks at
+//! once. [`Checkpoint::stop`] ends the run from another thread or task, for every stack in
+//! flight:
 //! - before `ExecuteChangeSet`, it deletes the change set (and the stack a CREATE change set
 //!   made, still `REVIEW_IN_PROGRESS` and empty): nothing was changed;
 //! - after it, CloudFormation goes on with the operation on its own; the message says so, with
@@ -22,6 +24,7 @@
 //! assert!(checkpoint.is_stopped());
 //! ```
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -58,12 +61,9 @@ impl Stop {
     }
 }
 
-/// One step of a run, as recorded.
-#[derive(Debug, Clone, Default)]
+/// One stack's step in flight, as recorded.
+#[derive(Debug, Clone)]
 enum Phase {
-    /// Nothing in flight on CloudFormation.
-    #[default]
-    Idle,
     /// A change set is being created, computed or waits for approval: not executed.
     ChangeSet {
         cfn: CfnClient,
@@ -80,7 +80,8 @@ enum Phase {
 
 #[derive(Debug, Default)]
 struct State {
-    phase: Phase,
+    /// The stacks in flight, by stack name (a stack with nothing in flight has no entry).
+    phases: BTreeMap<String, Phase>,
     stopped: Option<Stop>,
 }
 
@@ -136,19 +137,22 @@ impl Checkpoint {
         if let Some(stop) = state.stopped {
             return Err(DeployError::Stopped { why: stop.describe() });
         }
-        state.phase = Phase::ChangeSet {
-            cfn: cfn.clone(),
-            stack_name: stack_name.to_string(),
-            name: name.to_string(),
-            created_stack,
-            stack_id: None,
-        };
+        state.phases.insert(
+            stack_name.to_string(),
+            Phase::ChangeSet {
+                cfn: cfn.clone(),
+                stack_name: stack_name.to_string(),
+                name: name.to_string(),
+                created_stack,
+                stack_id: None,
+            },
+        );
         Ok(())
     }
 
     /// CreateChangeSet answered with the stack's id.
-    pub(crate) fn change_set_created(&self, stack_id: &str) {
-        if let Phase::ChangeSet { stack_id: id, .. } = &mut self.lock().phase {
+    pub(crate) fn change_set_created(&self, stack_name: &str, stack_id: &str) {
+        if let Some(Phase::ChangeSet { stack_id: id, .. }) = self.lock().phases.get_mut(stack_name) {
             *id = Some(stack_id.to_string());
         }
     }
@@ -165,69 +169,120 @@ impl Checkpoint {
         if let Some(stop) = state.stopped {
             return Err(DeployError::Stopped { why: stop.describe() });
         }
-        state.phase = Phase::Operation { stack_name: stack_name.to_string(), operation, last_status: status.clone() };
+        state.phases.insert(
+            stack_name.to_string(),
+            Phase::Operation { stack_name: stack_name.to_string(), operation, last_status: status.clone() },
+        );
         Ok(())
     }
 
     /// The followed stack's status changed.
-    pub(crate) fn observed(&self, status: &StackStatus) {
-        if let Phase::Operation { last_status, .. } = &mut self.lock().phase {
+    pub(crate) fn observed(&self, stack_name: &str, status: &StackStatus) {
+        if let Some(Phase::Operation { last_status, .. }) = self.lock().phases.get_mut(stack_name) {
             *last_status = status.clone();
         }
     }
 
-    /// Nothing is in flight any more (the change set was executed and followed, or deleted).
-    pub(crate) fn idle(&self) {
+    /// Nothing is in flight any more for `stack_name` (the change set was executed and
+    /// followed, or deleted).
+    pub(crate) fn idle(&self, stack_name: &str) {
         let mut state = self.lock();
         if state.stopped.is_none() {
-            state.phase = Phase::Idle;
+            state.phases.remove(stack_name);
         }
     }
 
-    /// Stops the run: later steps are refused, a change set not executed yet is deleted (with
-    /// the empty stack a CREATE change set made), and the message says where things stand.
+    /// Stops the run: later steps are refused, every change set not executed yet is deleted
+    /// (with the empty stack a CREATE change set made), and the message says where each stack
+    /// in flight stands.
     pub async fn stop(&self, why: Stop) -> String {
-        let phase = {
+        let phases = {
             let mut state = self.lock();
             state.stopped = Some(why);
-            std::mem::take(&mut state.phase)
+            std::mem::take(&mut state.phases)
         };
         let head = why.describe();
-        match phase {
-            Phase::Idle => format!("{head}: nothing was in progress on CloudFormation; nothing was changed"),
-            Phase::Operation { stack_name, operation, last_status } => {
-                let doing = match operation {
-                    Operation::Deploy => "deployment",
-                    Operation::Delete => "deletion",
-                };
-                format!(
-                    "{head} during the {doing} of stack {stack_name} (last known status: {}): CloudFormation goes on \
-                     with the operation on its own; follow it with `aws cloudformation describe-stack-events \
-                     --stack-name {stack_name}`, or run the command again once it has finished",
-                    if last_status == StackStatus::None { "unknown".to_string() } else { last_status.to_string() }
-                )
-            }
-            Phase::ChangeSet { cfn, stack_name, name, created_stack, stack_id } => {
-                let cleanup = discard_change_set(&cfn, &stack_name, &name, created_stack, stack_id.as_deref());
-                match tokio::time::timeout(WIND_DOWN_LIMIT, cleanup).await {
-                    Ok(Ok(stack_deleted)) => format!(
-                        "{head} before the change set {name} of stack {stack_name} was executed: it has been deleted{}; \
-                         nothing was changed",
-                        if stack_deleted { ", with the empty stack (REVIEW_IN_PROGRESS) created to hold it" } else { "" }
-                    ),
-                    Ok(Err(e)) => format!(
-                        "{head} before the change set {name} of stack {stack_name} was executed; nothing was changed, \
-                         but deleting the change set failed ({e}): delete it with `aws cloudformation delete-change-set \
-                         --stack-name {stack_name} --change-set-name {name}`, or just deploy again"
-                    ),
-                    Err(_) => format!(
-                        "{head} before the change set {name} of stack {stack_name} was executed; nothing was changed, \
-                         but CloudFormation did not answer within {}s while it was being deleted: deploy again (a new \
-                         run replaces it) or delete it with `aws cloudformation delete-change-set --stack-name \
-                         {stack_name} --change-set-name {name}`",
-                        WIND_DOWN_LIMIT.as_secs()
-                    ),
+        // Change sets are deleted side by side: the wind-down limit is for the run, not per stack.
+        let mut sentences = Vec::new();
+        for phase in phases.into_values() {
+            sentences.push(wind_down(phase));
+        }
+        let mut sentences: Vec<String> = join_all(sentences).await;
+        match sentences.len() {
+            0 => format!("{head}: nothing was in progress on CloudFormation; nothing was changed"),
+            1 => format!("{head} {}", sentences.remove(0)),
+            n => {
+                let mut message = format!("{head} with {n} stacks in flight:");
+                for s in sentences {
+                    message.push_str("\n  - ");
+                    message.push_str(&s);
                 }
+                message
+            }
+        }
+    }
+}
+
+/// Runs `futures` side by side (there are as many as stacks in flight, a handful), in order.
+async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut futures: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (f, out) in futures.iter_mut().zip(outputs.iter_mut()) {
+            if out.is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => *out = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    outputs.into_iter().flatten().collect()
+}
+
+/// Ends one stack's step and says where the stack stands (the message goes after the stop's
+/// reason: "interrupted (SIGINT) <this>").
+async fn wind_down(phase: Phase) -> String {
+    match phase {
+        Phase::Operation { stack_name, operation, last_status } => {
+            let doing = match operation {
+                Operation::Deploy => "deployment",
+                Operation::Delete => "deletion",
+            };
+            format!(
+                "during the {doing} of stack {stack_name} (last known status: {}): CloudFormation goes on \
+                 with the operation on its own; follow it with `aws cloudformation describe-stack-events \
+                 --stack-name {stack_name}`, or run the command again once it has finished",
+                if last_status == StackStatus::None { "unknown".to_string() } else { last_status.to_string() }
+            )
+        }
+        Phase::ChangeSet { cfn, stack_name, name, created_stack, stack_id } => {
+            let cleanup = discard_change_set(&cfn, &stack_name, &name, created_stack, stack_id.as_deref());
+            match tokio::time::timeout(WIND_DOWN_LIMIT, cleanup).await {
+                Ok(Ok(stack_deleted)) => format!(
+                    "before the change set {name} of stack {stack_name} was executed: it has been deleted{}; \
+                     nothing was changed",
+                    if stack_deleted { ", with the empty stack (REVIEW_IN_PROGRESS) created to hold it" } else { "" }
+                ),
+                Ok(Err(e)) => format!(
+                    "before the change set {name} of stack {stack_name} was executed; nothing was changed, \
+                     but deleting the change set failed ({e}): delete it with `aws cloudformation delete-change-set \
+                     --stack-name {stack_name} --change-set-name {name}`, or just deploy again"
+                ),
+                Err(_) => format!(
+                    "before the change set {name} of stack {stack_name} was executed; nothing was changed, \
+                     but CloudFormation did not answer within {}s while it was being deleted: deploy again (a new \
+                     run replaces it) or delete it with `aws cloudformation delete-change-set --stack-name \
+                     {stack_name} --change-set-name {name}`",
+                    WIND_DOWN_LIMIT.as_secs()
+                ),
             }
         }
     }
@@ -292,7 +347,7 @@ mod tests {
     fn after_execute_the_operation_goes_on_server_side() {
         let c = Checkpoint::new();
         c.executing("S", Operation::Deploy, &StackStatus::UpdateComplete).unwrap();
-        c.observed(&StackStatus::UpdateInProgress);
+        c.observed("S", &StackStatus::UpdateInProgress);
         let message = run(c.stop(Stop::Interrupted("SIGINT")));
         assert!(
             message.starts_with(
@@ -311,7 +366,7 @@ mod tests {
         assert!(message.starts_with("timed out after 20s (--timeout): nothing was in progress"), "{message}");
         let err = c.executing("S", Operation::Delete, &StackStatus::CreateComplete).unwrap_err().to_string();
         assert!(err.contains("timed out after 20s"), "{err}");
-        c.idle();
+        c.idle("S");
         assert!(c.is_stopped(), "idle does not undo a stop");
         assert_eq!(Stop::Interrupted("SIGTERM").exit_code(), 130);
         assert_eq!(Stop::TimedOut(Duration::ZERO).exit_code(), 1);
@@ -326,5 +381,28 @@ mod tests {
         assert_ne!(a, Checkpoint::new());
         let message = run(a.stop(Stop::Interrupted("SIGTERM")));
         assert!(message.contains("during the deletion of stack S (last known status: CREATE_COMPLETE)"), "{message}");
+    }
+
+    #[test]
+    fn every_stack_in_flight_is_reported() {
+        let c = Checkpoint::new();
+        c.executing("A", Operation::Deploy, &StackStatus::CreateInProgress).unwrap();
+        c.executing("B", Operation::Delete, &StackStatus::DeleteInProgress).unwrap();
+        c.executing("C", Operation::Deploy, &StackStatus::UpdateInProgress).unwrap();
+        c.observed("A", &StackStatus::CreateComplete);
+        c.idle("C");
+        let message = run(c.stop(Stop::Interrupted("SIGINT")));
+        assert!(
+            message.starts_with(
+                "interrupted (SIGINT) with 2 stacks in flight:\n  - during the deployment of stack A (last known \
+                 status: CREATE_COMPLETE)"
+            ),
+            "{message}"
+        );
+        assert!(
+            message.contains("\n  - during the deletion of stack B (last known status: DELETE_IN_PROGRESS)"),
+            "{message}"
+        );
+        assert!(!message.contains("stack C"), "{message}");
     }
 }

@@ -19,9 +19,11 @@ use crate::deploy::noop::differences;
 use crate::deploy::outputs::{self, OutputsByStack};
 use crate::deploy::parameters::{change_set_parameters, resolve, ParameterAssignment};
 use crate::deploy::root_cause::root_cause;
+use crate::deploy::schedule::{self, waits_for, Direction, Slot};
 use crate::deploy::stack::{deployed_template, describe, set_termination_protection, DeployedStack, StackOutput};
 use crate::deploy::staging::{find_staging, template_key, Stager, StagingBucket, DEFAULT_TOOLKIT_STACK_NAME};
 use crate::deploy::status::{advice, Operation, Outcome, StackCondition, StackStatus};
+use crate::deploy::summary::{outcome, summary};
 use crate::deploy::ui::Ui;
 use crate::diff::diff_templates;
 use crate::StackArtifact;
@@ -42,6 +44,8 @@ pub struct DeployOptions {
     /// The toolkit stack whose bucket stages templates over the inline limit
     /// ([`DEFAULT_TOOLKIT_STACK_NAME`] when unset; the AWS CDK's is `CDKToolkit`).
     pub toolkit_stack_name: Option<String>,
+    /// How many stacks may be deployed at once (0 counts as 1).
+    pub concurrency: usize,
 }
 
 impl DeployOptions {
@@ -62,6 +66,17 @@ pub enum StackChange {
     Unchanged,
 }
 
+impl StackChange {
+    /// `created`, `updated` or `unchanged`.
+    pub fn verb(&self) -> &'static str {
+        match self {
+            StackChange::Created => "created",
+            StackChange::Updated => "updated",
+            StackChange::Unchanged => "unchanged",
+        }
+    }
+}
+
 /// The result of deploying one stack.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StackResult {
@@ -77,9 +92,11 @@ pub struct StackResult {
     pub elapsed: Duration,
 }
 
-/// Deploys `stacks` (already in dependency order), each to its target, stopping at the first
-/// failure. Outputs of the stacks deployed so far are written to `outputs_file` even when a
-/// later one fails.
+/// Deploys `stacks` (already in dependency order), each to its target, `opts.concurrency` at a
+/// time: a stack starts once the stacks it depends on are deployed ([`crate::deploy::schedule`]).
+/// A failure stops new stacks from starting; the running ones finish, every stack's outcome is
+/// reported, and the error names every failure. Outputs of the stacks deployed are written to
+/// `outputs_file` even when another one fails.
 ///
 /// The account check ([`Targets::verify`]) runs alongside the first stack's read-only look at
 /// what is deployed, and nothing is changed before it passed; the run's first line then says
@@ -91,6 +108,7 @@ pub async fn deploy(
     ui: &mut Ui,
 ) -> Result<Vec<StackResult>, DeployError> {
     let params = preflight(stacks, opts)?;
+    let t0 = Instant::now();
     // The staging buckets the large templates need, one lookup per region, before any stack is
     // changed: a missing toolkit stack stops the run before its first change.
     let mut staging: BTreeMap<String, StagingBucket> = BTreeMap::new();
@@ -102,53 +120,74 @@ pub async fn deploy(
             staging.insert(target.cfn.region.clone(), bucket);
         }
     }
-    let mut results = Vec::new();
-    let mut all_outputs = OutputsByStack::new();
-    let mut failure = None;
-    for (n, s) in stacks.iter().enumerate() {
-        let given = params.get(&s.id).cloned().unwrap_or_default();
-        let target = targets.of(s);
-        let cfn = &target.cfn;
-        let observed = match tokio::try_join!(observe(cfn, s, opts), targets.verify()) {
-            Ok((observed, _)) => observed,
-            Err(e) => {
-                failure = Some(e);
-                break;
+    let Some(first) = stacks.first() else { return Ok(Vec::new()) };
+    let mut first_observed = match begin(targets, stacks, first, opts, ui).await {
+        Ok(observed) => Some(observed),
+        Err(e) => {
+            if let Some(path) = &opts.outputs_file {
+                outputs::write_file(path, &OutputsByStack::new())?;
             }
-        };
-        if n == 0 {
-            // The account the stacks go to: from the stack's ARN when it exists, else STS.
-            if let Some(stack) = &observed.stack {
-                targets.learn(&stack.stack_id);
-            }
-            if let Err(e) = targets.account().await {
-                failure = Some(e);
-                break;
-            }
-            for line in targets.summary("Deploying", stacks) {
-                ui.say(line);
-            }
+            return Err(e);
         }
-        let bucket = staging.get(&target.cfn.region);
-        match deploy_observed(target, s, &given, opts, ui, observed, bucket).await {
-            Ok(r) => {
-                all_outputs
-                    .insert(r.stack_name.clone(), r.outputs.iter().map(|o| (o.key.clone(), o.value.clone())).collect());
-                results.push(r);
-            }
-            Err(e) => {
-                failure = Some(e);
-                break;
-            }
+    };
+    let waits_for = waits_for(stacks, Direction::Dependencies);
+    let slots = schedule::run(&waits_for, opts.concurrency, |i| {
+        let s = stacks[i];
+        let observed = if i == 0 { first_observed.take() } else { None };
+        let given = params.get(&s.id).cloned().unwrap_or_default();
+        let mut ui = ui.clone();
+        let staging = &staging;
+        Box::pin(async move {
+            let target = targets.of(s);
+            let observed = match observed {
+                Some(o) => o,
+                None => tokio::try_join!(observe(&target.cfn, s, opts), targets.verify())?.0,
+            };
+            let bucket = staging.get(&target.cfn.region);
+            deploy_observed(target, s, &given, opts, &mut ui, observed, bucket).await
+        })
+    })
+    .await;
+    let mut all_outputs = OutputsByStack::new();
+    for slot in &slots {
+        if let Slot::Done(r) = slot {
+            all_outputs
+                .insert(r.stack_name.clone(), r.outputs.iter().map(|o| (o.key.clone(), o.value.clone())).collect());
         }
     }
     if let Some(path) = &opts.outputs_file {
         outputs::write_file(path, &all_outputs)?;
     }
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(results),
+    if stacks.len() > 1 {
+        let lines = summary(stacks, &slots, &waits_for, t0.elapsed(), |r: &StackResult| {
+            format!("{} ({}) in {:.2}s", r.change.verb(), r.status, r.elapsed.as_secs_f64())
+        });
+        for line in lines {
+            ui.say(line);
+        }
     }
+    outcome(stacks, slots)
+}
+
+/// The first stack's read-only look at what is deployed, alongside the account check; then the
+/// run's first line (where each stack goes).
+async fn begin(
+    targets: &Targets,
+    stacks: &[&StackArtifact],
+    first: &StackArtifact,
+    opts: &DeployOptions,
+    ui: &mut Ui,
+) -> Result<Observed, DeployError> {
+    let (observed, _) = tokio::try_join!(observe(&targets.of(first).cfn, first, opts), targets.verify())?;
+    // The account the stacks go to: from the stack's ARN when it exists, else STS.
+    if let Some(stack) = &observed.stack {
+        targets.learn(&stack.stack_id);
+    }
+    targets.account().await?;
+    for line in targets.summary("Deploying", stacks) {
+        ui.say(line);
+    }
+    Ok(observed)
 }
 
 /// What is deployed of a stack, read before deciding anything: its description and, when a
@@ -194,11 +233,7 @@ fn finish(
     stack: &DeployedStack,
     t0: Instant,
 ) -> StackResult {
-    let what = match change {
-        StackChange::Created => "created",
-        StackChange::Updated => "updated",
-        StackChange::Unchanged => "unchanged",
-    };
+    let what = change.verb();
     ui.say(format!("{}: {what} ({}) in {:.2}s", artifact.stack_name, stack.status, t0.elapsed().as_secs_f64()));
     for line in outputs::render(&artifact.stack_name, &stack.outputs) {
         ui.say(line);
@@ -238,7 +273,7 @@ async fn discard(
     checkpoint: &Checkpoint,
 ) {
     let _ = discard_change_set(cfn, name, &cs.name, created_empty_stack, Some(&cs.stack_id)).await;
-    checkpoint.idle();
+    checkpoint.idle(name);
 }
 
 /// Deploys one stack to `target` (the caller has checked that it is the stack's account and
@@ -371,11 +406,11 @@ async fn deploy_observed(
         Err(e) => {
             // The creation may have landed even though it failed here (a lost answer).
             let _ = discard_change_set(cfn, name, &cs_name, created_empty_stack, None).await;
-            opts.checkpoint.idle();
+            opts.checkpoint.idle(name);
             return Err(e);
         }
     };
-    opts.checkpoint.change_set_created(&cs.stack_id);
+    opts.checkpoint.change_set_created(name, &cs.stack_id);
     let changes = match change_set::wait(cfn, name, &cs).await {
         Ok(ChangeSetResult::Ready(changes)) => changes,
         Ok(ChangeSetResult::Empty) => {
@@ -444,7 +479,7 @@ async fn deploy_observed(
     let mut monitor = Monitor::new(ui, name, Some(artifact), changes.len());
     let finished = follow(cfn, &before, Operation::Deploy, &mut log, &mut monitor, ui, &opts.checkpoint).await?;
     drop(monitor);
-    opts.checkpoint.idle();
+    opts.checkpoint.idle(name);
     match (finished.outcome, finished.stack) {
         (Outcome::Succeeded, Some(mut stack)) => {
             sync_termination_protection(cfn, ui, artifact, &mut stack).await?;

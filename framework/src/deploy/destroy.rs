@@ -1,5 +1,5 @@
-//! `destroy`: confirm, delete each stack (dependents first), stream its events and report the
-//! resources CloudFormation kept because of their `DeletionPolicy`.
+//! `destroy`: confirm, delete each stack (dependents first, `--concurrency` at a time), stream
+//! its events and report the resources CloudFormation kept because of their `DeletionPolicy`.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -12,8 +12,10 @@ use crate::deploy::error::{api_error, DeployError};
 use crate::deploy::events::{follow, EventLog, Finished, Monitor, PollSchedule, StackEvent};
 use crate::deploy::retry::{with_retry, RetryPolicy};
 use crate::deploy::root_cause::root_cause;
+use crate::deploy::schedule::{self, waits_for, Direction};
 use crate::deploy::stack::{deployed_template, describe, start_delete, DeployedStack};
 use crate::deploy::status::{Operation, Outcome, StackCondition, StackStatus};
+use crate::deploy::summary::{outcome, summary};
 use crate::deploy::ui::Ui;
 use crate::StackArtifact;
 
@@ -24,6 +26,8 @@ pub struct DestroyOptions {
     pub force: bool,
     /// Where the run stands, for whatever stops it (Ctrl-C, `--timeout`).
     pub checkpoint: Checkpoint,
+    /// How many stacks may be deleted at once (0 counts as 1).
+    pub concurrency: usize,
 }
 
 /// A resource left in place by the deletion.
@@ -128,7 +132,7 @@ pub(crate) async fn delete_and_wait(
         start_delete(cfn, &current).await?;
         let mut monitor = Monitor::new(ui, &stack.stack_name, artifact, 0);
         let mut finished = follow(cfn, &current, Operation::Delete, &mut log, &mut monitor, ui, checkpoint).await?;
-        checkpoint.idle();
+        checkpoint.idle(&stack.stack_name);
         if finished.outcome == Outcome::Failed {
             // Confirm the failure with a second look a moment later: an implementation may
             // report DELETE_FAILED for a stack whose deletion then completes.
@@ -187,32 +191,28 @@ async fn physical_ids(cfn: &CfnClient, stack: &DeployedStack) -> Result<BTreeMap
     }
 }
 
-/// Destroys `stacks` (given in deployment order; deleted in reverse), each in its target.
+/// Destroys `stacks` (given in deployment order), each in its target, `opts.concurrency` at a
+/// time: a stack is deleted once the stacks that depend on it are gone. A failure stops new
+/// deletions; the running ones finish, every stack's outcome is reported, and the error names
+/// every failure. Results come in reverse deployment order.
 pub async fn destroy(
     targets: &Targets,
     stacks: &[&StackArtifact],
     opts: &DestroyOptions,
     ui: &mut Ui,
 ) -> Result<Vec<DestroyResult>, DeployError> {
+    let t0 = Instant::now();
     // Nothing is deleted in an account the stacks do not belong to.
     targets.account().await?;
-    let mut found: Vec<(&StackArtifact, DeployedStack)> = Vec::new();
-    let mut results = Vec::new();
-    for artifact in stacks.iter().rev() {
-        match describe(&targets.of(artifact).cfn, &artifact.stack_name).await? {
-            Some(s) => found.push((artifact, s)),
-            None => {
-                ui.say(format!("{}: does not exist; nothing to destroy", artifact.stack_name));
-                results.push(DestroyResult {
-                    stack_name: artifact.stack_name.clone(),
-                    existed: false,
-                    retained: Vec::new(),
-                    elapsed: Duration::ZERO,
-                });
-            }
+    let mut found: Vec<Option<DeployedStack>> = Vec::new();
+    for artifact in stacks {
+        let stack = describe(&targets.of(artifact).cfn, &artifact.stack_name).await?;
+        if stack.is_none() {
+            ui.say(format!("{}: does not exist; nothing to destroy", artifact.stack_name));
         }
+        found.push(stack);
     }
-    for (_, s) in &found {
+    for s in found.iter().flatten() {
         if s.condition() == StackCondition::Busy {
             return Err(DeployError::StackBusy { stack: s.stack_name.clone(), status: s.status.clone() });
         }
@@ -225,45 +225,81 @@ pub async fn destroy(
             });
         }
     }
-    if found.is_empty() {
-        return Ok(results);
+    let missing = |artifact: &StackArtifact| DestroyResult {
+        stack_name: artifact.stack_name.clone(),
+        existed: false,
+        retained: Vec::new(),
+        elapsed: Duration::ZERO,
+    };
+    if found.iter().all(Option::is_none) {
+        return Ok(stacks.iter().rev().map(|a| missing(a)).collect());
     }
     if !opts.force {
-        let names: Vec<&str> = found.iter().map(|(_, s)| s.stack_name.as_str()).collect();
+        // Named in deletion order.
+        let names: Vec<&str> = found.iter().rev().flatten().map(|s| s.stack_name.as_str()).collect();
         let decision = Decision::Ask {
             why: format!("This deletes stack(s) {} and their resources (except retained ones)", names.join(", ")),
             remedy: "rerun with --force to destroy without confirmation".into(),
         };
         confirm(&decision, &names.join(", "), "destroy", ui)?;
     }
-    for (artifact, stack) in found {
-        let cfn = &targets.of(artifact).cfn;
-        let t0 = Instant::now();
-        ui.say(format!("{}: destroying", stack.stack_name));
-        let template_retained =
-            deployed_template(cfn, &stack.stack_id).await?.map(|t| retained_in_template(&t)).unwrap_or_default();
-        let ids = if template_retained.is_empty() { BTreeMap::new() } else { physical_ids(cfn, &stack).await? };
-        let (_, events) = delete_and_wait(cfn, &stack, Some(artifact), ui, &opts.checkpoint).await?;
-        let retained = retained_resources(&template_retained, &events, &ids, Some(artifact));
-        ui.say(format!("{}: destroyed in {:.1}s", stack.stack_name, t0.elapsed().as_secs_f64()));
-        for r in &retained {
-            let mut line = format!("  retained (DeletionPolicy): {} {}", r.logical_id, r.resource_type);
-            if let Some(path) = &r.path {
-                line.push_str(&format!(" ({path})"));
+    let waits = waits_for(stacks, Direction::Dependents);
+    let slots = schedule::run(&waits, opts.concurrency, |i| {
+        let artifact = stacks[i];
+        let stack = found[i].clone();
+        let mut ui = ui.clone();
+        Box::pin(async move {
+            match stack {
+                None => Ok(missing(artifact)),
+                Some(stack) => destroy_stack(&targets.of(artifact).cfn, artifact, stack, opts, &mut ui).await,
             }
-            if let Some(p) = &r.physical_id {
-                line.push_str(&format!(" physical ID {p}"));
+        })
+    })
+    .await;
+    if stacks.len() > 1 {
+        let lines = summary(stacks, &slots, &waits, t0.elapsed(), |r: &DestroyResult| {
+            if r.existed {
+                format!("destroyed in {:.1}s", r.elapsed.as_secs_f64())
+            } else {
+                "did not exist".to_string()
             }
+        });
+        for line in lines {
             ui.say(line);
         }
-        results.push(DestroyResult {
-            stack_name: stack.stack_name.clone(),
-            existed: true,
-            retained,
-            elapsed: t0.elapsed(),
-        });
     }
+    let mut results = outcome(stacks, slots)?;
+    results.reverse();
     Ok(results)
+}
+
+/// Deletes one stack, then reports the resources its deletion policy kept.
+async fn destroy_stack(
+    cfn: &CfnClient,
+    artifact: &StackArtifact,
+    stack: DeployedStack,
+    opts: &DestroyOptions,
+    ui: &mut Ui,
+) -> Result<DestroyResult, DeployError> {
+    let t0 = Instant::now();
+    ui.say(format!("{}: destroying", stack.stack_name));
+    let template_retained =
+        deployed_template(cfn, &stack.stack_id).await?.map(|t| retained_in_template(&t)).unwrap_or_default();
+    let ids = if template_retained.is_empty() { BTreeMap::new() } else { physical_ids(cfn, &stack).await? };
+    let (_, events) = delete_and_wait(cfn, &stack, Some(artifact), ui, &opts.checkpoint).await?;
+    let retained = retained_resources(&template_retained, &events, &ids, Some(artifact));
+    ui.say(format!("{}: destroyed in {:.1}s", stack.stack_name, t0.elapsed().as_secs_f64()));
+    for r in &retained {
+        let mut line = format!("  retained (DeletionPolicy): {} {}", r.logical_id, r.resource_type);
+        if let Some(path) = &r.path {
+            line.push_str(&format!(" ({path})"));
+        }
+        if let Some(p) = &r.physical_id {
+            line.push_str(&format!(" physical ID {p}"));
+        }
+        ui.say(line);
+    }
+    Ok(DestroyResult { stack_name: stack.stack_name.clone(), existed: true, retained, elapsed: t0.elapsed() })
 }
 
 #[cfg(test)]

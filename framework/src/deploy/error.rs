@@ -164,6 +164,10 @@ pub enum DeployError {
         /// Why.
         why: String,
     },
+    /// Several stacks of a run failed (`--concurrency`: the running ones go on after a first
+    /// failure); each failure in full.
+    #[error("{}", several_message(.0))]
+    Several(Vec<DeployError>),
     /// Writing the outputs file failed.
     #[error("cannot write {path}: {source}")]
     Io {
@@ -177,6 +181,15 @@ pub enum DeployError {
 
 fn reason_suffix(reason: &Option<String>) -> String {
     reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default()
+}
+
+fn several_message(failures: &[DeployError]) -> String {
+    let mut s = format!("{} stacks failed:", failures.len());
+    for f in failures {
+        // Each failure's lines indented under its bullet.
+        s.push_str(&format!("\n  - {}", f.to_string().replace('\n', "\n    ")));
+    }
+    s
 }
 
 fn failure_message(

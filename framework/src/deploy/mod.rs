@@ -45,10 +45,12 @@ pub(crate) mod outputs;
 pub(crate) mod parameters;
 pub mod retry;
 pub(crate) mod root_cause;
+pub(crate) mod schedule;
 pub(crate) mod stack;
 pub(crate) mod stack_event;
 pub(crate) mod staging;
 pub(crate) mod status;
+pub(crate) mod summary;
 pub(crate) mod ui;
 
 pub use approval::{AffectedResource, DataLoss, Decision, Destruction, RequireApproval};

@@ -2,6 +2,9 @@
 //! the progress display and the yes/no questions.
 
 use std::io::{BufRead, IsTerminal, Write};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget};
 
 /// How stack events are shown while an operation runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -60,11 +63,23 @@ impl Prompt for ScriptedPrompt {
 }
 
 /// The report writer, progress mode and prompt of one run.
+///
+/// Clones share the writer, the prompt and the progress bars, so that stacks deployed side by
+/// side (`--concurrency`) each hold a `Ui` of their own: report lines are written whole (each
+/// names its stack), questions are asked one at a time, and each stack's bar is a row of one
+/// display, with report lines printed above the bars.
+#[derive(Clone)]
 pub struct Ui {
-    out: Box<dyn Write + Send>,
+    shared: Arc<Shared>,
     /// How events are shown.
     pub progress: ProgressMode,
-    prompt: Box<dyn Prompt + Send>,
+}
+
+struct Shared {
+    out: Mutex<Box<dyn Write + Send>>,
+    prompt: Mutex<Box<dyn Prompt + Send>>,
+    /// The bars' display, made when the first bar is drawn.
+    bars: OnceLock<MultiProgress>,
 }
 
 impl std::fmt::Debug for Ui {
@@ -76,7 +91,10 @@ impl std::fmt::Debug for Ui {
 impl Ui {
     /// A UI writing to `out`, asking `prompt`.
     pub fn new(out: Box<dyn Write + Send>, progress: ProgressMode, prompt: Box<dyn Prompt + Send>) -> Ui {
-        Ui { out, progress, prompt }
+        Ui {
+            shared: Arc::new(Shared { out: Mutex::new(out), prompt: Mutex::new(prompt), bars: OnceLock::new() }),
+            progress,
+        }
     }
 
     /// The CLI's UI: report on stdout, questions on the terminal.
@@ -84,20 +102,46 @@ impl Ui {
         Ui::new(Box::new(std::io::stdout()), progress, Box::new(TerminalPrompt))
     }
 
-    /// Prints one line of the report. Write errors (a closed pipe) are ignored: a deployment
-    /// already started on the server must still be followed to its end.
-    pub fn say(&mut self, line: impl std::fmt::Display) {
-        let _ = writeln!(self.out, "{line}");
-        let _ = self.out.flush();
+    /// Prints one line of the report (above any progress bars). Write errors (a closed pipe)
+    /// are ignored: a deployment already started on the server must still be followed to its
+    /// end.
+    pub fn say(&self, line: impl std::fmt::Display) {
+        let write = || {
+            // A panic elsewhere cannot leave a line half-written in a way that matters here.
+            let mut out = self.shared.out.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let _ = writeln!(out, "{line}");
+            let _ = out.flush();
+        };
+        match self.shared.bars.get() {
+            Some(bars) => bars.suspend(write),
+            None => write(),
+        }
     }
 
-    /// Asks a yes/no question.
-    pub fn ask(&mut self, question: &str) -> Option<bool> {
-        self.prompt.ask(question)
+    /// Asks a yes/no question (one at a time, whichever stack asks).
+    pub fn ask(&self, question: &str) -> Option<bool> {
+        let ask = || self.shared.prompt.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).ask(question);
+        match self.shared.bars.get() {
+            Some(bars) => bars.suspend(ask),
+            None => ask(),
+        }
     }
 
     /// Whether a progress bar can be drawn (bar mode and stderr is a terminal).
     pub fn bar_enabled(&self) -> bool {
         self.progress == ProgressMode::Bar && std::io::stderr().is_terminal()
+    }
+
+    /// Adds `bar` as a row of the bars' display (on stderr).
+    pub(crate) fn add_bar(&self, bar: ProgressBar) -> ProgressBar {
+        self.shared.bars.get_or_init(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr())).add(bar)
+    }
+
+    /// Clears `bar` and removes its row.
+    pub(crate) fn remove_bar(&self, bar: &ProgressBar) {
+        bar.finish_and_clear();
+        if let Some(bars) = self.shared.bars.get() {
+            bars.remove(bar);
+        }
     }
 }
