@@ -119,7 +119,8 @@ pub enum AppCommand {
 impl framework::cli::Commands for AppCommand {
     fn run(&self, app: &App) -> std::process::ExitCode {
         match self {
-            AppCommand::Core(command) => command.run(app),
+            // The core's commands with what the construct library knows of its services.
+            AppCommand::Core(command) => command.run_with(app, &constructs::cli::services()),
             AppCommand::Library(command) => framework::cli::Commands::run(command, app),
         }
     }

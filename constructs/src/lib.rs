@@ -21,6 +21,8 @@ mod civil;
 #[cfg(feature = "cli")]
 pub mod cli;
 mod handle;
+#[cfg(feature = "deploy")]
+pub mod hotswap;
 pub mod iam;
 mod json;
 pub mod logs;

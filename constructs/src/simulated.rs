@@ -23,19 +23,50 @@
 //! assert_eq!(properties["DefinitionString"], r#"{"Resource":"arn:aws:lambda:eu-west-1:123456789012:function:echo"}"#);
 //! ```
 
+use std::collections::BTreeMap;
+
 use framework::evaluate::{Environment, Resolver};
 use serde_json::Value;
 
-/// [`Resolver`] for a simulated deployment of one stack.
+/// [`Resolver`] for a simulated deployment of one stack, or (with [`deployed`](Self::deployed))
+/// for a real one whose physical IDs are known.
 #[derive(Debug, Clone)]
 pub struct SimulatedResources {
     env: Environment,
+    /// The deployed stack's physical IDs by logical ID (empty when simulated).
+    physical: BTreeMap<String, String>,
 }
 
 impl SimulatedResources {
     /// The resources of a stack deployed to `env`.
     pub fn new(env: Environment) -> SimulatedResources {
-        SimulatedResources { env }
+        SimulatedResources { env, physical: BTreeMap::new() }
+    }
+
+    /// The resources of a stack deployed to `env` for real: a resource's `Ref` is its physical
+    /// ID, its name is read from it, and only attributes that follow from the name (ARNs) are
+    /// known.
+    ///
+    /// ```
+    /// use constructs::simulated::SimulatedResources;
+    /// use framework::evaluate::{Environment, Resolver};
+    /// use serde_json::json;
+    /// let ids = [("Role".to_string(), "Demo-Role-1A2B3C".to_string())].into();
+    /// let r = SimulatedResources::deployed(Environment::new("123456789012", "us-east-1", "Demo"), ids);
+    /// assert_eq!(r.reference("Role", "AWS::IAM::Role", &json!({})), Some(json!("Demo-Role-1A2B3C")));
+    /// assert_eq!(
+    ///     r.attribute("Role", "AWS::IAM::Role", &json!({}), "Arn"),
+    ///     Some(json!("arn:aws:iam::123456789012:role/Demo-Role-1A2B3C"))
+    /// );
+    /// assert_eq!(r.attribute("Role", "AWS::IAM::Role", &json!({}), "RoleId"), None, "not derivable");
+    /// assert_eq!(r.reference("Gone", "AWS::IAM::Role", &json!({})), None);
+    /// ```
+    pub fn deployed(env: Environment, physical_ids: BTreeMap<String, String>) -> SimulatedResources {
+        SimulatedResources { env, physical: physical_ids }
+    }
+
+    fn is_deployed(&self) -> bool {
+        !self.physical.is_empty()
     }
 
     /// The simulated account, region and stack.
@@ -44,6 +75,9 @@ impl SimulatedResources {
     }
 
     fn name(&self, logical_id: &str, properties: &Value, property: &str) -> String {
+        if let Some(physical) = self.physical.get(logical_id) {
+            return name_in(physical).to_string();
+        }
         properties
             .get(property)
             .and_then(Value::as_str)
@@ -134,15 +168,34 @@ impl SimulatedResources {
     }
 }
 
+/// A resource's name in its physical ID: the last part of an ARN (`stateMachine:<name>`,
+/// `policy/<name>`), of a queue URL, or of a rule's `<bus>|<name>`; the ID itself otherwise.
+fn name_in(physical: &str) -> &str {
+    let tail = if physical.starts_with("arn:") || physical.starts_with("https://") {
+        physical.rsplit([':', '/']).next().unwrap_or(physical)
+    } else {
+        physical
+    };
+    tail.rsplit('|').next().unwrap_or(tail)
+}
+
 impl Resolver for SimulatedResources {
     fn reference(&self, logical_id: &str, resource_type: &str, properties: &Value) -> Option<Value> {
+        if self.is_deployed() {
+            return self.physical.get(logical_id).cloned().map(Value::String);
+        }
         let reference = self.values(logical_id, resource_type, properties).map(|(r, ..)| r);
         Some(Value::String(reference.unwrap_or_else(|| logical_id.to_string())))
     }
 
     fn attribute(&self, logical_id: &str, resource_type: &str, properties: &Value, attribute: &str) -> Option<Value> {
+        if self.is_deployed() && !self.physical.contains_key(logical_id) {
+            return None;
+        }
         let (_, arn, name) = self.values(logical_id, resource_type, properties)?;
         match attribute {
+            // An id the service makes up: only a simulation can invent one.
+            "RoleId" if self.is_deployed() => None,
             "Arn" => arn.map(Value::String),
             "Name" | "StateMachineName" | "LogGroupName" | "QueueName" | "TopicName" | "RoleId" => {
                 Some(Value::String(name))

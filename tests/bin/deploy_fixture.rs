@@ -15,7 +15,11 @@
 //!   the first stack's role ARN: the first stack gains only an export;
 //! - `fleet`: v1 plus `<stack>-b` (a role, independent of the first stack) and `<stack>-c` (a
 //!   role), which depends on both: with `--concurrency 2` the first two deploy side by side;
-//! - `fleet-broken`: `fleet` with an invalid state machine in `<stack>-b`, which fails.
+//! - `fleet-broken`: `fleet` with an invalid state machine in `<stack>-b`, which fails;
+//! - `machine`: v1 plus a state machine (`Workflow/Machine`) of one Pass state whose definition
+//!   is a `Fn::Join` holding the role's ARN and `FIXTURE_COMMENT` (default `first`), for hotswap;
+//! - `machine-tagged`: `machine` with the state machine's `TracingConfiguration` set (a change a
+//!   hotswap cannot make).
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -73,6 +77,28 @@ fn build(variant: &str, stack_name: &str) -> App {
             )
             .add(stack.at(workflow), "Machine");
     }
+    if variant.starts_with("machine") {
+        let comment = std::env::var("FIXTURE_COMMENT").unwrap_or_else(|_| "first".into());
+        let workflow = stack.construct("Workflow");
+        let definition = Value::Join(
+            String::new(),
+            vec![
+                Value::from(format!(
+                    r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Pass", "Comment": "{comment}", "Result": ""#
+                )),
+                Value::GetAtt(role, "Arn".into()),
+                Value::from(r#"", "End": true}}}"#),
+            ],
+        );
+        let mut machine = CfnResource::new("AWS::StepFunctions::StateMachine")
+            .property("RoleArn", Value::GetAtt(role, "Arn".into()))
+            .property("DefinitionString", definition);
+        if variant == "machine-tagged" {
+            machine = machine.property("TracingConfiguration", json!({"Enabled": false}));
+        }
+        let machine = machine.add(stack.at(workflow), "Machine");
+        stack.add_output("MachineArn", OutputNode::new(Value::Ref(machine)));
+    }
     stack.add_output("RoleArn", OutputNode::new(Value::GetAtt(role, "Arn".into())));
     if let Some(logs) = logs {
         stack.add_output("LogGroupName", OutputNode::new(Value::Ref(logs)));
@@ -125,8 +151,25 @@ fn build(variant: &str, stack_name: &str) -> App {
     app
 }
 
+/// The core's commands, with the construct library's services (the hotswap of `deploy
+/// --hotswap`).
+#[derive(Debug, clap::Subcommand)]
+enum FixtureCommand {
+    #[command(flatten)]
+    Core(framework::cli::Command),
+}
+
+impl framework::cli::Commands for FixtureCommand {
+    fn run(&self, app: &App) -> ExitCode {
+        let FixtureCommand::Core(command) = self;
+        command.run_with(app, &constructs::cli::services())
+    }
+}
+
 fn main() -> ExitCode {
     let variant = std::env::var("FIXTURE_VARIANT").unwrap_or_else(|_| "v1".into());
     let stack_name = std::env::var("FIXTURE_STACK").unwrap_or_else(|_| "DeployFixture".into());
-    framework::cli::run("deploy-fixture", "The deploy end-to-end tests' fixture app", || build(&variant, &stack_name))
+    framework::cli::run_with::<FixtureCommand>("deploy-fixture", "The deploy end-to-end tests' fixture app", || {
+        build(&variant, &stack_name)
+    })
 }

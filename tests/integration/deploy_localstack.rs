@@ -37,6 +37,17 @@ impl Fixture {
         run_isolated(cmd, &self.dir)
     }
 
+    /// [`run`](Self::run) with `env` set too.
+    fn run_env(&self, variant: &str, env: &[(&str, &str)], args: &[&str]) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_deploy-fixture"));
+        cmd.args(args).arg("--local");
+        if args.first().is_some_and(|c| *c != "diff") {
+            cmd.args(["--progress", "events"]);
+        }
+        cmd.envs(env.iter().copied());
+        self.command(&mut cmd, variant)
+    }
+
     fn deploy(&self, variant: &str, extra: &[&str]) -> Run {
         let mut args = vec!["deploy", "--require-approval", "never"];
         args.extend_from_slice(extra);
@@ -419,4 +430,90 @@ fn concurrent_stacks_run_side_by_side_and_a_failure_stops_what_has_not_started()
     assert!(third_gone < at(&format!("{first}: destroying")), "{}", destroyed.text());
     assert!(third_gone < at(&format!("{second}: destroying")), "{}", destroyed.text());
     assert!(out.contains("Summary: 3 stacks in ") && out.contains(": 3 succeeded"), "{}", destroyed.text());
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime")
+}
+
+/// How many events the stack has: a hotswap must add none.
+fn stack_events(stack: &str) -> usize {
+    runtime().block_on(async {
+        let config = framework::deploy::load(&framework::deploy::Connection { local: true, ..Default::default() })
+            .await
+            .expect("connect");
+        let cfn = config.cloudformation();
+        let (mut count, mut token) = (0, None);
+        loop {
+            let page = cfn.client.describe_stack_events().stack_name(stack).set_next_token(token).send().await;
+            let page = page.expect("DescribeStackEvents");
+            count += page.stack_events().len();
+            token = page.next_token().map(str::to_string);
+            if token.is_none() {
+                return count;
+            }
+        }
+    })
+}
+
+/// The definition Step Functions has for the state machine `arn`.
+fn definition(arn: &str) -> String {
+    runtime().block_on(async {
+        let config = framework::deploy::load(&framework::deploy::Connection { local: true, ..Default::default() })
+            .await
+            .expect("connect");
+        let sfn = aws_sdk_sfn::Client::new(&config.sdk_config);
+        let described = sfn.describe_state_machine().state_machine_arn(arn).send().await.expect("DescribeStateMachine");
+        described.definition().to_string()
+    })
+}
+
+#[test]
+fn hotswap_updates_a_definition_in_place_and_a_normal_deploy_reconciles() {
+    let f = Fixture::new("hotswap");
+    let created = f.deploy("machine", &["--outputs-file", "out/first.json"]);
+    assert!(created.ok(), "{}", created.text());
+    let outputs = f.outputs("out/first.json");
+    let (machine, role) = (outputs["MachineArn"].as_str().unwrap(), outputs["RoleArn"].as_str().unwrap());
+    assert!(definition(machine).contains("\"Comment\": \"first\""), "{}", definition(machine));
+    let events = stack_events(&f.stack);
+
+    // Only the definition changes: Step Functions is called, CloudFormation changes nothing.
+    let second = [("FIXTURE_COMMENT", "second")];
+    let swapped = f.run_env("machine", &second, &["deploy", "--require-approval", "never", "--hotswap"]);
+    assert!(swapped.ok(), "{}", swapped.text());
+    let out = &swapped.stdout;
+    let line = format!("{}: hotswapped AWS::StepFunctions::StateMachine ", f.stack);
+    assert!(
+        out.contains(&line) && out.contains("(Fixture/Workflow/Machine) (DefinitionString) in "),
+        "{}",
+        swapped.text()
+    );
+    assert!(out.contains("drift from their template on purpose"), "{}", swapped.text());
+    assert!(out.contains(&format!("{}: hotswapped (CREATE_COMPLETE) in ", f.stack)), "{}", swapped.text());
+    assert!(!out.contains("creating a change set"), "{}", swapped.text());
+    assert_eq!(stack_events(&f.stack), events, "no new stack event: CloudFormation did nothing");
+    // The Fn::Join was evaluated against the deployed stack: the role's real ARN is in it.
+    let now = definition(machine);
+    assert!(now.contains("\"Comment\": \"second\"") && now.contains(role), "{now}");
+
+    // The stack has drifted: its template differs from CloudFormation's, and a normal deploy
+    // reconciles it through a change set.
+    let drift = f.run_env("machine", &second, &["diff", "--fail"]);
+    assert_eq!(drift.code, Some(1), "{}", drift.text());
+    let reconciled = f.run_env("machine", &second, &["deploy", "--require-approval", "never"]);
+    assert!(reconciled.ok(), "{}", reconciled.text());
+    assert!(reconciled.stdout.contains(&format!("{}: updated (UPDATE_COMPLETE)", f.stack)), "{}", reconciled.text());
+    assert!(f.run_env("machine", &second, &["diff", "--fail"]).ok(), "in sync again");
+
+    // A change no API makes in place goes through CloudFormation, saying why.
+    let cold = f.run_env("machine-tagged", &second, &["deploy", "--require-approval", "never", "--hotswap"]);
+    assert!(cold.ok(), "{}", cold.text());
+    assert!(
+        cold.stdout.contains("cannot hotswap, deploying through CloudFormation: resource ")
+            && cold.stdout.contains("TracingConfiguration cannot be updated in place"),
+        "{}",
+        cold.text()
+    );
+    assert!(cold.stdout.contains(&format!("{}: updated (UPDATE_COMPLETE)", f.stack)), "{}", cold.text());
 }

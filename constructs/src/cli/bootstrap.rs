@@ -46,6 +46,7 @@ impl BootstrapArgs {
             exclusively: false,
             run: self.run.clone(),
             force: false,
+            hotswap: false,
             parameters: Vec::new(),
             outputs_file: None,
             output,

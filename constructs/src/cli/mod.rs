@@ -21,7 +21,7 @@
 //! impl Commands for AppCommand {
 //!     fn run(&self, app: &framework::App) -> std::process::ExitCode {
 //!         match self {
-//!             AppCommand::Core(command) => command.run(app),
+//!             AppCommand::Core(command) => command.run_with(app, &constructs::cli::services()),
 //!             AppCommand::Library(command) => command.run(app),
 //!         }
 //!     }
@@ -47,6 +47,16 @@ pub use bootstrap::BootstrapArgs;
 pub use send_events::{SendEventsArgs, SendEventsError};
 pub use simulate::SimulateArgs;
 pub use test_event_pattern::{test_event_pattern, TestEventPatternArgs, REQUIRED_EVENT_FIELDS};
+
+/// What the construct library lends the core's commands: with the `deploy` feature, its
+/// hotswap ([`crate::hotswap`]) for `deploy --hotswap`. An app binary runs the core's commands
+/// with these: `command.run_with(app, &constructs::cli::services())`.
+pub fn services() -> framework::cli::Services {
+    framework::cli::Services {
+        #[cfg(feature = "deploy")]
+        hotswap: Some(crate::hotswap::hotswap()),
+    }
+}
 
 /// The construct library's subcommands.
 #[derive(Debug, clap::Subcommand)]

@@ -84,6 +84,11 @@ pub struct DeployArgs {
     /// Deploy even when template, parameters and tags are unchanged.
     #[arg(long)]
     pub force: bool,
+    /// Update what a service API can update in place (state machine definitions) through that
+    /// API instead of CloudFormation, for speed in development; any other change deploys
+    /// normally. A hotswapped stack drifts from its template until the next deploy without it.
+    #[arg(long)]
+    pub hotswap: bool,
     /// A stack parameter: STACK:KEY=VALUE, or KEY=VALUE for every stack declaring KEY. Repeatable.
     #[arg(long = "parameters", value_name = "STACK:KEY=VALUE")]
     pub parameters: Vec<ParameterAssignment>,
@@ -307,7 +312,23 @@ pub(crate) fn assembly(
     Ok(assembly)
 }
 
-pub(crate) fn deploy(app: &crate::App, args: &DeployArgs, ui: &mut Ui) -> Result<(), CliError> {
+pub(crate) fn deploy(
+    app: &crate::App,
+    args: &DeployArgs,
+    services: &crate::cli::Services,
+    ui: &mut Ui,
+) -> Result<(), CliError> {
+    let hotswap = match (args.hotswap, &services.hotswap) {
+        (false, _) => None,
+        (true, Some(h)) => Some(h.clone()),
+        (true, None) => {
+            return Err(CliError::Usage(
+                "--hotswap: this app binary's libraries offer no hotswap (run it through `Command::run_with` with \
+                 their `Services`)"
+                    .into(),
+            ))
+        }
+    };
     let assembly = assembly(app, args.assembly.as_deref(), Some(&args.output))?;
     let stacks = selection(&assembly, &args.stacks, args.exclusively, true)?;
     let checkpoint = Checkpoint::new();
@@ -320,6 +341,7 @@ pub(crate) fn deploy(app: &crate::App, args: &DeployArgs, ui: &mut Ui) -> Result
         checkpoint,
         toolkit_stack_name: Some(args.toolkit_stack_name.clone()),
         concurrency: usize::from(args.concurrency),
+        hotswap,
     };
     // Input errors are reported before anything goes over the network.
     deploy::preflight(&stacks, &options)?;

@@ -71,14 +71,33 @@ pub enum Command {
     Diff(DiffArgs),
 }
 
+/// What libraries lend the core's commands at run time, about the services they know (the core
+/// knows none): with the `deploy` feature, the hotswap of `deploy --hotswap`.
+#[derive(Debug, Clone, Default)]
+pub struct Services {
+    /// Updates resources in place for `deploy --hotswap` (none: the flag is refused).
+    #[cfg(feature = "deploy")]
+    pub hotswap: Option<crate::deploy::HotswapWith>,
+}
+
 impl Command {
-    /// Runs the command against `app`; errors are printed to stderr.
+    /// Runs the command against `app`, with no library's services; errors are printed to
+    /// stderr.
     pub fn run(&self, app: &crate::App) -> ExitCode {
+        self.run_with(app, &Services::default())
+    }
+
+    /// Runs the command against `app` with the `services` of the app's libraries.
+    pub fn run_with(&self, app: &crate::App, services: &Services) -> ExitCode {
+        #[cfg(not(feature = "deploy"))]
+        let _ = services;
         let result = match self {
             Command::Synth(args) => synth::synth(app, args, &mut std::io::stdout().lock()),
             Command::Ls(args) => synth::ls(app, args, &mut std::io::stdout().lock()),
             #[cfg(feature = "deploy")]
-            Command::Deploy(args) => deploy::deploy(app, args, &mut crate::deploy::Ui::terminal(args.run.progress)),
+            Command::Deploy(args) => {
+                deploy::deploy(app, args, services, &mut crate::deploy::Ui::terminal(args.run.progress))
+            }
             #[cfg(feature = "deploy")]
             Command::Destroy(args) => deploy::destroy(app, args, &mut crate::deploy::Ui::terminal(args.progress)),
             #[cfg(feature = "deploy")]

@@ -15,6 +15,7 @@ use crate::deploy::destroy::delete_and_wait;
 use crate::deploy::environment::{Target, Targets};
 use crate::deploy::error::DeployError;
 use crate::deploy::events::{follow, EventLog, Monitor};
+use crate::deploy::hotswap::{hotswap_stack, HotswapWith, Hotswapped};
 use crate::deploy::noop::differences;
 use crate::deploy::outputs::{self, OutputsByStack};
 use crate::deploy::parameters::{change_set_parameters, resolve, ParameterAssignment};
@@ -46,6 +47,9 @@ pub struct DeployOptions {
     pub toolkit_stack_name: Option<String>,
     /// How many stacks may be deployed at once (0 counts as 1).
     pub concurrency: usize,
+    /// `--hotswap`: update what a service can update in place through its API, with this
+    /// library ([`crate::deploy::hotswap`]); everything else goes through CloudFormation.
+    pub hotswap: Option<HotswapWith>,
 }
 
 impl DeployOptions {
@@ -64,6 +68,9 @@ pub enum StackChange {
     Updated,
     /// Nothing to do: same template, parameters and tags (or an empty change set).
     Unchanged,
+    /// Updated in place through a service's API (`--hotswap`): the stack has drifted from its
+    /// template.
+    Hotswapped,
 }
 
 impl StackChange {
@@ -73,6 +80,7 @@ impl StackChange {
             StackChange::Created => "created",
             StackChange::Updated => "updated",
             StackChange::Unchanged => "unchanged",
+            StackChange::Hotswapped => "hotswapped",
         }
     }
 }
@@ -374,6 +382,23 @@ async fn deploy_observed(
                     ));
                     sync_termination_protection(cfn, ui, artifact, stack).await?;
                     return Ok(finish(ui, artifact, StackChange::Unchanged, stack, t0));
+                }
+                if let Some(hotswap) = &opts.hotswap {
+                    let only_template = why.len() == 1 && why[0] == "the template changed";
+                    match (only_template, deployed.as_ref()) {
+                        (true, Some(old)) => {
+                            if let Hotswapped::Done =
+                                hotswap_stack(target, artifact, stack, old, hotswap.0.as_ref(), ui).await?
+                            {
+                                sync_termination_protection(cfn, ui, artifact, stack).await?;
+                                return Ok(finish(ui, artifact, StackChange::Hotswapped, stack, t0));
+                            }
+                        }
+                        _ => ui.say(format!(
+                            "{name}: cannot hotswap, deploying through CloudFormation: {}",
+                            why.join("; ")
+                        )),
+                    }
                 }
                 ui.say(format!("{name}: {}", why.join("; ")));
             }

@@ -8,12 +8,11 @@ use crate::deploy::approval::{confirm, Decision};
 use crate::deploy::checkpoint::Checkpoint;
 use crate::deploy::client::CfnClient;
 use crate::deploy::environment::Targets;
-use crate::deploy::error::{api_error, DeployError};
+use crate::deploy::error::DeployError;
 use crate::deploy::events::{follow, EventLog, Finished, Monitor, PollSchedule, StackEvent};
-use crate::deploy::retry::{with_retry, RetryPolicy};
 use crate::deploy::root_cause::root_cause;
 use crate::deploy::schedule::{self, waits_for, Direction};
-use crate::deploy::stack::{deployed_template, describe, start_delete, DeployedStack};
+use crate::deploy::stack::{deployed_template, describe, physical_ids, start_delete, DeployedStack};
 use crate::deploy::status::{Operation, Outcome, StackCondition, StackStatus};
 use crate::deploy::summary::{outcome, summary};
 use crate::deploy::ui::Ui;
@@ -167,28 +166,6 @@ pub(crate) async fn delete_and_wait(
 
 fn finished_deleted() -> Finished {
     Finished { status: StackStatus::DeleteComplete, status_reason: None, stack: None, outcome: Outcome::Succeeded }
-}
-
-async fn physical_ids(cfn: &CfnClient, stack: &DeployedStack) -> Result<BTreeMap<String, String>, DeployError> {
-    let policy = RetryPolicy::default();
-    let mut out = BTreeMap::new();
-    let mut token: Option<String> = None;
-    loop {
-        let page = with_retry(&policy, || {
-            cfn.client.list_stack_resources().stack_name(&stack.stack_id).set_next_token(token.clone()).send()
-        })
-        .await
-        .map_err(|e| api_error("ListStackResources", &stack.stack_name, &e))?;
-        for r in page.stack_resource_summaries() {
-            if let (Some(id), Some(p)) = (r.logical_resource_id(), r.physical_resource_id()) {
-                out.insert(id.to_string(), p.to_string());
-            }
-        }
-        token = page.next_token().map(str::to_string);
-        if token.is_none() {
-            return Ok(out);
-        }
-    }
 }
 
 /// Destroys `stacks` (given in deployment order), each in its target, `opts.concurrency` at a

@@ -164,6 +164,22 @@ pub enum DeployError {
         /// Why.
         why: String,
     },
+    /// A hotswap's service call failed (the stack's other resources may have been updated in
+    /// place already; a deploy without `--hotswap` reconciles them all).
+    #[error(
+        "hotswapping {resource_type} {logical_id} of stack {stack} failed: {reason} (deploy without --hotswap to \
+         update the stack through CloudFormation)"
+    )]
+    Hotswap {
+        /// The stack.
+        stack: String,
+        /// The resource.
+        logical_id: String,
+        /// Its type.
+        resource_type: String,
+        /// The service's message.
+        reason: String,
+    },
     /// Several stacks of a run failed (`--concurrency`: the running ones go on after a first
     /// failure); each failure in full.
     #[error("{}", several_message(.0))]

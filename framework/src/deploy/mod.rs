@@ -40,6 +40,7 @@ pub(crate) mod error;
 pub(crate) mod events;
 #[cfg(test)]
 pub(crate) mod fake_api;
+pub(crate) mod hotswap;
 pub(crate) mod noop;
 pub(crate) mod outputs;
 pub(crate) mod parameters;
@@ -64,6 +65,7 @@ pub use destroy::{destroy, DestroyOptions, DestroyResult, RetainedResource};
 pub use environment::{Target, Targets};
 pub use error::{sdk_error_message, DeployError};
 pub use events::{Finished, PollSchedule, FOLLOW_PATIENCE};
+pub use hotswap::{plan as hotswap_plan, Candidate, Hotswap, HotswapWith, Update};
 pub use parameters::ParameterAssignment;
 pub use root_cause::RootCause;
 pub use stack::{current_template, deployed_template, describe, is_missing_stack, DeployedStack, StackOutput};

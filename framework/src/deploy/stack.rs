@@ -170,3 +170,29 @@ pub async fn current_template(cfn: &CfnClient, stack_name: &str) -> Result<serde
         }),
     }
 }
+
+/// The physical IDs of a deployed stack's resources, by logical ID.
+pub(crate) async fn physical_ids(
+    cfn: &CfnClient,
+    stack: &DeployedStack,
+) -> Result<BTreeMap<String, String>, DeployError> {
+    let policy = RetryPolicy::default();
+    let mut out = BTreeMap::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = with_retry(&policy, || {
+            cfn.client.list_stack_resources().stack_name(&stack.stack_id).set_next_token(token.clone()).send()
+        })
+        .await
+        .map_err(|e| api_error("ListStackResources", &stack.stack_name, &e))?;
+        for r in page.stack_resource_summaries() {
+            if let (Some(id), Some(p)) = (r.logical_resource_id(), r.physical_resource_id()) {
+                out.insert(id.to_string(), p.to_string());
+            }
+        }
+        token = page.next_token().map(str::to_string);
+        if token.is_none() {
+            return Ok(out);
+        }
+    }
+}
