@@ -31,7 +31,9 @@ pub mod tree;
 mod validation;
 mod value;
 
-pub use assembly::{AssemblyError, CloudAssembly, StackArtifact};
+pub use assembly::{
+    AssemblyError, AssetDestination, Assets, CloudAssembly, FileAsset, Packaging, StackArtifact, UnsupportedAsset,
+};
 pub use logical_id::logical_id;
 pub use resource::{CfnResource, RemovalPolicy, Resource, ResourceNode};
 pub use synth::SynthError;

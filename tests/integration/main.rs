@@ -4,6 +4,7 @@
 
 mod asl_corpus;
 mod bootstrap_localstack;
+mod cdk_assets_localstack;
 mod deploy_cli;
 mod deploy_faults_localstack;
 mod deploy_localstack;

@@ -5,6 +5,8 @@ use std::sync::OnceLock;
 
 use serde_json::Value as Json;
 
+use crate::assembly::assets::Assets;
+
 /// One synthesized stack.
 ///
 /// The template is held as the text written to disk; [`template`](Self::template) parses it on
@@ -31,6 +33,9 @@ pub struct StackArtifact {
     pub tags: BTreeMap<String, String>,
     /// Termination protection.
     pub termination_protection: bool,
+    /// The assets deploy publishes first (read from the AWS CDK's asset manifests; none when
+    /// synthesized here).
+    pub assets: Assets,
 }
 
 impl StackArtifact {
@@ -56,6 +61,7 @@ impl StackArtifact {
             logical_ids,
             tags,
             termination_protection,
+            assets: Assets::default(),
         }
     }
 

@@ -4,8 +4,9 @@
 //! Reading takes what deploy, diff and destroy need from each `aws:cloudformation:stack`
 //! artifact (template file, stack name, environment, dependencies, tags, termination protection,
 //! the `aws:cdk:logicalId` metadata that maps logical IDs to construct paths) and the `cdk:tree`
-//! artifact's file. Other artifact types (asset manifests, nested assemblies) are skipped, and so
-//! are dependencies on them: they order nothing deploy does.
+//! artifact's file. A stack's dependencies on `cdk:asset-manifest` artifacts name the asset
+//! manifests its deployment publishes first (see [`crate::assembly::assets`]); other artifact
+//! types (nested assemblies) are skipped, and so are dependencies on them.
 
 use std::collections::BTreeMap;
 
@@ -20,6 +21,7 @@ pub const CLOUD_ASSEMBLY_VERSION: &str = "55.0.0";
 
 const STACK: &str = "aws:cloudformation:stack";
 const TREE: &str = "cdk:tree";
+const ASSET_MANIFEST: &str = "cdk:asset-manifest";
 const LOGICAL_ID: &str = "aws:cdk:logicalId";
 
 impl CloudAssembly {
@@ -66,6 +68,8 @@ pub(crate) struct ManifestStack {
     pub logical_ids: BTreeMap<String, String>,
     pub tags: BTreeMap<String, String>,
     pub termination_protection: bool,
+    /// The files of the asset manifests it depends on.
+    pub asset_manifests: Vec<String>,
 }
 
 /// What a manifest lists: its stacks in file order and the tree file, if any.
@@ -81,12 +85,18 @@ pub(crate) fn parse(root: Field<'_>) -> Result<Manifest, AssemblyError> {
     let mut manifest = Manifest { stacks: Vec::new(), tree_file: None };
     let Some(artifacts) = root.get("artifacts")? else { return Ok(manifest) };
     let mut types = BTreeMap::new();
+    let mut asset_files = BTreeMap::new();
     for (id, artifact) in artifacts.members()? {
-        types.insert(id.to_string(), artifact.required("type")?.string()?.to_string());
+        let ty = artifact.required("type")?.string()?;
+        if ty == ASSET_MANIFEST {
+            asset_files
+                .insert(id.to_string(), artifact.required("properties")?.required("file")?.string()?.to_string());
+        }
+        types.insert(id.to_string(), ty.to_string());
     }
     for (id, artifact) in artifacts.members()? {
         match types[id].as_str() {
-            STACK => manifest.stacks.push(stack(id, &artifact, &types)?),
+            STACK => manifest.stacks.push(stack(id, &artifact, &types, &asset_files)?),
             TREE => manifest.tree_file = Some(artifact.required("properties")?.required("file")?.string()?.to_string()),
             _ => {}
         }
@@ -95,7 +105,12 @@ pub(crate) fn parse(root: Field<'_>) -> Result<Manifest, AssemblyError> {
 }
 
 /// A stack artifact; `types` are the type of every artifact, by id.
-fn stack(id: &str, artifact: &Field<'_>, types: &BTreeMap<String, String>) -> Result<ManifestStack, AssemblyError> {
+fn stack(
+    id: &str,
+    artifact: &Field<'_>,
+    types: &BTreeMap<String, String>,
+    asset_files: &BTreeMap<String, String>,
+) -> Result<ManifestStack, AssemblyError> {
     let properties = artifact.required("properties")?;
     let template_file = properties.required("templateFile")?.string()?.to_string();
     let stack_name = match properties.get("stackName")? {
@@ -113,11 +128,13 @@ fn stack(id: &str, artifact: &Field<'_>, types: &BTreeMap<String, String>) -> Re
         None => false,
     };
     let mut dependencies = Vec::new();
+    let mut asset_manifests = Vec::new();
     if let Some(deps) = artifact.get("dependencies")? {
         for dep in deps.items()? {
             let name = dep.string()?;
             match types.get(name).map(String::as_str) {
                 Some(STACK) => dependencies.push(name.to_string()),
+                Some(ASSET_MANIFEST) => asset_manifests.extend(asset_files.get(name).cloned()),
                 Some(_) => {} // an asset manifest or another non-stack artifact
                 None => return Err(dep.error(format!("names artifact {name:?}, which the manifest does not have"))),
             }
@@ -142,5 +159,6 @@ fn stack(id: &str, artifact: &Field<'_>, types: &BTreeMap<String, String>) -> Re
         logical_ids,
         tags,
         termination_protection,
+        asset_manifests,
     })
 }

@@ -11,6 +11,7 @@
 //! with the file and the field).
 
 mod artifact;
+mod assets;
 mod error;
 mod json;
 mod manifest;
@@ -21,6 +22,7 @@ mod tree;
 mod write;
 
 pub use artifact::StackArtifact;
+pub use assets::{AssetDestination, Assets, FileAsset, Packaging, UnsupportedAsset};
 pub use error::AssemblyError;
 pub use json::to_json_text;
 pub use manifest::CLOUD_ASSEMBLY_VERSION;

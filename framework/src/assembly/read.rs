@@ -4,13 +4,15 @@
 
 use std::path::Path;
 
+use crate::assembly::assets::{self, Assets};
 use crate::assembly::error::{read_json, AssemblyError, Field};
 use crate::assembly::{manifest, tree, CloudAssembly, ConstructTree, StackArtifact};
 
 impl CloudAssembly {
     /// Loads the cloud assembly in `dir` (a `cdk.out/` written by [`write`](Self::write) or by
     /// AWS CDK): the `aws:cloudformation:stack` artifacts of `manifest.json` in manifest order,
-    /// with their templates, and the construct tree (empty when the manifest names none).
+    /// with their templates and the assets their asset manifests list, and the construct tree
+    /// (empty when the manifest names none).
     ///
     /// Fails naming the file, and inside it the field, that is missing or malformed.
     ///
@@ -45,7 +47,13 @@ impl CloudAssembly {
                 s.tags,
                 s.termination_protection,
             );
-            stacks.push(artifact.read_from(s.template_file, template));
+            let mut assets = Assets::default();
+            for file in &s.asset_manifests {
+                assets::read(dir, file, &mut assets)?;
+            }
+            let mut artifact = artifact.read_from(s.template_file, template);
+            artifact.assets = assets;
+            stacks.push(artifact);
         }
         let tree = match manifest.tree_file {
             Some(name) => {

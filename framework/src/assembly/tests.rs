@@ -256,8 +256,17 @@ fn aws_cdk_manifests_read_with_their_defaults_and_other_artifacts_skipped() {
               "metadata": {"/S/T/Resource": [{"type": "aws:cdk:logicalId", "data": "T"},
                                              {"type": "aws:cdk:warning", "data": "ignored"}]}}}});
     let text = "{\n \"Resources\": {\n  \"T\": {\n   \"Type\": \"AWS::SNS::Topic\"\n  }\n }\n}";
-    let read = read_with("aws-cdk", manifest, &[("S.template.json", text)]).unwrap();
+    let assets = json!({"version": "55.0.0", "files": {"h": {
+        "source": {"path": "S.template.json", "packaging": "file"},
+        "destinations": {"current_account-current_region": {
+            "bucketName": "cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}", "objectKey": "h.json"}}}},
+        "dockerImages": {}});
+    let assets = assets.to_string();
+    let read = read_with("aws-cdk", manifest, &[("S.template.json", text), ("S.assets.json", &assets)]).unwrap();
     let s = read.stack("S").unwrap();
+    assert_eq!(s.assets.files.len(), 1, "the asset manifest the stack depends on is read");
+    assert_eq!(s.assets.files[0].destinations[0].object_key, "h.json");
+    assert!(s.assets.unsupported.is_empty());
     assert_eq!((s.stack_name.as_str(), s.termination_protection), ("S", false));
     assert!(s.dependencies.is_empty() && s.tags.is_empty());
     assert_eq!(s.logical_ids, BTreeMap::from([("/S/T/Resource".to_string(), "T".to_string())]));

@@ -138,6 +138,9 @@ pub async fn deploy(
             return Err(e);
         }
     };
+    // Known by now (verified in `begin`): asset destinations name it.
+    let account = targets.account().await?.to_string();
+    let account = account.as_str();
     let waits_for = waits_for(stacks, Direction::Dependencies);
     let slots = schedule::run(&waits_for, opts.concurrency, |i| {
         let s = stacks[i];
@@ -152,7 +155,7 @@ pub async fn deploy(
                 None => tokio::try_join!(observe(&target.cfn, s, opts), targets.verify())?.0,
             };
             let bucket = staging.get(&target.cfn.region);
-            deploy_observed(target, s, &given, opts, &mut ui, observed, bucket).await
+            deploy_observed(target, s, &given, opts, &mut ui, observed, bucket, Some(account)).await
         })
     })
     .await;
@@ -231,6 +234,7 @@ pub fn preflight(
     for s in stacks {
         template_body(s)?; // every template fits (staged or not) before any stack is touched
     }
+    crate::deploy::assets::check(stacks)?;
     Ok(params)
 }
 
@@ -294,7 +298,7 @@ pub async fn deploy_stack(
     ui: &mut Ui,
 ) -> Result<StackResult, DeployError> {
     let observed = observe(&target.cfn, artifact, opts).await?;
-    deploy_observed(target, artifact, given, opts, ui, observed, None).await
+    deploy_observed(target, artifact, given, opts, ui, observed, None, None).await
 }
 
 /// The staging bucket of the toolkit stack in `target`'s region, for `artifact`'s template of
@@ -340,6 +344,9 @@ async fn template_source<'b>(
     Ok(TemplateSource::Url(staged.url))
 }
 
+/// Deploys one stack whose deployed state was `observed`; `bucket` is its region's staging
+/// bucket when looked up already, `account` the run's account (asset destinations name it).
+#[allow(clippy::too_many_arguments)]
 async fn deploy_observed(
     target: &Target,
     artifact: &StackArtifact,
@@ -348,6 +355,7 @@ async fn deploy_observed(
     ui: &mut Ui,
     observed: Observed,
     bucket: Option<&StagingBucket>,
+    account: Option<&str>,
 ) -> Result<StackResult, DeployError> {
     let t0 = Instant::now();
     let cfn = &target.cfn;
@@ -405,7 +413,17 @@ async fn deploy_observed(
             StackCondition::Deployed | StackCondition::ReviewInProgress | StackCondition::Missing => {}
         }
     }
-    // Staged (when over the inline limit) before anything is created.
+    // Assets published and the template staged (when over the inline limit) before anything is
+    // created.
+    if !artifact.assets.files.is_empty() {
+        let Some(account) = account else {
+            return Err(DeployError::Config(format!(
+                "stack {name} has file assets, whose destinations name the account: deploy it with `deploy`, \
+                 which knows the account"
+            )));
+        };
+        crate::deploy::assets::publish(target, account, artifact, ui).await?;
+    }
     let source = template_source(target, artifact, &body, opts, ui, bucket).await?;
     let create = existing.as_ref().is_none_or(|s| s.condition() == StackCondition::ReviewInProgress);
     ui.say(format!("{name}: creating a change set ({})", if create { "CREATE" } else { "UPDATE" }));

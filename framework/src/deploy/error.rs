@@ -66,6 +66,10 @@ pub enum DeployError {
         /// What S3 said.
         reason: String,
     },
+    /// Assets that cannot be published (unsupported kinds, missing sources), every one; found
+    /// before anything was changed.
+    #[error("{}\nnothing was changed", .0.join("\n"))]
+    Assets(Vec<String>),
     /// Another operation is running on the stack; nothing was changed.
     #[error("stack {stack} is busy ({status}): another operation is in progress; nothing was changed, try again when it ends")]
     StackBusy {

@@ -367,10 +367,10 @@ mod tests {
             why,
             [
                 "the template's Outputs changed",
-                "resource Queue is added",
                 "resource Role (AWS::IAM::Role): Description cannot be updated in place",
                 "resource SM (AWS::StepFunctions::StateMachine): its DeletionPolicy changed",
                 "resource SM (AWS::StepFunctions::StateMachine): StateMachineName cannot be updated in place",
+                "resource Queue is added",
             ]
         );
         let mut gone = old.clone();

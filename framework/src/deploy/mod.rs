@@ -30,6 +30,7 @@
 //! ```
 
 pub(crate) mod approval;
+pub(crate) mod assets;
 pub(crate) mod change_set;
 pub(crate) mod checkpoint;
 pub(crate) mod client;
@@ -53,6 +54,7 @@ pub(crate) mod staging;
 pub(crate) mod status;
 pub(crate) mod summary;
 pub(crate) mod ui;
+pub(crate) mod zip;
 
 pub use approval::{AffectedResource, DataLoss, Decision, Destruction, RequireApproval};
 pub use change_set::{ChangeSet, ResourceChange, TemplateSource, TEMPLATE_BODY_LIMIT, TEMPLATE_URL_LIMIT};

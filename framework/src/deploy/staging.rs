@@ -105,6 +105,17 @@ impl Stager {
     /// Stages `body` under `key` unless an object is there already (keys are content
     /// addresses); `stack` names the stack it is for, in errors.
     pub async fn stage(&self, stack: &str, key: &str, body: &str) -> Result<Staged, DeployError> {
+        self.stage_bytes(stack, key, body.as_bytes(), "application/json").await
+    }
+
+    /// [`stage`](Self::stage) for any content (a file asset, an archive).
+    pub async fn stage_bytes(
+        &self,
+        stack: &str,
+        key: &str,
+        body: &[u8],
+        content_type: &str,
+    ) -> Result<Staged, DeployError> {
         let bucket = &self.bucket.bucket;
         let location = format!("s3://{bucket}/{key}");
         let policy = RetryPolicy::default();
@@ -120,8 +131,8 @@ impl Stager {
                 .put_object()
                 .bucket(bucket)
                 .key(key)
-                .content_type("application/json")
-                .body(ByteStream::from(body.as_bytes().to_vec()))
+                .content_type(content_type)
+                .body(ByteStream::from(body.to_vec()))
                 .send()
         })
         .await
