@@ -64,6 +64,7 @@ use std::process::Command;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use framework::deploy::{connect, CfnClient, Connection};
+use suite::bench::verdict;
 use suite::process::{run_limited, run_limited_ok, tail, Timed};
 
 /// The emulator's endpoint.
@@ -101,7 +102,7 @@ type Result<T, E = String> = std::result::Result<T, E>;
 
 fn main() {
     // `cargo bench` passes `--bench`; there are no options.
-    use_emulator_credentials_only();
+    suite::bench::use_emulator_credentials_only();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let root = root.canonicalize().unwrap_or(root);
     let code = match run_bench(&root) {
@@ -113,26 +114,6 @@ fn main() {
         }
     };
     std::process::exit(code);
-}
-
-/// Drops every `AWS_*` variable and sets the emulator's dummy credentials and region. Runs first
-/// thing in `main`, while this process has a single thread.
-fn use_emulator_credentials_only() {
-    let aws: Vec<_> = std::env::vars_os().map(|(k, _)| k).filter(|k| k.to_string_lossy().starts_with("AWS_")).collect();
-    for k in aws {
-        std::env::remove_var(k);
-    }
-    for (k, v) in [
-        ("AWS_ACCESS_KEY_ID", "test"),
-        ("AWS_SECRET_ACCESS_KEY", "test"),
-        ("AWS_DEFAULT_REGION", "us-east-1"),
-        ("AWS_REGION", "us-east-1"),
-        ("AWS_CONFIG_FILE", "/dev/null"),
-        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
-        ("AWS_EC2_METADATA_DISABLED", "true"),
-    ] {
-        std::env::set_var(k, v);
-    }
 }
 
 /// The whole benchmark: emulator and tools up, measurements, cleanup, emulator down when we
@@ -608,7 +589,7 @@ impl Bench {
                     if missing {
                         return Ok(None);
                     }
-                    return Err(format!("DescribeStacks of {stack} failed: {}", aws_sdk_error(&e)));
+                    return Err(format!("DescribeStacks of {stack} failed: {}", suite::bench::error_chain(&e)));
                 }
             };
             Ok(out.stacks().first().map(|s| Described {
@@ -633,34 +614,7 @@ impl Bench {
 
     /// All the stack's events: (timestamp in seconds, resource type, logical id, status).
     fn stack_events(&self, stack: &str) -> Result<Vec<(f64, String, String, String)>> {
-        self.rt.block_on(async {
-            let mut events = Vec::new();
-            let mut token: Option<String> = None;
-            for _ in 0..50 {
-                let out = self
-                    .cfn
-                    .client
-                    .describe_stack_events()
-                    .stack_name(stack)
-                    .set_next_token(token.clone())
-                    .send()
-                    .await
-                    .map_err(|e| format!("DescribeStackEvents of {stack} failed: {}", aws_sdk_error(&e)))?;
-                for e in out.stack_events() {
-                    events.push((
-                        e.timestamp().map(|t| t.as_secs_f64()).unwrap_or(f64::NAN),
-                        e.resource_type().unwrap_or_default().to_string(),
-                        e.logical_resource_id().unwrap_or_default().to_string(),
-                        e.resource_status().map(|s| s.as_str().to_string()).unwrap_or_default(),
-                    ));
-                }
-                token = out.next_token().map(str::to_string);
-                if token.is_none() {
-                    return Ok(events);
-                }
-            }
-            Err(format!("DescribeStackEvents of {stack}: more than 50 pages"))
-        })
+        suite::bench::stack_events(&self.rt, &self.cfn, stack)
     }
 
     /// The timestamps of the stack's creation, from its own events; also checks that the stack
@@ -936,25 +890,6 @@ fn rows(m: &Measured) -> Vec<String> {
             verdict(awscli_ratio >= AWSCLI_RATIO_TARGET)
         ),
     ]
-}
-
-fn verdict(met: bool) -> &'static str {
-    if met {
-        "met"
-    } else {
-        "not met"
-    }
-}
-
-fn aws_sdk_error(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
 }
 
 /// `to - from` in seconds as a duration; zero when negative (event timestamps are rounded).

@@ -10,9 +10,13 @@
 //!
 //! A state machine's definition is computed as CloudFormation computes it: `Definition` (an
 //! object) serialized, or `DefinitionString`, with every `${key}` of `DefinitionSubstitutions`
-//! replaced by its value. Every other change (the role, logging, tracing, the name, any other
-//! resource) goes through CloudFormation. UpdateStateMachine publishes no version and leaves
-//! aliases alone, as a CloudFormation update of the definition alone does.
+//! replaced by its value, again and again while a replacement brings in another `${key}` (as
+//! its resource provider does); both `Definition` and `DefinitionString`, or neither (a
+//! definition in S3, `DefinitionS3Location`), take CloudFormation. So does every other change
+//! (the role, logging, tracing, the name, any other resource). UpdateStateMachine publishes no
+//! version; an update through CloudFormation changes the machine's `StateMachineRevisionId`, so
+//! a template that refers to it (a `StateMachineVersion`, which aliases follow) is deployed
+//! through CloudFormation too.
 //!
 //! `Ref` and `Fn::GetAtt` in the new values resolve against the deployed stack's physical IDs
 //! ([`SimulatedResources::deployed`]: ARNs derived from names by each service's format).
@@ -57,6 +61,20 @@ impl Hotswap for LibraryHotswap {
         }
     }
 
+    fn changed_attributes(&self, resource_type: &str) -> &'static [&'static str] {
+        match resource_type {
+            STATE_MACHINE => &["StateMachineRevisionId"],
+            _ => &[],
+        }
+    }
+
+    fn check(&self, resource_type: &str, properties: &Map<String, Value>) -> Result<(), String> {
+        match resource_type {
+            STATE_MACHINE => state_machine_definition(properties).map(|_| ()),
+            other => Err(format!("{other} cannot be hotswapped")),
+        }
+    }
+
     fn resolver(&self, env: &Environment, physical_ids: &BTreeMap<String, String>) -> Box<dyn Resolver + Send + Sync> {
         Box::new(SimulatedResources::deployed(env.clone(), physical_ids.clone()))
     }
@@ -77,35 +95,58 @@ impl Hotswap for LibraryHotswap {
     }
 }
 
+/// How many rounds of substitution at most (a substitution that brings itself back is an
+/// error rather than an endless loop).
+const MAX_SUBSTITUTION_ROUNDS: usize = 32;
+/// The largest definition Step Functions takes (1 MB).
+const MAX_DEFINITION_BYTES: usize = 1_048_576;
+
 /// The definition CloudFormation would give the state machine.
 pub fn state_machine_definition(properties: &Map<String, Value>) -> Result<String, String> {
     let mut text = match (properties.get("Definition"), properties.get("DefinitionString")) {
-        (Some(Value::Object(definition)), _) => {
+        (Some(_), Some(_)) => {
+            return Err("Definition and DefinitionString are both set; CloudFormation takes one".into())
+        }
+        (Some(Value::Object(definition)), None) => {
             serde_json::to_string(definition).map_err(|e| format!("Definition: {e}"))?
         }
-        (Some(other), _) => return Err(format!("Definition must be an object, not {other}")),
+        (Some(other), None) => return Err(format!("Definition must be an object, not {other}")),
         (None, Some(Value::String(text))) => text.clone(),
         (None, Some(other)) => return Err(format!("DefinitionString must be a string, not {other}")),
-        (None, None) => return Err("the state machine has neither Definition nor DefinitionString".into()),
+        (None, None) => {
+            return Err("the definition is not in the template (DefinitionS3Location): CloudFormation reads it".into())
+        }
     };
-    if let Some(substitutions) = properties.get("DefinitionSubstitutions") {
-        let Some(substitutions) = substitutions.as_object() else {
-            return Err("DefinitionSubstitutions must be an object".into());
+    let Some(substitutions) = properties.get("DefinitionSubstitutions") else { return Ok(text) };
+    let Some(substitutions) = substitutions.as_object() else {
+        return Err("DefinitionSubstitutions must be an object".into());
+    };
+    let mut pairs = Vec::new();
+    for (key, value) in substitutions {
+        let value = match value {
+            Value::String(s) => s.clone(),
+            Value::Number(_) | Value::Bool(_) => value.to_string(),
+            other => {
+                return Err(format!("DefinitionSubstitutions.{key} must be a string, number or boolean, not {other}"))
+            }
         };
-        for (key, value) in substitutions {
-            let value = match value {
-                Value::String(s) => s.clone(),
-                Value::Number(_) | Value::Bool(_) => value.to_string(),
-                other => {
-                    return Err(format!(
-                        "DefinitionSubstitutions.{key} must be a string, number or boolean, not {other}"
-                    ))
-                }
-            };
-            text = text.replace(&format!("${{{key}}}"), &value);
+        pairs.push((format!("${{{key}}}"), value));
+    }
+    // Replaced repeatedly, as the resource provider's replaceEachRepeatedly does.
+    for _ in 0..MAX_SUBSTITUTION_ROUNDS {
+        if !pairs.iter().any(|(placeholder, _)| text.contains(placeholder.as_str())) {
+            return Ok(text);
+        }
+        for (placeholder, value) in &pairs {
+            text = text.replace(placeholder, value);
+            if text.len() > MAX_DEFINITION_BYTES {
+                return Err(format!(
+                    "DefinitionSubstitutions make the definition over {MAX_DEFINITION_BYTES} bytes, Step Functions' limit"
+                ));
+            }
         }
     }
-    Ok(text)
+    Err("DefinitionSubstitutions refer to each other without end".into())
 }
 
 async fn update_state_machine(config: &AwsConfig, arn: &str, properties: &Map<String, Value>) -> Result<(), String> {
@@ -139,7 +180,23 @@ mod tests {
         let object = state_machine_definition(&props(json!({"Definition": {"StartAt": "A"}}))).unwrap();
         assert_eq!(object, "{\"StartAt\":\"A\"}");
         let err = state_machine_definition(&props(json!({}))).unwrap_err();
-        assert!(err.contains("neither Definition nor DefinitionString"), "{err}");
+        assert!(err.contains("DefinitionS3Location"), "{err}");
+        let both = state_machine_definition(&props(json!({"Definition": {}, "DefinitionString": "{}"}))).unwrap_err();
+        assert!(both.contains("both set"), "{both}");
+        let nested = state_machine_definition(&props(json!({
+            "DefinitionString": "${A}", "DefinitionSubstitutions": {"A": "x${B}", "B": "y"}
+        })));
+        assert_eq!(nested.unwrap(), "xy", "a value bringing in another placeholder is replaced too");
+        let growing = state_machine_definition(&props(json!({
+            "DefinitionString": "${A}", "DefinitionSubstitutions": {"A": "${A}${A}"}
+        })));
+        assert!(growing.unwrap_err().contains("over 1048576 bytes"));
+        let endless = state_machine_definition(&props(json!({
+            "DefinitionString": "${A}", "DefinitionSubstitutions": {"A": "${B}", "B": "${A}"}
+        })));
+        assert!(endless.unwrap_err().contains("without end"));
+        assert!(LibraryHotswap.check(STATE_MACHINE, &props(json!({"DefinitionString": "{}"}))).is_ok());
+        assert!(LibraryHotswap.check(STATE_MACHINE, &props(json!({}))).is_err());
         let err =
             state_machine_definition(&props(json!({"DefinitionString": "x", "DefinitionSubstitutions": {"A": [1]}})))
                 .unwrap_err();

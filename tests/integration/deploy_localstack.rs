@@ -506,6 +506,21 @@ fn hotswap_updates_a_definition_in_place_and_a_normal_deploy_reconciles() {
     assert!(reconciled.stdout.contains(&format!("{}: updated (UPDATE_COMPLETE)", f.stack)), "{}", reconciled.text());
     assert!(f.run_env("machine", &second, &["diff", "--fail"]).ok(), "in sync again");
 
+    // A hotswap reverted in the code: the template is CloudFormation's again, so a deploy is a
+    // no-op while the machine runs the hotswapped definition; `--hotswap --force` puts the
+    // template's values back, still without a stack operation.
+    let third = [("FIXTURE_COMMENT", "third")];
+    let swapped = f.run_env("machine", &third, &["deploy", "--require-approval", "never", "--hotswap"]);
+    assert!(swapped.ok() && definition(machine).contains("\"Comment\": \"third\""), "{}", swapped.text());
+    let reverted = f.run_env("machine", &second, &["deploy", "--require-approval", "never"]);
+    assert!(reverted.ok() && reverted.stdout.contains("no changes"), "{}", reverted.text());
+    let events = stack_events(&f.stack);
+    let forced = f.run_env("machine", &second, &["deploy", "--require-approval", "never", "--hotswap", "--force"]);
+    assert!(forced.ok(), "{}", forced.text());
+    assert!(forced.stdout.contains(&line), "{}", forced.text());
+    assert!(definition(machine).contains("\"Comment\": \"second\""), "back to the template's: {}", definition(machine));
+    assert_eq!(stack_events(&f.stack), events, "still no stack operation");
+
     // A change no API makes in place goes through CloudFormation, saying why.
     let cold = f.run_env("machine-tagged", &second, &["deploy", "--require-approval", "never", "--hotswap"]);
     assert!(cold.ok(), "{}", cold.text());

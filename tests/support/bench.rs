@@ -57,3 +57,72 @@ pub fn fmt(d: Duration) -> String {
         format!("{:.3} µs", s * 1e6)
     }
 }
+
+/// Drops every `AWS_*` variable and sets the emulator's dummy credentials and region (the
+/// benchmarks that talk to LocalStack). Run it first thing in `main`, while the process has a
+/// single thread.
+pub fn use_emulator_credentials_only() {
+    let aws: Vec<_> = std::env::vars_os().map(|(k, _)| k).filter(|k| k.to_string_lossy().starts_with("AWS_")).collect();
+    for k in aws {
+        std::env::remove_var(k);
+    }
+    for (k, v) in [
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_DEFAULT_REGION", "us-east-1"),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_CONFIG_FILE", "/dev/null"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ] {
+        std::env::set_var(k, v);
+    }
+}
+
+/// All of a stack's events, newest first: (timestamp in seconds, resource type, logical id,
+/// status). At most 50 pages.
+pub fn stack_events(
+    rt: &tokio::runtime::Runtime,
+    cfn: &framework::deploy::CfnClient,
+    stack: &str,
+) -> Result<Vec<(f64, String, String, String)>, String> {
+    rt.block_on(async {
+        let mut events = Vec::new();
+        let mut token: Option<String> = None;
+        for _ in 0..50 {
+            let out = cfn
+                .client
+                .describe_stack_events()
+                .stack_name(stack)
+                .set_next_token(token.clone())
+                .send()
+                .await
+                .map_err(|e| format!("DescribeStackEvents of {stack} failed: {}", error_chain(&e)))?;
+            for e in out.stack_events() {
+                events.push((
+                    e.timestamp().map(|t| t.as_secs_f64()).unwrap_or(f64::NAN),
+                    e.resource_type().unwrap_or_default().to_string(),
+                    e.logical_resource_id().unwrap_or_default().to_string(),
+                    e.resource_status().map(|s| s.as_str().to_string()).unwrap_or_default(),
+                ));
+            }
+            token = out.next_token().map(str::to_string);
+            if token.is_none() {
+                return Ok(events);
+            }
+        }
+        Err(format!("DescribeStackEvents of {stack}: more than 50 pages"))
+    })
+}
+
+/// An error with its sources, `: `-separated.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}

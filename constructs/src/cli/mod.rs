@@ -52,10 +52,13 @@ pub use test_event_pattern::{test_event_pattern, TestEventPatternArgs, REQUIRED_
 /// hotswap ([`crate::hotswap`]) for `deploy --hotswap`. An app binary runs the core's commands
 /// with these: `command.run_with(app, &constructs::cli::services())`.
 pub fn services() -> framework::cli::Services {
-    framework::cli::Services {
-        #[cfg(feature = "deploy")]
-        hotswap: Some(crate::hotswap::hotswap()),
+    #[allow(unused_mut)] // without `deploy`, there is nothing to lend
+    let mut services = framework::cli::Services::default();
+    #[cfg(feature = "deploy")]
+    {
+        services.hotswap = Some(crate::hotswap::hotswap());
     }
+    services
 }
 
 /// The construct library's subcommands.

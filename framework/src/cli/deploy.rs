@@ -87,6 +87,7 @@ pub struct DeployArgs {
     /// Update what a service API can update in place (state machine definitions) through that
     /// API instead of CloudFormation, for speed in development; any other change deploys
     /// normally. A hotswapped stack drifts from its template until the next deploy without it.
+    /// With --force, every hotswappable property is put back to the template's value.
     #[arg(long)]
     pub hotswap: bool,
     /// A stack parameter: STACK:KEY=VALUE, or KEY=VALUE for every stack declaring KEY. Repeatable.

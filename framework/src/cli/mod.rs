@@ -74,6 +74,7 @@ pub enum Command {
 /// What libraries lend the core's commands at run time, about the services they know (the core
 /// knows none): with the `deploy` feature, the hotswap of `deploy --hotswap`.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Services {
     /// Updates resources in place for `deploy --hotswap` (none: the flag is refused).
     #[cfg(feature = "deploy")]

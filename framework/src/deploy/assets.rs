@@ -38,14 +38,19 @@ pub(crate) fn check(stacks: &[&StackArtifact]) -> Result<(), DeployError> {
             ));
         }
         for f in &s.assets.files {
-            if !f.path.exists() {
-                problems.push(format!(
-                    "stack {}: the source of asset {} ({}) does not exist",
-                    s.stack_name,
-                    f.display_name,
-                    f.path.display()
-                ));
-            }
+            let problem = if !f.path.exists() {
+                "does not exist"
+            } else if f.packaging == Packaging::File && f.path.is_dir() {
+                "is a directory, but its packaging is \"file\""
+            } else {
+                continue;
+            };
+            problems.push(format!(
+                "stack {}: the source of asset {} ({}) {problem}",
+                s.stack_name,
+                f.display_name,
+                f.path.display()
+            ));
         }
     }
     if problems.is_empty() {
@@ -60,12 +65,15 @@ pub(crate) fn substitute(text: &str, account: &str, region: &str, partition: &st
     text.replace("${AWS::AccountId}", account).replace("${AWS::Region}", region).replace("${AWS::Partition}", partition)
 }
 
-/// The bytes uploaded for `asset`.
-fn body(asset: &FileAsset) -> Result<Vec<u8>, String> {
-    match asset.packaging {
-        Packaging::Zip if asset.path.is_dir() => crate::deploy::zip::zip_directory(&asset.path),
-        _ => std::fs::read(&asset.path).map_err(|e| format!("cannot read {}: {e}", asset.path.display())),
-    }
+/// The bytes uploaded for `asset`, read (and zipped) on the blocking pool, so that the other
+/// stacks of the run go on meanwhile.
+async fn body(asset: &FileAsset) -> Result<Vec<u8>, String> {
+    let (path, packaging) = (asset.path.clone(), asset.packaging);
+    let read = tokio::task::spawn_blocking(move || match packaging {
+        Packaging::Zip if path.is_dir() => crate::deploy::zip::zip_directory(&path),
+        _ => std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display())),
+    });
+    read.await.map_err(|e| format!("reading the asset failed: {e}"))?
 }
 
 /// Publishes `artifact`'s file assets for `target` in `account`, saying what it did.
@@ -91,24 +99,37 @@ pub(crate) async fn publish(
             if !done.insert((region.clone(), bucket.clone(), key.clone())) {
                 continue;
             }
-            let body = match &bytes {
-                Some(b) => b,
-                None => bytes.insert(body(asset).map_err(|reason| DeployError::Staging {
-                    stack: name.to_string(),
-                    location: format!("s3://{bucket}/{key}"),
-                    reason,
-                })?),
-            };
             let config = target.config.for_region(&region);
             let domain = format!("{bucket}.s3.{region}.amazonaws.com");
-            let destination = StagingBucket { toolkit_stack: String::new(), bucket, domain };
+            let location = format!("s3://{bucket}/{key}");
+            let stager = Stager::new(&config, StagingBucket { toolkit_stack: String::new(), bucket, domain });
+            // Looked for first: an asset already there is neither zipped nor read.
+            if let Some(staged) = stager.existing(name, &key).await? {
+                ui.say(format!("{name}: asset {} already published at {}", asset.display_name, staged.location));
+                continue;
+            }
+            let body = match &bytes {
+                Some(b) => b,
+                None => {
+                    let read = body(asset).await.map_err(|reason| DeployError::Staging {
+                        stack: name.to_string(),
+                        location: location.clone(),
+                        reason,
+                    })?;
+                    bytes.insert(read)
+                }
+            };
             let content_type = match asset.packaging {
                 Packaging::Zip => "application/zip",
                 Packaging::File => "application/octet-stream",
             };
-            let staged = Stager::new(&config, destination).stage_bytes(name, &key, body, content_type).await?;
-            let how = if staged.uploaded { "published to" } else { "already published at" };
-            ui.say(format!("{name}: asset {} ({} bytes) {how} {}", asset.display_name, body.len(), staged.location));
+            let staged = stager.put(name, &key, body, content_type).await?;
+            ui.say(format!(
+                "{name}: asset {} ({} bytes) published to {}",
+                asset.display_name,
+                body.len(),
+                staged.location
+            ));
         }
     }
     Ok(())

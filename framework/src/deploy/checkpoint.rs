@@ -76,12 +76,17 @@ enum Phase {
     },
     /// CloudFormation runs an operation on a stack.
     Operation { stack_name: String, operation: Operation, last_status: StackStatus },
+    /// Resources of a stack are being updated in place through their services' APIs.
+    Hotswap { stack_name: String },
 }
 
 #[derive(Debug, Default)]
 struct State {
-    /// The stacks in flight, by stack name (a stack with nothing in flight has no entry).
-    phases: BTreeMap<String, Phase>,
+    /// The stacks in flight, by region and stack name (a stack with nothing in flight has no
+    /// entry; two regions may have stacks of the same name).
+    phases: BTreeMap<(String, String), Phase>,
+    /// The stacks this run changed and finished, for the message.
+    done: Vec<String>,
     stopped: Option<Stop>,
 }
 
@@ -138,7 +143,7 @@ impl Checkpoint {
             return Err(DeployError::Stopped { why: stop.describe() });
         }
         state.phases.insert(
-            stack_name.to_string(),
+            key(&cfn.region, stack_name),
             Phase::ChangeSet {
                 cfn: cfn.clone(),
                 stack_name: stack_name.to_string(),
@@ -151,8 +156,8 @@ impl Checkpoint {
     }
 
     /// CreateChangeSet answered with the stack's id.
-    pub(crate) fn change_set_created(&self, stack_name: &str, stack_id: &str) {
-        if let Some(Phase::ChangeSet { stack_id: id, .. }) = self.lock().phases.get_mut(stack_name) {
+    pub(crate) fn change_set_created(&self, region: &str, stack_name: &str, stack_id: &str) {
+        if let Some(Phase::ChangeSet { stack_id: id, .. }) = self.lock().phases.get_mut(&key(region, stack_name)) {
             *id = Some(stack_id.to_string());
         }
     }
@@ -161,6 +166,7 @@ impl Checkpoint {
     /// refused once stopped, so that nothing starts after a Ctrl-C.
     pub(crate) fn executing(
         &self,
+        region: &str,
         stack_name: &str,
         operation: Operation,
         status: &StackStatus,
@@ -170,36 +176,52 @@ impl Checkpoint {
             return Err(DeployError::Stopped { why: stop.describe() });
         }
         state.phases.insert(
-            stack_name.to_string(),
+            key(region, stack_name),
             Phase::Operation { stack_name: stack_name.to_string(), operation, last_status: status.clone() },
         );
         Ok(())
     }
 
     /// The followed stack's status changed.
-    pub(crate) fn observed(&self, stack_name: &str, status: &StackStatus) {
-        if let Some(Phase::Operation { last_status, .. }) = self.lock().phases.get_mut(stack_name) {
+    pub(crate) fn observed(&self, region: &str, stack_name: &str, status: &StackStatus) {
+        if let Some(Phase::Operation { last_status, .. }) = self.lock().phases.get_mut(&key(region, stack_name)) {
             *last_status = status.clone();
         }
     }
 
     /// Nothing is in flight any more for `stack_name` (the change set was executed and
     /// followed, or deleted).
-    pub(crate) fn idle(&self, stack_name: &str) {
+    pub(crate) fn idle(&self, region: &str, stack_name: &str) {
         let mut state = self.lock();
         if state.stopped.is_none() {
-            state.phases.remove(stack_name);
+            state.phases.remove(&key(region, stack_name));
         }
+    }
+
+    /// Resources of `stack_name` are about to be updated in place (hotswap): refused once
+    /// stopped.
+    pub(crate) fn hotswapping(&self, region: &str, stack_name: &str) -> Result<(), DeployError> {
+        let mut state = self.lock();
+        if let Some(stop) = state.stopped {
+            return Err(DeployError::Stopped { why: stop.describe() });
+        }
+        state.phases.insert(key(region, stack_name), Phase::Hotswap { stack_name: stack_name.to_string() });
+        Ok(())
+    }
+
+    /// This run changed `stack_name` (created, updated, hotswapped) and is done with it.
+    pub(crate) fn completed(&self, stack_name: &str) {
+        self.lock().done.push(stack_name.to_string());
     }
 
     /// Stops the run: later steps are refused, every change set not executed yet is deleted
     /// (with the empty stack a CREATE change set made), and the message says where each stack
     /// in flight stands.
     pub async fn stop(&self, why: Stop) -> String {
-        let phases = {
+        let (phases, done) = {
             let mut state = self.lock();
             state.stopped = Some(why);
-            std::mem::take(&mut state.phases)
+            (std::mem::take(&mut state.phases), state.done.clone())
         };
         let head = why.describe();
         // Change sets are deleted side by side: the wind-down limit is for the run, not per stack.
@@ -208,8 +230,9 @@ impl Checkpoint {
             sentences.push(wind_down(phase));
         }
         let mut sentences: Vec<String> = join_all(sentences).await;
-        match sentences.len() {
-            0 => format!("{head}: nothing was in progress on CloudFormation; nothing was changed"),
+        let mut message = match sentences.len() {
+            0 if done.is_empty() => format!("{head}: nothing was in progress on CloudFormation; nothing was changed"),
+            0 => format!("{head}: nothing was in progress on CloudFormation"),
             1 => format!("{head} {}", sentences.remove(0)),
             n => {
                 let mut message = format!("{head} with {n} stacks in flight:");
@@ -219,8 +242,16 @@ impl Checkpoint {
                 }
                 message
             }
+        };
+        if !done.is_empty() {
+            message.push_str(&format!("\n(this run had already deployed: {})", done.join(", ")));
         }
+        message
     }
+}
+
+fn key(region: &str, stack_name: &str) -> (String, String) {
+    (region.to_string(), stack_name.to_string())
 }
 
 /// Runs `futures` side by side (there are as many as stacks in flight, a handful), in order.
@@ -251,6 +282,10 @@ async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
 /// reason: "interrupted (SIGINT) <this>").
 async fn wind_down(phase: Phase) -> String {
     match phase {
+        Phase::Hotswap { stack_name } => format!(
+            "during the hotswap of stack {stack_name}: some of its resources may have been updated in place already; \
+             deploy again (with or without --hotswap) to bring them all to the app's template"
+        ),
         Phase::Operation { stack_name, operation, last_status } => {
             let doing = match operation {
                 Operation::Deploy => "deployment",
@@ -346,8 +381,8 @@ mod tests {
     #[test]
     fn after_execute_the_operation_goes_on_server_side() {
         let c = Checkpoint::new();
-        c.executing("S", Operation::Deploy, &StackStatus::UpdateComplete).unwrap();
-        c.observed("S", &StackStatus::UpdateInProgress);
+        c.executing("r", "S", Operation::Deploy, &StackStatus::UpdateComplete).unwrap();
+        c.observed("r", "S", &StackStatus::UpdateInProgress);
         let message = run(c.stop(Stop::Interrupted("SIGINT")));
         assert!(
             message.starts_with(
@@ -364,9 +399,9 @@ mod tests {
         let c = Checkpoint::new();
         let message = run(c.stop(Stop::TimedOut(Duration::from_secs(20))));
         assert!(message.starts_with("timed out after 20s (--timeout): nothing was in progress"), "{message}");
-        let err = c.executing("S", Operation::Delete, &StackStatus::CreateComplete).unwrap_err().to_string();
+        let err = c.executing("r", "S", Operation::Delete, &StackStatus::CreateComplete).unwrap_err().to_string();
         assert!(err.contains("timed out after 20s"), "{err}");
-        c.idle("S");
+        c.idle("r", "S");
         assert!(c.is_stopped(), "idle does not undo a stop");
         assert_eq!(Stop::Interrupted("SIGTERM").exit_code(), 130);
         assert_eq!(Stop::TimedOut(Duration::ZERO).exit_code(), 1);
@@ -376,7 +411,7 @@ mod tests {
     fn clones_share_the_state() {
         let a = Checkpoint::new();
         let b = a.clone();
-        b.executing("S", Operation::Delete, &StackStatus::CreateComplete).unwrap();
+        b.executing("r", "S", Operation::Delete, &StackStatus::CreateComplete).unwrap();
         assert_eq!(a, b);
         assert_ne!(a, Checkpoint::new());
         let message = run(a.stop(Stop::Interrupted("SIGTERM")));
@@ -386,11 +421,14 @@ mod tests {
     #[test]
     fn every_stack_in_flight_is_reported() {
         let c = Checkpoint::new();
-        c.executing("A", Operation::Deploy, &StackStatus::CreateInProgress).unwrap();
-        c.executing("B", Operation::Delete, &StackStatus::DeleteInProgress).unwrap();
-        c.executing("C", Operation::Deploy, &StackStatus::UpdateInProgress).unwrap();
-        c.observed("A", &StackStatus::CreateComplete);
-        c.idle("C");
+        c.executing("r", "A", Operation::Deploy, &StackStatus::CreateInProgress).unwrap();
+        c.executing("r", "B", Operation::Delete, &StackStatus::DeleteInProgress).unwrap();
+        c.executing("r", "C", Operation::Deploy, &StackStatus::UpdateInProgress).unwrap();
+        c.executing("other-region", "A", Operation::Deploy, &StackStatus::CreateInProgress).unwrap();
+        c.idle("other-region", "A");
+        c.observed("r", "A", &StackStatus::CreateComplete);
+        c.idle("r", "C");
+        c.completed("Z");
         let message = run(c.stop(Stop::Interrupted("SIGINT")));
         assert!(
             message.starts_with(
@@ -404,5 +442,13 @@ mod tests {
             "{message}"
         );
         assert!(!message.contains("stack C"), "{message}");
+        assert!(message.ends_with("\n(this run had already deployed: Z)"), "{message}");
+        let c = Checkpoint::new();
+        c.hotswapping("r", "H").unwrap();
+        let message = run(c.stop(Stop::Interrupted("SIGINT")));
+        assert!(
+            message.starts_with("interrupted (SIGINT) during the hotswap of stack H: some of its resources"),
+            "{message}"
+        );
     }
 }

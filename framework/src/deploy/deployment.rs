@@ -15,7 +15,7 @@ use crate::deploy::destroy::delete_and_wait;
 use crate::deploy::environment::{Target, Targets};
 use crate::deploy::error::DeployError;
 use crate::deploy::events::{follow, EventLog, Monitor};
-use crate::deploy::hotswap::{hotswap_stack, HotswapWith, Hotswapped};
+use crate::deploy::hotswap::{cannot_hotswap, hotswap_stack, HotswapWith, Hotswapped};
 use crate::deploy::noop::differences;
 use crate::deploy::outputs::{self, OutputsByStack};
 use crate::deploy::parameters::{change_set_parameters, resolve, ParameterAssignment};
@@ -210,7 +210,7 @@ struct Observed {
 
 async fn observe(cfn: &CfnClient, artifact: &StackArtifact, opts: &DeployOptions) -> Result<Observed, DeployError> {
     let name = artifact.stack_name.as_str();
-    if opts.force {
+    if opts.force && opts.hotswap.is_none() {
         return Ok(Observed { stack: describe(cfn, name).await?, template: None });
     }
     // GetTemplate by name fails for a stack that does not exist; the description says so.
@@ -244,7 +244,11 @@ fn finish(
     change: StackChange,
     stack: &DeployedStack,
     t0: Instant,
+    checkpoint: &Checkpoint,
 ) -> StackResult {
+    if change != StackChange::Unchanged {
+        checkpoint.completed(&artifact.stack_name);
+    }
     let what = change.verb();
     ui.say(format!("{}: {what} ({}) in {:.2}s", artifact.stack_name, stack.status, t0.elapsed().as_secs_f64()));
     for line in outputs::render(&artifact.stack_name, &stack.outputs) {
@@ -285,7 +289,7 @@ async fn discard(
     checkpoint: &Checkpoint,
 ) {
     let _ = discard_change_set(cfn, name, &cs.name, created_empty_stack, Some(&cs.stack_id)).await;
-    checkpoint.idle(name);
+    checkpoint.idle(&cfn.region, name);
 }
 
 /// Deploys one stack to `target` (the caller has checked that it is the stack's account and
@@ -344,6 +348,27 @@ async fn template_source<'b>(
     Ok(TemplateSource::Url(staged.url))
 }
 
+/// Publishes `artifact`'s file assets, if it has any (`account`: the run's, which their
+/// destinations name).
+async fn publish_assets(
+    target: &Target,
+    artifact: &StackArtifact,
+    account: Option<&str>,
+    ui: &mut Ui,
+) -> Result<(), DeployError> {
+    if artifact.assets.files.is_empty() {
+        return Ok(());
+    }
+    let Some(account) = account else {
+        return Err(DeployError::Config(format!(
+            "stack {} has file assets, whose destinations name the account: deploy it with `deploy`, which knows \
+             the account",
+            artifact.stack_name
+        )));
+    };
+    crate::deploy::assets::publish(target, account, artifact, ui).await
+}
+
 /// Deploys one stack whose deployed state was `observed`; `bucket` is its region's staging
 /// bucket when looked up already, `account` the run's account (asset destinations name it).
 #[allow(clippy::too_many_arguments)]
@@ -362,6 +387,8 @@ async fn deploy_observed(
     let name = artifact.stack_name.as_str();
     let body = template_body(artifact)?;
     let mut existing = observed.stack;
+    // Whether the stack's assets were published (before a hotswap that fell back).
+    let mut published = false;
     // The deployed template, once read (for the no-op check and the approval diff).
     let mut deployed: Option<serde_json::Value> = observed.template;
     if let Some(stack) = &mut existing {
@@ -382,47 +409,39 @@ async fn deploy_observed(
                 delete_and_wait(cfn, stack, Some(artifact), ui, &opts.checkpoint).await?;
                 existing = None;
             }
-            StackCondition::Deployed if !opts.force => {
+            // With --hotswap --force, a stack whose template is unchanged is hotswapped too: its
+            // hotswappable properties are put back to the template's values.
+            StackCondition::Deployed if !opts.force || opts.hotswap.is_some() => {
                 let why = differences(stack, deployed.as_ref(), artifact.template(), given, &artifact.tags);
-                if why.is_empty() {
+                if why.is_empty() && !opts.force {
                     ui.say(format!(
                         "{name}: no changes (template, parameters and tags as deployed; --force deploys anyway)"
                     ));
                     sync_termination_protection(cfn, ui, artifact, stack).await?;
-                    return Ok(finish(ui, artifact, StackChange::Unchanged, stack, t0));
+                    return Ok(finish(ui, artifact, StackChange::Unchanged, stack, t0, &opts.checkpoint));
                 }
-                if let Some(hotswap) = &opts.hotswap {
-                    let only_template = why.len() == 1 && why[0] == "the template changed";
-                    match (only_template, deployed.as_ref()) {
-                        (true, Some(old)) => {
-                            if let Hotswapped::Done =
-                                hotswap_stack(target, artifact, stack, old, hotswap.0.as_ref(), ui).await?
-                            {
-                                sync_termination_protection(cfn, ui, artifact, stack).await?;
-                                return Ok(finish(ui, artifact, StackChange::Hotswapped, stack, t0));
-                            }
+                match (&opts.hotswap, deployed.as_ref()) {
+                    (None, _) => ui.say(format!("{name}: {}", why.join("; "))),
+                    (Some(_), Some(old)) if why.iter().all(|w| w == "the template changed") => {
+                        // What the new values may name is published first.
+                        publish_assets(target, artifact, account, ui).await?;
+                        published = true;
+                        let hotswapped = hotswap_stack(target, artifact, stack, old, opts, ui).await?;
+                        if let Hotswapped::Done = hotswapped {
+                            sync_termination_protection(cfn, ui, artifact, stack).await?;
+                            return Ok(finish(ui, artifact, StackChange::Hotswapped, stack, t0, &opts.checkpoint));
                         }
-                        _ => ui.say(format!(
-                            "{name}: cannot hotswap, deploying through CloudFormation: {}",
-                            why.join("; ")
-                        )),
                     }
+                    (Some(_), _) => ui.say(cannot_hotswap(name, &why)),
                 }
-                ui.say(format!("{name}: {}", why.join("; ")));
             }
             StackCondition::Deployed | StackCondition::ReviewInProgress | StackCondition::Missing => {}
         }
     }
     // Assets published and the template staged (when over the inline limit) before anything is
     // created.
-    if !artifact.assets.files.is_empty() {
-        let Some(account) = account else {
-            return Err(DeployError::Config(format!(
-                "stack {name} has file assets, whose destinations name the account: deploy it with `deploy`, \
-                 which knows the account"
-            )));
-        };
-        crate::deploy::assets::publish(target, account, artifact, ui).await?;
+    if !published {
+        publish_assets(target, artifact, account, ui).await?;
     }
     let source = template_source(target, artifact, &body, opts, ui, bucket).await?;
     let create = existing.as_ref().is_none_or(|s| s.condition() == StackCondition::ReviewInProgress);
@@ -449,11 +468,11 @@ async fn deploy_observed(
         Err(e) => {
             // The creation may have landed even though it failed here (a lost answer).
             let _ = discard_change_set(cfn, name, &cs_name, created_empty_stack, None).await;
-            opts.checkpoint.idle(name);
+            opts.checkpoint.idle(&cfn.region, name);
             return Err(e);
         }
     };
-    opts.checkpoint.change_set_created(name, &cs.stack_id);
+    opts.checkpoint.change_set_created(&cfn.region, name, &cs.stack_id);
     let changes = match change_set::wait(cfn, name, &cs).await {
         Ok(ChangeSetResult::Ready(changes)) => changes,
         Ok(ChangeSetResult::Empty) => {
@@ -463,7 +482,7 @@ async fn deploy_observed(
             ));
             let mut stack = describe(cfn, &cs.stack_id).await?.unwrap_or_default();
             sync_termination_protection(cfn, ui, artifact, &mut stack).await?;
-            return Ok(finish(ui, artifact, StackChange::Unchanged, &stack, t0));
+            return Ok(finish(ui, artifact, StackChange::Unchanged, &stack, t0, &opts.checkpoint));
         }
         Err(e) => {
             discard(cfn, name, &cs, created_empty_stack, &opts.checkpoint).await;
@@ -514,7 +533,7 @@ async fn deploy_observed(
         ..DeployedStack::default()
     });
     let mut log = EventLog::after_latest(cfn, &cs.stack_id).await?;
-    if let Err(e) = opts.checkpoint.executing(name, Operation::Deploy, &before.status) {
+    if let Err(e) = opts.checkpoint.executing(&cfn.region, name, Operation::Deploy, &before.status) {
         discard(cfn, name, &cs, created_empty_stack, &opts.checkpoint).await;
         return Err(e);
     }
@@ -522,11 +541,18 @@ async fn deploy_observed(
     let mut monitor = Monitor::new(ui, name, Some(artifact), changes.len());
     let finished = follow(cfn, &before, Operation::Deploy, &mut log, &mut monitor, ui, &opts.checkpoint).await?;
     drop(monitor);
-    opts.checkpoint.idle(name);
+    opts.checkpoint.idle(&cfn.region, name);
     match (finished.outcome, finished.stack) {
         (Outcome::Succeeded, Some(mut stack)) => {
             sync_termination_protection(cfn, ui, artifact, &mut stack).await?;
-            Ok(finish(ui, artifact, if create { StackChange::Created } else { StackChange::Updated }, &stack, t0))
+            Ok(finish(
+                ui,
+                artifact,
+                if create { StackChange::Created } else { StackChange::Updated },
+                &stack,
+                t0,
+                &opts.checkpoint,
+            ))
         }
         (_, _) => Err(DeployError::Failed {
             stack: name.to_string(),

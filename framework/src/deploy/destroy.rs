@@ -127,11 +127,11 @@ pub(crate) async fn delete_and_wait(
     let mut retried = false;
     loop {
         let mut log = EventLog::after_latest(cfn, &current.stack_id).await?;
-        checkpoint.executing(&stack.stack_name, Operation::Delete, &current.status)?;
+        checkpoint.executing(&cfn.region, &stack.stack_name, Operation::Delete, &current.status)?;
         start_delete(cfn, &current).await?;
         let mut monitor = Monitor::new(ui, &stack.stack_name, artifact, 0);
         let mut finished = follow(cfn, &current, Operation::Delete, &mut log, &mut monitor, ui, checkpoint).await?;
-        checkpoint.idle(&stack.stack_name);
+        checkpoint.idle(&cfn.region, &stack.stack_name);
         if finished.outcome == Outcome::Failed {
             // Confirm the failure with a second look a moment later: an implementation may
             // report DELETE_FAILED for a stack whose deletion then completes.

@@ -256,7 +256,8 @@ impl<'a> Monitor<'a> {
                     bar.inc(1);
                 }
                 if resource_failed(&e.status) {
-                    bar.println(&line);
+                    // Above every stack's bar: named, as event lines are.
+                    bar.println(format!("{}  {line}", self.stack_name));
                 }
                 bar.set_message(format!("{} {}", e.status, e.logical_id));
             }
@@ -341,7 +342,7 @@ async fn follow_with(
         let now = describe_with(cfn, &before.stack_id, &policy, &mut retries).await.map_err(|e| lost(&last, e))?;
         let status = now.as_ref().map(|s| s.status.clone()).unwrap_or(StackStatus::DeleteComplete);
         if status != last {
-            checkpoint.observed(&before.stack_name, &status);
+            checkpoint.observed(&cfn.region, &before.stack_name, &status);
             last = status.clone();
         }
         started = started
@@ -427,7 +428,7 @@ mod tests {
         let cfn = fake.cloudformation();
         let mut ui = Ui::new(Box::new(std::io::sink()), ProgressMode::Events, Box::new(ScriptedPrompt::default()));
         let checkpoint = Checkpoint::new();
-        checkpoint.executing("S", Operation::Deploy, &StackStatus::UpdateComplete).unwrap();
+        checkpoint.executing("us-east-1", "S", Operation::Deploy, &StackStatus::UpdateComplete).unwrap();
         run(async {
             let mut monitor = Monitor::new(&ui, "S", None, 0);
             let mut log = EventLog::from_beginning();

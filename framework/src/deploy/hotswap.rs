@@ -17,10 +17,15 @@
 //!   parameter values and its resources' physical IDs (ListStackResources). A value that cannot
 //!   be evaluated (an attribute the library does not know, `AWS::StackId`, a NoEcho parameter)
 //!   sends the stack through CloudFormation.
+//! - **Whole or not at all.** Every new value is evaluated and checked by the library
+//!   ([`Hotswap::check`]) before the first call; a template that refers to an attribute an
+//!   update in place changes ([`Hotswap::changed_attributes`]) takes CloudFormation.
 //! - **Drift, said out loud.** After a hotswap the account no longer matches the template
 //!   CloudFormation holds. The run says so, as the AWS CDK does. The next deploy without
 //!   `--hotswap` sees the template differ from the deployed one and reconciles the stack through
-//!   a change set.
+//!   a change set. One case it cannot see (nor can the AWS CDK): a hotswap reverted in the code,
+//!   whose template is CloudFormation's again. For that, `deploy --hotswap --force` updates every
+//!   hotswappable property of the stack to the template's value, changed or not.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -31,8 +36,10 @@ use std::time::Instant;
 use serde_json::{Map, Value};
 
 use crate::deploy::client::AwsConfig;
+use crate::deploy::deployment::DeployOptions;
 use crate::deploy::environment::Target;
 use crate::deploy::error::DeployError;
+use crate::deploy::noop::is_masked;
 use crate::deploy::stack::{physical_ids, DeployedStack};
 use crate::deploy::ui::Ui;
 use crate::evaluate::{Environment, Evaluator, Resolver};
@@ -82,6 +89,22 @@ pub trait Hotswap: Send + Sync {
     /// their physical IDs by logical ID.
     fn resolver(&self, env: &Environment, physical_ids: &BTreeMap<String, String>) -> Box<dyn Resolver + Send + Sync>;
 
+    /// The attributes of `resource_type` that an update in place changes (a new revision id):
+    /// when the template refers to one, the stack takes CloudFormation, which updates what
+    /// refers to it.
+    fn changed_attributes(&self, resource_type: &str) -> &'static [&'static str] {
+        let _ = resource_type;
+        &[]
+    }
+
+    /// Whether the new `properties` (evaluated, as [`update`](Self::update) would get them)
+    /// can be applied in place; the reason why not otherwise. Asked of every resource before
+    /// any is updated, so that a stack is hotswapped whole or not at all.
+    fn check(&self, resource_type: &str, properties: &Map<String, Value>) -> Result<(), String> {
+        let _ = (resource_type, properties);
+        Ok(())
+    }
+
     /// Updates the deployed resource `physical_id` of `resource_type` in place, to the new
     /// values of its hotswappable `properties` (evaluated; a property absent has been removed).
     /// The error is the service's message.
@@ -129,8 +152,10 @@ const SECTIONS: [&str; 8] =
     ["AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Mappings", "Conditions", "Rules", "Outputs"];
 
 /// The resources to update in place to go from `old` to `new`, or every reason why it takes
-/// CloudFormation.
-pub fn plan(old: &Value, new: &Value, hotswap: &dyn Hotswap) -> Result<Vec<Candidate>, Vec<String>> {
+/// CloudFormation. With `force`, every resource with hotswappable properties is a candidate,
+/// changed or not (to put them back to the template's values after a hotswap was reverted in
+/// the code).
+pub fn plan(old: &Value, new: &Value, hotswap: &dyn Hotswap, force: bool) -> Result<Vec<Candidate>, Vec<String>> {
     let mut why = Vec::new();
     for section in SECTIONS.iter().copied().chain(["Transform"]) {
         if old.get(section) != new.get(section) {
@@ -149,10 +174,19 @@ pub fn plan(old: &Value, new: &Value, hotswap: &dyn Hotswap) -> Result<Vec<Candi
             why.push(format!("resource {id} is added"));
             continue;
         };
+        let ty = now.get("Type").and_then(Value::as_str).unwrap_or_default();
         if before == now {
+            let present: Vec<String> = hotswap
+                .properties(ty)
+                .iter()
+                .filter(|p| now.get("Properties").and_then(|ps| ps.get(**p)).is_some())
+                .map(|p| p.to_string())
+                .collect();
+            if force && !present.is_empty() {
+                candidates.push(Candidate { logical_id: id.clone(), resource_type: ty.to_string(), changed: present });
+            }
             continue;
         }
-        let ty = now.get("Type").and_then(Value::as_str).unwrap_or_default();
         if before.get("Type") != now.get("Type") {
             why.push(format!("resource {id} changes type"));
             continue;
@@ -180,11 +214,55 @@ pub fn plan(old: &Value, new: &Value, hotswap: &dyn Hotswap) -> Result<Vec<Candi
             candidates.push(Candidate { logical_id: id.clone(), resource_type: ty.to_string(), changed });
         }
     }
+    // An attribute an update in place changes, referred to: CloudFormation must update the
+    // referrers (a state machine version that follows the revision, say).
+    for c in &candidates {
+        for attribute in hotswap.changed_attributes(&c.resource_type) {
+            if refers_to_attribute(new, &c.logical_id, attribute) {
+                why.push(format!(
+                    "the template refers to {}.{attribute}, which an update in place changes",
+                    c.logical_id
+                ));
+            }
+        }
+    }
     if why.is_empty() {
         Ok(candidates)
     } else {
         Err(why)
     }
+}
+
+/// Whether `value` holds `{"Fn::GetAtt": [id, attribute]}` (or `"id.attribute"`) or `${id.attribute}`.
+fn refers_to_attribute(value: &Value, id: &str, attribute: &str) -> bool {
+    match value {
+        Value::Object(o) => {
+            if let Some(get) = o.get("Fn::GetAtt") {
+                let dotted = format!("{id}.{attribute}");
+                let hit = match get {
+                    Value::Array(a) => a.len() == 2 && a[0] == id && a[1] == attribute,
+                    Value::String(s) => *s == dotted,
+                    _ => false,
+                };
+                if hit {
+                    return true;
+                }
+            }
+            if let Some(sub) = o.get("Fn::Sub") {
+                if sub.to_string().contains(&format!("${{{id}.{attribute}}}")) {
+                    return true;
+                }
+            }
+            o.values().any(|v| refers_to_attribute(v, id, attribute))
+        }
+        Value::Array(a) => a.iter().any(|v| refers_to_attribute(v, id, attribute)),
+        _ => false,
+    }
+}
+
+/// The line that says a stack takes CloudFormation, and why.
+pub(crate) fn cannot_hotswap(stack: &str, why: &[String]) -> String {
+    format!("{stack}: cannot hotswap, deploying through CloudFormation: {}", why.join("; "))
 }
 
 /// The account and region in a stack ARN (`arn:aws:cloudformation:<region>:<account>:stack/..`).
@@ -205,22 +283,24 @@ pub(crate) enum Hotswapped {
 }
 
 /// Tries to hotswap `artifact` over `stack`, whose deployed template is `old` and whose
-/// parameters and tags are unchanged. Reports what it does, or why the stack takes
-/// CloudFormation.
+/// parameters and tags are unchanged, with `opts.hotswap` (`opts.force`: every hotswappable
+/// property, changed or not). Reports what it does, or why the stack takes CloudFormation.
 pub(crate) async fn hotswap_stack(
     target: &Target,
     artifact: &StackArtifact,
     stack: &DeployedStack,
     old: &Value,
-    hotswap: &dyn Hotswap,
+    opts: &DeployOptions,
     ui: &mut Ui,
 ) -> Result<Hotswapped, DeployError> {
     let name = artifact.stack_name.as_str();
+    let Some(HotswapWith(hotswap)) = &opts.hotswap else { return Ok(Hotswapped::NotPossible) };
+    let (hotswap, force, checkpoint) = (hotswap.as_ref(), opts.force, &opts.checkpoint);
     let fall_back = |ui: &mut Ui, why: &[String]| {
-        ui.say(format!("{name}: cannot hotswap, deploying through CloudFormation: {}", why.join("; ")));
+        ui.say(cannot_hotswap(name, why));
         Ok(Hotswapped::NotPossible)
     };
-    let candidates = match plan(old, artifact.template(), hotswap) {
+    let candidates = match plan(old, artifact.template(), hotswap, force) {
         Ok(c) => c,
         Err(why) => return fall_back(ui, &why),
     };
@@ -232,7 +312,12 @@ pub(crate) async fn hotswap_stack(
     let resolver = hotswap.resolver(&env, &ids);
     let mut evaluator = Evaluator::new(artifact.template(), env, resolver.as_ref());
     for (key, value) in &stack.parameters {
-        evaluator = evaluator.parameter(key.clone(), Value::String(value.clone()));
+        // DescribeStacks gives an SSM-typed parameter's path, not its value: left out, a
+        // reference to it cannot be evaluated and the stack takes CloudFormation.
+        let ty = artifact.template()["Parameters"][key]["Type"].as_str().unwrap_or_default();
+        if !ty.starts_with("AWS::SSM::Parameter::Value") {
+            evaluator = evaluator.parameter(key.clone(), Value::String(value.clone()));
+        }
     }
     // Every update evaluated before any is made: all or nothing goes to the services' APIs.
     let mut updates = Vec::new();
@@ -258,6 +343,9 @@ pub(crate) async fn hotswap_stack(
                 Err(e) => why.extend(e.problems),
             }
         }
+        if let Err(reason) = hotswap.check(&c.resource_type, &values) {
+            why.push(format!("resource {} ({}): {reason}", c.logical_id, c.resource_type));
+        }
         updates.push((c, physical_id.clone(), values));
     }
     if !why.is_empty() {
@@ -266,14 +354,18 @@ pub(crate) async fn hotswap_stack(
     if updates.is_empty() {
         ui.say(format!("{name}: hotswap: no resource changes (only resource metadata differs)"));
     }
+    checkpoint.hotswapping(&target.cfn.region, name)?;
     for (c, physical_id, values) in &updates {
         let t0 = Instant::now();
-        hotswap.update(config, &c.resource_type, physical_id, values).await.map_err(|reason| DeployError::Hotswap {
-            stack: name.to_string(),
-            logical_id: c.logical_id.clone(),
-            resource_type: c.resource_type.clone(),
-            reason,
-        })?;
+        if let Err(reason) = hotswap.update(config, &c.resource_type, physical_id, values).await {
+            checkpoint.idle(&target.cfn.region, name);
+            return Err(DeployError::Hotswap {
+                stack: name.to_string(),
+                logical_id: c.logical_id.clone(),
+                resource_type: c.resource_type.clone(),
+                reason,
+            });
+        }
         let path = artifact.path_of_logical_id(&c.logical_id).map(|p| format!(" ({})", p.trim_start_matches('/')));
         ui.say(format!(
             "{name}: hotswapped {} {}{} ({}) in {:.2}s",
@@ -284,9 +376,11 @@ pub(crate) async fn hotswap_stack(
             t0.elapsed().as_secs_f64()
         ));
     }
+    checkpoint.idle(&target.cfn.region, name);
     ui.say(format!(
         "{name}: warning: hotswapped stacks drift from their template on purpose: CloudFormation still holds the \
-         previous template. Deploy without --hotswap to reconcile; never hotswap a production stack."
+         previous template. Deploy without --hotswap to reconcile (if the code goes back to what CloudFormation \
+         holds, `deploy --hotswap --force` puts the template's values back); never hotswap a production stack."
     ));
     Ok(Hotswapped::Done)
 }
@@ -297,7 +391,7 @@ fn mentions_masked_parameter(value: &Value, stack: &DeployedStack) -> bool {
     stack
         .parameters
         .iter()
-        .filter(|(_, v)| !v.is_empty() && v.chars().all(|c| c == '*'))
+        .filter(|(_, v)| is_masked(v))
         .any(|(k, _)| text.contains(&format!("\"{k}\"")) || text.contains(&format!("${{{k}}}")))
 }
 
@@ -314,6 +408,9 @@ mod tests {
             } else {
                 &[]
             }
+        }
+        fn changed_attributes(&self, _: &str) -> &'static [&'static str] {
+            &["StateMachineRevisionId"]
         }
         fn resolver(&self, _: &Environment, _: &BTreeMap<String, String>) -> Box<dyn Resolver + Send + Sync> {
             unimplemented!("not needed to plan")
@@ -342,7 +439,7 @@ mod tests {
         let old = template("{\"a\":1}", json!({}));
         let mut new = template("{\"a\":2}", json!({}));
         new["Resources"]["SM"]["Metadata"] = json!({"aws:cdk:path": "S/SM"});
-        let plan = plan(&old, &new, &Definitions).unwrap();
+        let plan = plan(&old, &new, &Definitions, false).unwrap();
         assert_eq!(
             plan,
             [Candidate {
@@ -351,7 +448,10 @@ mod tests {
                 changed: vec!["DefinitionString".into()]
             }]
         );
-        assert_eq!(super::plan(&old, &old, &Definitions).unwrap(), [], "nothing to do");
+        assert_eq!(super::plan(&old, &old, &Definitions, false).unwrap(), [], "nothing to do");
+        let forced = super::plan(&old, &old, &Definitions, true).unwrap();
+        assert_eq!(forced.len(), 1, "--force: every hotswappable resource, changed or not");
+        assert_eq!(forced[0].changed, ["DefinitionString"]);
     }
 
     #[test]
@@ -362,7 +462,7 @@ mod tests {
         new["Resources"]["SM"]["DeletionPolicy"] = json!("Retain");
         new["Resources"]["SM"]["Properties"]["StateMachineName"] = json!("named");
         new["Resources"]["Queue"] = json!({"Type": "AWS::SQS::Queue"});
-        let why = plan(&old, &new, &Definitions).unwrap_err();
+        let why = plan(&old, &new, &Definitions, false).unwrap_err();
         assert_eq!(
             why,
             [
@@ -375,7 +475,17 @@ mod tests {
         );
         let mut gone = old.clone();
         gone["Resources"].as_object_mut().unwrap().remove("Role");
-        assert_eq!(plan(&old, &gone, &Definitions).unwrap_err(), ["resource Role is removed"]);
+        assert_eq!(plan(&old, &gone, &Definitions, false).unwrap_err(), ["resource Role is removed"]);
+        // A version that follows the revision must be updated by CloudFormation.
+        let mut versioned = template("{\"a\":2}", json!({}));
+        versioned["Resources"]["V"] = json!({"Type": "AWS::StepFunctions::StateMachineVersion",
+            "Properties": {"StateMachineRevisionId": {"Fn::GetAtt": ["SM", "StateMachineRevisionId"]}}});
+        let mut was = old.clone();
+        was["Resources"]["V"] = versioned["Resources"]["V"].clone();
+        assert_eq!(
+            plan(&was, &versioned, &Definitions, false).unwrap_err(),
+            ["the template refers to SM.StateMachineRevisionId, which an update in place changes"]
+        );
     }
 
     #[test]

@@ -49,7 +49,8 @@ pub fn differences(
     why
 }
 
-fn is_masked(v: &str) -> bool {
+/// Whether a deployed parameter value is masked (`****`: NoEcho).
+pub(crate) fn is_masked(v: &str) -> bool {
     !v.is_empty() && v.chars().all(|c| c == '*')
 }
 

@@ -116,17 +116,29 @@ impl Stager {
         body: &[u8],
         content_type: &str,
     ) -> Result<Staged, DeployError> {
+        if let Some(staged) = self.existing(stack, key).await? {
+            return Ok(staged);
+        }
+        self.put(stack, key, body, content_type).await
+    }
+
+    /// What is staged under `key` already (HeadObject), if anything.
+    pub async fn existing(&self, stack: &str, key: &str) -> Result<Option<Staged>, DeployError> {
         let bucket = &self.bucket.bucket;
         let location = format!("s3://{bucket}/{key}");
         let policy = RetryPolicy::default();
-        let head = with_retry(&policy, || self.s3.head_object().bucket(bucket).key(key).send()).await;
-        let staged = |uploaded| Staged { url: self.bucket.url(key), location: location.clone(), uploaded };
-        match head {
-            Ok(_) => return Ok(staged(false)),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => {}
-            Err(e) => return Err(s3_error("HeadObject", stack, &location, &e)),
+        match with_retry(&policy, || self.s3.head_object().bucket(bucket).key(key).send()).await {
+            Ok(_) => Ok(Some(Staged { url: self.bucket.url(key), location, uploaded: false })),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => Ok(None),
+            Err(e) => Err(s3_error("HeadObject", stack, &location, &e)),
         }
-        with_retry(&policy, || {
+    }
+
+    /// Uploads `body` under `key` (PutObject).
+    pub async fn put(&self, stack: &str, key: &str, body: &[u8], content_type: &str) -> Result<Staged, DeployError> {
+        let bucket = &self.bucket.bucket;
+        let location = format!("s3://{bucket}/{key}");
+        with_retry(&RetryPolicy::default(), || {
             self.s3
                 .put_object()
                 .bucket(bucket)
@@ -137,7 +149,7 @@ impl Stager {
         })
         .await
         .map_err(|e| s3_error("PutObject", stack, &location, &e))?;
-        Ok(staged(true))
+        Ok(Staged { url: self.bucket.url(key), location, uploaded: true })
     }
 }
 

@@ -33,8 +33,14 @@ pub(crate) fn summary<T>(
             Slot::Done(t) => done(t),
             Slot::Failed(e) => {
                 let message = e.to_string();
-                // The last line is the stack's own (a root cause comes first); the error follows.
-                format!("failed: {}", message.lines().last().unwrap_or_default())
+                // A root cause comes first, the stack's own line last: that one, when it names
+                // the stack; else the whole error on one line.
+                let last = message.lines().last().unwrap_or_default();
+                if last.contains(stack.stack_name.as_str()) {
+                    format!("failed: {last}")
+                } else {
+                    format!("failed: {}", message.lines().collect::<Vec<_>>().join("; "))
+                }
             }
             Slot::NotStarted => {
                 let blocked: Vec<&str> = waits_for

@@ -25,11 +25,17 @@ const VERSION_MADE_BY: u16 = (3 << 8) | 30;
 const UTF8_NAMES: u16 = 1 << 11;
 const DEFLATE: u16 = 8;
 
-/// The regular files under `dir`, as (relative path with `/`, absolute path), sorted.
+/// The regular files under `dir`, as (relative path with `/`, absolute path), sorted. A link
+/// back to a directory above it (a cycle) is an error.
 fn files(dir: &Path) -> Result<Vec<(String, PathBuf)>, String> {
     let mut out = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(d) = pending.pop() {
+    let mut pending = vec![(dir.to_path_buf(), Vec::<PathBuf>::new())];
+    while let Some((d, mut ancestors)) = pending.pop() {
+        let real = std::fs::canonicalize(&d).map_err(|e| format!("cannot read {}: {e}", d.display()))?;
+        if ancestors.contains(&real) {
+            return Err(format!("{} links back to a directory that contains it: a cycle", d.display()));
+        }
+        ancestors.push(real);
         let entries = std::fs::read_dir(&d).map_err(|e| format!("cannot list {}: {e}", d.display()))?;
         for entry in entries {
             let entry = entry.map_err(|e| format!("cannot list {}: {e}", d.display()))?;
@@ -37,7 +43,7 @@ fn files(dir: &Path) -> Result<Vec<(String, PathBuf)>, String> {
             // Followed: a link is archived as what it points to.
             let meta = std::fs::metadata(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             if meta.is_dir() {
-                pending.push(path);
+                pending.push((path, ancestors.clone()));
             } else if meta.is_file() {
                 let relative = path.strip_prefix(dir).map_err(|e| format!("{}: {e}", path.display()))?;
                 let parts: Vec<String> =
@@ -61,12 +67,20 @@ fn is_executable(_: &Path) -> bool {
     false
 }
 
+/// `n` as a 16-bit field; `0xFFFF` itself is ZIP64's marker, so it is refused too.
 fn u16_of(n: usize, what: &str) -> Result<u16, String> {
-    u16::try_from(n).map_err(|_| format!("{what} ({n}) is over what a ZIP without ZIP64 holds"))
+    u16::try_from(n)
+        .ok()
+        .filter(|v| *v < u16::MAX)
+        .ok_or_else(|| format!("{what} ({n}) is over what a ZIP without ZIP64 holds"))
 }
 
+/// `n` as a 32-bit field; `0xFFFFFFFF` itself is ZIP64's marker, so it is refused too.
 fn u32_of(n: usize, what: &str) -> Result<u32, String> {
-    u32::try_from(n).map_err(|_| format!("{what} ({n} bytes) is over what a ZIP without ZIP64 holds (4 GiB)"))
+    u32::try_from(n)
+        .ok()
+        .filter(|v| *v < u32::MAX)
+        .ok_or_else(|| format!("{what} ({n} bytes) is over what a ZIP without ZIP64 holds (4 GiB)"))
 }
 
 /// The ZIP archive of `dir`'s files.
@@ -186,8 +200,15 @@ mod tests {
         // A touched file (new mtime, same content) changes nothing.
         std::fs::write(root.join("lib/deep/data.json"), "{}").unwrap();
         assert_eq!(a, zip_directory(&root).unwrap());
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&root, root.join("lib/back")).unwrap();
+            let err = zip_directory(&root).unwrap_err();
+            assert!(err.contains("links back to a directory that contains it"), "{err}");
+        }
         let _ = std::fs::remove_dir_all(&root);
         let err = zip_directory(&root).unwrap_err();
-        assert!(err.starts_with("cannot list "), "{err}");
+        assert!(err.starts_with("cannot read "), "{err}");
+        assert!(u16_of(65_535, "n").is_err() && u16_of(65_534, "n").is_ok(), "0xFFFF is ZIP64's marker");
     }
 }
