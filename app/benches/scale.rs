@@ -36,8 +36,13 @@ use suite::bench::{stack_events, verdict};
 use suite::process::{run_limited_ok, Timed};
 
 const ENDPOINT: &str = "http://127.0.0.1:4566";
-/// Copies of the pattern in the large app.
+/// Copies of the pattern in the large app (`SCALE_BENCH_COPIES` overrides it, for a quick
+/// trial of the bench itself; the rows then say how many).
 const COPIES: usize = 1000;
+
+fn copies() -> usize {
+    std::env::var("SCALE_BENCH_COPIES").ok().and_then(|v| v.parse().ok()).filter(|n| *n > 0).unwrap_or(COPIES)
+}
 /// No-op re-deploys of the large app.
 const NOOPS: usize = 3;
 /// Hotswaps of the flagship measured.
@@ -181,7 +186,7 @@ impl Bench {
     /// The 1000-copies app's assembly with stack names `<prefix>-<tag>-NN`.
     fn copies(&mut self, tag: &str) -> Result<PathBuf> {
         let dir = self.scratch.join(format!("copies-{tag}.out"));
-        let assembly = app::copies_app_named(COPIES, Some(&format!("{}-{tag}-", self.prefix)))
+        let assembly = app::copies_app_named(copies(), Some(&format!("{}-{tag}-", self.prefix)))
             .synth()
             .map_err(|e| format!("the copies do not synthesize: {e}"))?;
         for s in &assembly.stacks {
@@ -240,12 +245,12 @@ impl Bench {
         self.timed("`app bootstrap`", &mut boot, SHORT_LIMIT)?;
 
         let c1 = self.copies("c1")?;
-        let deploy1 = self.deploy("`app deploy --concurrency 1` (1000 copies)", &c1, "1")?;
+        let deploy1 = self.deploy("`app deploy --concurrency 1`", &c1, "1")?;
         let stacks = self.all_created(&c1)?;
         let destroy1 = self.destroy("`app destroy --concurrency 1`", &c1, "1")?;
 
         let c4 = self.copies("c4")?;
-        let deploy4 = self.deploy("`app deploy --concurrency 4` (1000 copies)", &c4, "4")?;
+        let deploy4 = self.deploy("`app deploy --concurrency 4`", &c4, "4")?;
         self.all_created(&c4)?;
         let events_before = self.events_of_all(&c4)?;
         let mut noops = Vec::new();
@@ -277,14 +282,14 @@ impl Bench {
             &toolkit,
         ];
         let mut cmd = self.cdk(&cdk_args);
-        let cdk_deploy = self.timed("`cdk deploy --all --concurrency 4` (1000 copies)", &mut cmd, BIG_LIMIT)?;
+        let cdk_deploy = self.timed("`cdk deploy --all --concurrency 4`", &mut cmd, BIG_LIMIT)?;
         self.all_created(&theirs)?;
         let mut cmd = self.cdk(&cdk_args);
         let cdk_noop = self.timed("`cdk deploy --all --concurrency 4` no-op", &mut cmd, BIG_LIMIT)?;
         self.destroy("`app destroy --concurrency 4` of the CDK CLI's stacks", &theirs, "4")?;
 
-        let resources: usize = COPIES * app::RESOURCES_PER_PATTERN;
-        let what = format!("{COPIES} copies: {stacks} stacks, {resources} resources, every template staged in S3");
+        let resources: usize = copies() * app::RESOURCES_PER_PATTERN;
+        let what = format!("{} copies: {stacks} stacks, {resources} resources, every template staged in S3", copies());
         let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
         rows.push(format!(
             "| Deploy the {what}: `app deploy --assembly DIR --concurrency 1` | {} | exit 0, every stack CREATE_COMPLETE |",
