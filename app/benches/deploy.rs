@@ -102,18 +102,7 @@ type Result<T, E = String> = std::result::Result<T, E>;
 
 fn main() {
     // `cargo bench` passes `--bench`; there are no options.
-    suite::bench::use_emulator_credentials_only();
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let root = root.canonicalize().unwrap_or(root);
-    let code = match run_bench(&root) {
-        Ok(true) => 0,
-        Ok(false) => 1,
-        Err(e) => {
-            eprintln!("deploy bench: error: {e}");
-            1
-        }
-    };
-    std::process::exit(code);
+    suite::bench::emulator_main("deploy bench", run_bench);
 }
 
 /// The whole benchmark: emulator and tools up, measurements, cleanup, emulator down when we

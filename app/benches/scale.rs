@@ -59,18 +59,8 @@ const INSTALL_LIMIT: Duration = Duration::from_secs(600);
 type Result<T, E = String> = std::result::Result<T, E>;
 
 fn main() {
-    suite::bench::use_emulator_credentials_only();
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let root = root.canonicalize().unwrap_or(root);
-    let code = match run(&root) {
-        Ok(true) => 0,
-        Ok(false) => 1,
-        Err(e) => {
-            eprintln!("scale bench: error: {e}");
-            1
-        }
-    };
-    std::process::exit(code);
+    // `cargo bench` passes `--bench`; there are no options.
+    suite::bench::emulator_main("scale bench", run);
 }
 
 fn run(root: &Path) -> Result<bool> {

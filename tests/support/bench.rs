@@ -126,3 +126,22 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
     }
     text
 }
+
+/// The `main` of a benchmark on the emulator: only the emulator's credentials
+/// ([`use_emulator_credentials_only`]), then `run` on the repository's root. Exits 0 when it
+/// returns `Ok(true)`; 1 when it returns `Ok(false)` (measured, but the cleanup failed) or an
+/// error, which is printed as `<name>: error: ...`.
+pub fn emulator_main(name: &str, run: impl FnOnce(&std::path::Path) -> Result<bool, String>) -> ! {
+    use_emulator_credentials_only();
+    let root = crate::repo_root();
+    let root = root.canonicalize().unwrap_or(root);
+    let code = match run(&root) {
+        Ok(true) => 0,
+        Ok(false) => 1,
+        Err(e) => {
+            eprintln!("{name}: error: {e}");
+            1
+        }
+    };
+    std::process::exit(code)
+}
