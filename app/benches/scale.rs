@@ -286,7 +286,7 @@ impl Bench {
             secs(deploy1.wall)
         ));
         rows.push(format!(
-            "| The same with `--concurrency 4` (fresh stack names) | {} | {:.2}x the speed of `--concurrency 1`: the emulator runs one stack operation's resources at a time per process, so its CPU, not the client, sets the pace |",
+            "| The same with `--concurrency 4` (fresh stack names) | {} | {:.2}x the speed of `--concurrency 1`: the emulator's one Python process shares its CPU among the stacks in flight (the AWS CDK CLI's `--concurrency 4`, below, takes as long), so it, not the client, sets the pace; on AWS, CloudFormation runs stacks in parallel |",
             secs(deploy4.wall),
             ratio(deploy1.wall, deploy4.wall)
         ));

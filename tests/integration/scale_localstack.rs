@@ -10,6 +10,8 @@ use suite::process::{run_isolated, Run};
 
 #[test]
 fn the_1000_copies_app_deploys_with_concurrency_then_is_a_no_op_then_is_destroyed() {
+    // Its 1,000 rules match the flagship's sample events: no `send-events` test meanwhile.
+    let _bus = suite::localstack::default_bus();
     let TestStack { stack: prefix, dir } = TestStack::new("copies");
     let toolkit = format!("{prefix}-toolkit");
     let assembly = dir.join("copies.out");
@@ -27,6 +29,8 @@ fn the_1000_copies_app_deploys_with_concurrency_then_is_a_no_op_then_is_destroye
         run_isolated(&mut cmd, &dir)
     };
     let assembly_arg = assembly.to_str().expect("a UTF-8 path");
+    // Whatever happens, no copy is left behind (its rules would keep matching sample events).
+    let _cleanup = Cleanup(assembly.clone(), dir.clone());
     let deploy = |extra: &[&str]| {
         let mut args = vec!["deploy", "--assembly", assembly_arg, "--concurrency", "4"];
         args.extend(["--require-approval", "never", "--toolkit-stack-name", &toolkit]);
@@ -81,5 +85,17 @@ fn the_1000_copies_app_deploys_with_concurrency_then_is_a_no_op_then_is_destroye
     constructs::staging::staging_app(&options).synth().expect("synth").write(&toolkit_assembly).expect("write");
     let gone = run(&["destroy", "--force", "--assembly", toolkit_assembly.to_str().expect("a UTF-8 path")]);
     assert!(gone.ok(), "{}", gone.text());
-    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Destroys the copies of the assembly (`.0`, run from `.1`) when dropped, even after a failed
+/// assertion (a no-op after the test's own destroy), then removes the test's directory.
+struct Cleanup(std::path::PathBuf, std::path::PathBuf);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_flagship"));
+        cmd.args(["destroy", "--force", "--concurrency", "4", "--local", "--assembly"]).arg(&self.0);
+        let _ = run_isolated(&mut cmd, &self.1);
+        let _ = std::fs::remove_dir_all(&self.1);
+    }
 }

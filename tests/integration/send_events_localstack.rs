@@ -11,17 +11,20 @@ use std::process::Command;
 use suite::localstack;
 use suite::process::{run_isolated, Run};
 
-/// A deployed copy of the flagship app with its own stack name.
+/// A deployed copy of the flagship app with its own stack name, and the default bus to itself
+/// (see [`localstack::default_bus`]) until it is destroyed.
 struct Flagship {
     stack: String,
     dir: PathBuf,
+    _bus: std::sync::MutexGuard<'static, ()>,
 }
 
 impl Flagship {
     fn deploy(test: &str) -> Flagship {
         localstack::endpoint();
         let stack = format!("suite-{test}-{}", std::process::id());
-        let f = Flagship { dir: suite::temp_dir(&stack), stack };
+        let bus = localstack::default_bus();
+        let f = Flagship { dir: suite::temp_dir(&stack), stack, _bus: bus };
         let deployed = f.run(&["deploy", "--require-approval", "never", "--progress", "events"]);
         assert_eq!(deployed.code, Some(0), "{}", deployed.text());
         assert!(deployed.stdout.contains(&format!("{}: created (CREATE_COMPLETE)", f.stack)), "{}", deployed.text());

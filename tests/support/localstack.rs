@@ -7,7 +7,7 @@
 //! A LocalStack that was already running when the tests began is never stopped by them.
 
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use crate::repo_root;
 
@@ -76,4 +76,14 @@ fn acquire() -> Result<Origin, String> {
         eprintln!("warning: cannot start the LocalStack watchdog ({e}); stop it with scripts/localstack down");
     }
     Ok(origin)
+}
+
+/// Held by the tests that send events on the emulator's default bus (`send-events`) and by the
+/// one that deploys the 1000-copies app, so that they never run at the same time: each of the
+/// copies' 1,000 rules matches the flagship's sample events, so each sample event would start
+/// 1,000 executions, and the emulator would not start the test's own within its time limit.
+pub fn default_bus() -> MutexGuard<'static, ()> {
+    static BUS: Mutex<()> = Mutex::new(());
+    // A test that failed while holding it leaves it poisoned; the bus is fine.
+    BUS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
