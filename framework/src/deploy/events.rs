@@ -8,12 +8,6 @@
 //! so that large deployments stay far below the account's DescribeStacks/DescribeStackEvents
 //! quotas.
 //!
-//! A poll also waits at least [`POLL_DUTY_FACTOR`] times as long as its last round of calls
-//! took, so that a backend slow to answer is not kept busy answering polls: LocalStack answers
-//! every DescribeStackEvents with all of the stack's events (AWS pages them by 100), over 1,000
-//! for a 450-resource stack, and with several stacks followed at once (`--concurrency`) the
-//! emulator's time would go to listing events instead of deploying.
-//!
 //! While an operation is followed, throttling and transient failures (network drops, timeouts,
 //! 5xx answers) are retried for [`FOLLOW_PATIENCE`]: the operation runs on the server whatever
 //! happens to the client. When contact is lost for longer, the error says the stack's last known
@@ -124,9 +118,6 @@ impl EventLog {
     }
 }
 
-/// A poll waits at least this many times as long as its last round of calls took.
-pub const POLL_DUTY_FACTOR: u32 = 4;
-
 /// How long transient failures are retried while an operation is followed.
 pub const FOLLOW_PATIENCE: Duration = Duration::from_secs(300);
 
@@ -183,11 +174,6 @@ impl PollSchedule {
     /// The first interval.
     pub fn first(&self) -> Duration {
         self.first
-    }
-
-    /// The longest wait: four times the idle cap (as after throttling).
-    pub fn longest(&self) -> Duration {
-        self.max * 4
     }
 
     /// The next wait: the short interval after activity, else twice the last one (capped);
@@ -342,7 +328,6 @@ async fn follow_with(
     let mut started = false;
     let mut last = before.status.clone();
     loop {
-        let round = std::time::Instant::now();
         let mut retries = Retries::default();
         let lost = |last: &StackStatus, e: DeployError| DeployError::LostContact {
             stack: before.stack_name.clone(),
@@ -381,9 +366,7 @@ async fn follow_with(
                 return Ok(Finished { status, status_reason, stack: now, outcome });
             }
         }
-        let wait = schedule.next_after(!fresh.is_empty(), retries);
-        let duty = (round.elapsed() * POLL_DUTY_FACTOR).min(schedule.longest());
-        tokio::time::sleep(wait.max(duty)).await;
+        tokio::time::sleep(schedule.next_after(!fresh.is_empty(), retries)).await;
     }
 }
 
